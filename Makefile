@@ -1,0 +1,38 @@
+# One command to install and run the main job, one to install and run every check.
+#   make synth   install into .venv, validate privatelink.yaml, write cdktf.out/
+#   make test    install into .venv, run ruff, mypy and every test
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+
+.PHONY: install synth validate test lint typecheck unit clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+synth: install
+	$(BIN)/mcpl synth --config privatelink.yaml --out cdktf.out
+
+validate: install
+	$(BIN)/mcpl validate --config privatelink.yaml
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy
+
+unit: install
+	$(BIN)/pytest
+
+test: lint typecheck unit
+
+clean:
+	rm -rf $(VENV) cdktf.out client .pytest_cache .mypy_cache .ruff_cache

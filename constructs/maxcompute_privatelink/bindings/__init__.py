@@ -1,0 +1,49 @@
+"""Thin typed bindings (L1) of the alicloud provider: one class per Terraform type.
+
+Mechanical on purpose: each argument keeps its Terraform name; no defaults, no logic.
+``tests/test_bindings_schema.py`` checks every binding against the provider's schema.
+"""
+
+from maxcompute_privatelink.bindings._base import AlicloudDataSource, AlicloudResource, Kind
+from maxcompute_privatelink.bindings.data_vpcs import DataAlicloudVpcs
+from maxcompute_privatelink.bindings.privatelink_vpc_endpoint import PrivatelinkVpcEndpoint
+from maxcompute_privatelink.bindings.privatelink_vpc_endpoint_zone import (
+    PrivatelinkVpcEndpointZone,
+)
+from maxcompute_privatelink.bindings.provider import (
+    PROVIDER_SOURCE,
+    PROVIDER_VERSION_CONSTRAINT,
+    AlicloudProvider,
+)
+from maxcompute_privatelink.bindings.security_group import SecurityGroup
+from maxcompute_privatelink.bindings.security_group_rule import SecurityGroupRule
+from maxcompute_privatelink.bindings.vpc import Vpc
+from maxcompute_privatelink.bindings.vswitch import Vswitch
+
+RESOURCES: tuple[type[AlicloudResource], ...] = (
+    PrivatelinkVpcEndpoint,
+    PrivatelinkVpcEndpointZone,
+    Vpc,
+    Vswitch,
+    SecurityGroup,
+    SecurityGroupRule,
+)
+DATA_SOURCES: tuple[type[AlicloudDataSource], ...] = (DataAlicloudVpcs,)
+
+__all__ = [
+    "DATA_SOURCES",
+    "PROVIDER_SOURCE",
+    "PROVIDER_VERSION_CONSTRAINT",
+    "RESOURCES",
+    "AlicloudDataSource",
+    "AlicloudProvider",
+    "AlicloudResource",
+    "DataAlicloudVpcs",
+    "Kind",
+    "PrivatelinkVpcEndpoint",
+    "PrivatelinkVpcEndpointZone",
+    "SecurityGroup",
+    "SecurityGroupRule",
+    "Vpc",
+    "Vswitch",
+]

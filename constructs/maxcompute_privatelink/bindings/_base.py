@@ -1,0 +1,105 @@
+"""The mechanics shared by every binding: arguments in, Terraform JSON and HCL out.
+
+A binding declares its Terraform type and, per argument, its kind; cdktf (through
+jsii) calls ``_synthesize_attributes`` for JSON and ``_synthesize_hcl_attributes`` for
+HCL at synth time. Unset (``None``) arguments are left out, as Terraform expects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar, Literal
+
+import cdktf
+
+from constructs import Construct
+
+Kind = Literal["string", "number", "bool", "string_list", "string_set", "string_map"]
+"""The Terraform value type of an argument, as in ``terraform providers schema -json``."""
+
+_HCL_SHAPE: dict[Kind, tuple[str, str]] = {
+    "string": ("simple", "string"),
+    "number": ("simple", "number"),
+    "bool": ("simple", "boolean"),
+    "string_list": ("list", "stringList"),
+    "string_set": ("set", "stringList"),
+    "string_map": ("map", "stringMap"),
+}
+
+
+def _present(arguments: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in arguments.items() if value is not None}
+
+
+def _hcl(kinds: Mapping[str, Kind], arguments: Mapping[str, Any]) -> dict[str, Any]:
+    rendered: dict[str, Any] = {}
+    for name, value in _present(arguments).items():
+        shape, storage = _HCL_SHAPE[kinds[name]]
+        rendered[name] = {
+            "value": value,
+            "isBlock": False,
+            "type": shape,
+            "storageClassType": storage,
+        }
+    return rendered
+
+
+class AlicloudResource(cdktf.TerraformResource):
+    """A resource of the alicloud provider."""
+
+    TF_TYPE: ClassVar[str]
+    ARGUMENTS: ClassVar[Mapping[str, Kind]]
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        arguments: Mapping[str, Any],
+        depends_on: Sequence[cdktf.ITerraformDependable] | None = None,
+    ) -> None:
+        super().__init__(scope, id, terraform_resource_type=self.TF_TYPE, depends_on=depends_on)
+        unknown = set(arguments) - set(self.ARGUMENTS)
+        if unknown:
+            raise TypeError(f"{self.TF_TYPE} has no argument(s) {sorted(unknown)}")
+        self._mcpl_arguments = dict(arguments)
+
+    @property
+    def arguments(self) -> Mapping[str, Any]:
+        """The arguments that are set, as they are written to Terraform."""
+        return _present(self._mcpl_arguments)
+
+    @property
+    def id(self) -> str:
+        """The resource's id (known after apply)."""
+        return self.get_string_attribute("id")
+
+    def _synthesize_attributes(self) -> Mapping[str, Any]:
+        return self.arguments
+
+    def _synthesize_hcl_attributes(self) -> Mapping[str, Any]:
+        return _hcl(self.ARGUMENTS, self._mcpl_arguments)
+
+
+class AlicloudDataSource(cdktf.TerraformDataSource):
+    """A data source of the alicloud provider."""
+
+    TF_TYPE: ClassVar[str]
+    ARGUMENTS: ClassVar[Mapping[str, Kind]]
+
+    def __init__(self, scope: Construct, id: str, *, arguments: Mapping[str, Any]) -> None:
+        super().__init__(scope, id, terraform_resource_type=self.TF_TYPE)
+        unknown = set(arguments) - set(self.ARGUMENTS)
+        if unknown:
+            raise TypeError(f"data.{self.TF_TYPE} has no argument(s) {sorted(unknown)}")
+        self._mcpl_arguments = dict(arguments)
+
+    @property
+    def arguments(self) -> Mapping[str, Any]:
+        return _present(self._mcpl_arguments)
+
+    def _synthesize_attributes(self) -> Mapping[str, Any]:
+        return self.arguments
+
+    def _synthesize_hcl_attributes(self) -> Mapping[str, Any]:
+        return _hcl(self.ARGUMENTS, self._mcpl_arguments)

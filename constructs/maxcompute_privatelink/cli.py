@@ -1,0 +1,153 @@
+"""``mcpl``: privatelink.yaml in, reviewed Terraform out.
+
+The one error boundary of the tool: every command runs inside ``_boundary``, which turns
+our errors and pydantic's into one ``field: message`` line each on stderr and exit 1.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, ParamSpec, TypeVar
+
+import typer
+from pydantic import ValidationError
+
+from maxcompute_privatelink import __version__
+from maxcompute_privatelink.config import DEFAULT_CONFIG, PrivateLinkConfig, read_config_data
+from maxcompute_privatelink.diagnostics import problem_line, validation_lines
+from maxcompute_privatelink.errors import McplError
+from maxcompute_privatelink.regions import REGIONS
+
+DEFAULT_OUT = "cdktf.out"
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+app = typer.Typer(
+    name="mcpl",
+    help="Private access from Alibaba Cloud VPCs to MaxCompute, as reviewed Terraform.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+ConfigOption = Annotated[
+    Path,
+    typer.Option("--config", "-c", help="The deployments file.", show_default=True),
+]
+OutOption = Annotated[
+    Path,
+    typer.Option("--out", "-o", help="Folder of the cdktf output.", show_default=True),
+]
+
+
+def _err(line: str) -> None:
+    typer.echo(line, err=True)
+
+
+class _Data:
+    """The raw YAML of the config being validated, for naming deployments in errors."""
+
+    value: Any = None
+
+
+def _boundary(command: Callable[P, R]) -> Callable[P, R]:
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        _Data.value = None
+        try:
+            return command(*args, **kwargs)
+        except ValidationError as error:
+            for line in validation_lines(error, _Data.value, PrivateLinkConfig):
+                _err(f"error: {line}")
+        except McplError as error:
+            _err(f"error: {error}")
+        raise typer.Exit(1)
+
+    return run
+
+
+def _load(path: Path) -> PrivateLinkConfig:
+    _Data.value = read_config_data(path)
+    config = PrivateLinkConfig.model_validate(_Data.value)
+    for warning in config.warnings():
+        _err(f"warning: {problem_line(warning, _Data.value)}")
+    return config
+
+
+@app.command()
+@_boundary
+def validate(config: ConfigOption = Path(DEFAULT_CONFIG)) -> None:
+    """Check the deployments file; print one line per problem. Writes nothing."""
+    loaded = _load(config)
+    names = ", ".join(d.name for d in loaded.deployments)
+    typer.echo(f"{config}: {len(loaded.deployments)} deployment(s) valid: {names}")
+
+
+@app.command()
+@_boundary
+def synth(config: ConfigOption = Path(DEFAULT_CONFIG), out: OutOption = Path(DEFAULT_OUT)) -> None:
+    """Write one Terraform stack per deployment: OUT/stacks/<name>/cdk.tf.json."""
+    from maxcompute_privatelink.synth import synthesize
+
+    loaded = _load(config)
+    result = synthesize(loaded, config_dir=config.parent, out=out)
+    for name, count in result.stacks.items():
+        typer.echo(f"{out}/stacks/{name}/cdk.tf.json: {count} resources")
+    for name in result.removed:
+        typer.echo(f"{out}/stacks/{name}: removed (deployment no longer in {config})")
+
+
+@app.command()
+def regions() -> None:
+    """List the regions with MaxCompute PrivateLink, their access and published domains."""
+    rows = [("REGION", "NAME", "ACCESS", "MAXCOMPUTE ENDPOINT", "TUNNEL ENDPOINT")]
+    for region in REGIONS.values():
+        rows.append(
+            (
+                region.id,
+                region.name,
+                "direct" if not region.ticket_required else "ticket required",
+                region.maxcompute_endpoint("https") or "(from your ticket)",
+                region.tunnel_endpoint("https") or "(from your ticket)",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        typer.echo(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"mcpl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Private access from Alibaba Cloud VPCs to MaxCompute, as reviewed Terraform."""
+
+
+@contextmanager
+def _no_traceback() -> Iterator[None]:
+    try:
+        yield
+    except KeyboardInterrupt:
+        _err("interrupted")
+        sys.exit(130)
+
+
+def main() -> None:
+    with _no_traceback():
+        app()

@@ -1,0 +1,122 @@
+"""``privatelink.yaml``: the file users write, loaded and validated in one pass."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from maxcompute_privatelink.errors import ConfigFileError, Problem, ProblemsError
+from maxcompute_privatelink.privatelink_props import MaxComputePrivateLinkProps
+
+DEFAULT_CONFIG = "privatelink.yaml"
+
+Deployment = MaxComputePrivateLinkProps
+"""One entry under ``deployments:`` is exactly the props of the construct it becomes."""
+
+
+def _check_not_empty(deployments: tuple[Deployment, ...]) -> tuple[Deployment, ...]:
+    if not deployments:
+        raise ValueError("no deployments; add at least one (see examples/)")
+    return deployments
+
+
+_at_least_one = AfterValidator(_check_not_empty)
+
+
+class PrivateLinkConfig(BaseModel):
+    """The whole file: one Terraform stack per deployment."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    deployments: Annotated[tuple[Deployment, ...], _at_least_one] = Field(
+        description="One entry per VPC that gets private MaxCompute access; each becomes "
+        "its own Terraform stack, named after it."
+    )
+
+    @model_validator(mode="after")
+    def _check_names_unique(self) -> PrivateLinkConfig:
+        first: dict[str, int] = {}
+        problems: list[Problem] = []
+        for index, deployment in enumerate(self.deployments):
+            if deployment.name in first:
+                problems.append(
+                    Problem(
+                        ("deployments", index, "name"),
+                        f"{deployment.name!r} is also the name of deployments"
+                        f"[{first[deployment.name]}]; stack names must be unique",
+                    )
+                )
+            first.setdefault(deployment.name, index)
+        if problems:
+            raise ProblemsError(problems)
+        return self
+
+    def warnings(self) -> list[Problem]:
+        return [
+            Problem(("deployments", index, *w.loc), w.message)
+            for index, deployment in enumerate(self.deployments)
+            for w in deployment.warnings()
+        ]
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys instead of silently keeping the last one."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                mark = key_node.start_mark
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"duplicate key {key!r} (line {mark.line + 1}); each key may appear once",
+                    mark,
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def read_config_data(path: Path) -> Any:
+    """The parsed YAML of ``path``; ``ConfigFileError`` when it cannot be the config."""
+    shown = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigFileError(
+            shown, "no such file; pass --config PATH or copy one from examples/"
+        ) from None
+    except IsADirectoryError:
+        raise ConfigFileError(shown, "is a folder; pass the YAML file with --config") from None
+    except UnicodeDecodeError:
+        raise ConfigFileError(shown, "is not UTF-8 text; save it as UTF-8 YAML") from None
+    except OSError as error:
+        raise ConfigFileError(shown, f"cannot be read ({error.strerror})") from None
+    try:
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise ConfigFileError(shown, f"not valid YAML: {where}{error.problem}") from None
+    except yaml.YAMLError as error:
+        raise ConfigFileError(shown, f"not valid YAML: {error}") from None
+    if data is None:
+        raise ConfigFileError(
+            shown, "is empty; it needs a top-level 'deployments:' list (see examples/)"
+        )
+    if not isinstance(data, dict):
+        raise ConfigFileError(
+            shown,
+            f"the top level is a {type(data).__name__}; it must be a mapping with a "
+            "'deployments:' list (see examples/)",
+        )
+    return data
+
+
+def load_config(path: Path) -> PrivateLinkConfig:
+    """Read and validate ``path``. Raises ``ConfigFileError`` or pydantic's ValidationError."""
+    return PrivateLinkConfig.model_validate(read_config_data(path))

@@ -1,0 +1,91 @@
+"""Turn validation failures into one readable line per problem.
+
+A line names the deployment (by its ``name`` when it has one), the field, the bad value
+and what is allowed: ``deployment 'prod': zones[1].zone_id: 'cn-beijing-a' is not ...``.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from maxcompute_privatelink.errors import Loc, Problem, ProblemsError, format_loc
+
+_MAX_SHOWN = 80
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _models_in(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType, tuple, list, dict):
+        return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
+    return []
+
+
+def _model_at(root: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
+    model: type[BaseModel] | None = root
+    for part in loc:
+        if isinstance(part, int) or model is None:
+            continue
+        field = model.model_fields.get(part)
+        models = _models_in(field.annotation) if field else []
+        model = models[0] if models else None
+    return model
+
+
+def _problems(error: dict[str, Any], root: type[BaseModel]) -> list[Problem]:
+    loc: Loc = tuple(error["loc"])
+    cause = (error.get("ctx") or {}).get("error")
+    kind = error["type"]
+    if isinstance(cause, ProblemsError):
+        return [Problem(loc + p.loc, p.message) for p in cause.problems]
+    if kind == "value_error" and cause is not None:
+        return [Problem(loc, str(cause))]
+    if kind == "extra_forbidden":
+        parent = _model_at(root, loc[:-1])
+        allowed = ", ".join(parent.model_fields) if parent else "see `mcpl validate --help`"
+        return [Problem(loc, f"unknown key {loc[-1]!r}; allowed keys: {allowed}")]
+    if kind == "missing":
+        return [Problem(loc, "required, and missing")]
+    message = error["msg"][0].lower() + error["msg"][1:]
+    return [Problem(loc, f"{message} (got {_shown(error.get('input'))})")]
+
+
+def _deployment_name(data: Any, index: int) -> str | None:
+    try:
+        name = data["deployments"][index]["name"]
+    except (KeyError, IndexError, TypeError):
+        return None
+    return name if isinstance(name, str) and name.isprintable() and len(name) <= 64 else None
+
+
+def problem_line(problem: Problem, data: Any) -> str:
+    """``deployment 'x': field.path: message`` (or ``field.path: message`` at the top)."""
+    loc = problem.loc
+    if len(loc) >= 2 and loc[0] == "deployments" and isinstance(loc[1], int):
+        name = _deployment_name(data, loc[1])
+        who = f"deployment {name!r}" if name else f"deployments[{loc[1]}]"
+        rest = format_loc(loc[2:])
+        return f"{who}: {rest}: {problem.message}" if rest else f"{who}: {problem.message}"
+    where = format_loc(loc)
+    return f"{where}: {problem.message}" if where else problem.message
+
+
+def validation_lines(error: ValidationError, data: Any, root: type[BaseModel]) -> list[str]:
+    """One line per problem in ``error``, raised while validating ``data`` as ``root``."""
+    return [
+        problem_line(problem, data)
+        for raw in error.errors(include_url=False)
+        for problem in _problems(dict(raw), root)
+    ]

@@ -1,0 +1,84 @@
+"""Every error this tool raises on purpose.
+
+Messages say what is wrong, the value, what is allowed and how to fix it. Constructs
+and models raise; only the CLI catches (``McplError`` and pydantic's
+``ValidationError``) and prints one ``field: message`` line per problem.
+
+Errors that are also ``ValueError`` can be raised inside pydantic validators: pydantic
+wraps them into its ``ValidationError`` and keeps the original in ``ctx["error"]``, so
+the CLI can still print each ``Problem`` on its own line at its own location.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+Loc = tuple[str | int, ...]
+
+
+class McplError(Exception):
+    """Root of every error this tool raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, at ``loc`` (field path relative to the model)."""
+
+    loc: Loc
+    message: str
+
+
+class ProblemsError(McplError, ValueError):
+    """Several independent problems found in one model, each at its own field."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("; ".join(f"{format_loc(p.loc)}: {p.message}" for p in self.problems))
+
+
+class ConfigFileError(McplError):
+    """The config file is missing, unreadable, empty or not YAML."""
+
+    def __init__(self, path: str, message: str) -> None:
+        self.path = path
+        super().__init__(f"{path}: {message}")
+
+
+class UnknownRegionError(McplError, ValueError):
+    """A region id that is not in the catalog."""
+
+    def __init__(self, region: str, supported: Sequence[str]) -> None:
+        self.region = region
+        super().__init__(
+            f"{region!r} is not a region with MaxCompute PrivateLink; supported: "
+            + ", ".join(supported)
+        )
+
+
+class NodeNotFoundError(McplError):
+    """cdktf runs on jsii, which needs Node.js."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "synth needs Node.js >= 20 on PATH (cdktf runs on jsii) and found none; "
+            "install Node.js, or run `mcpl validate`, which does not need it"
+        )
+
+
+class OutputDirError(McplError):
+    """The output folder cannot be used."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+
+
+def format_loc(loc: Loc) -> str:
+    """``("zones", 1, "zone_id")`` -> ``zones[1].zone_id``."""
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else part
+    return text

@@ -1,0 +1,241 @@
+"""``MaxComputePrivateLink``: private access to MaxCompute from one VPC (the guide, as code).
+
+It always creates both interface endpoints, frontend and tunnel, which only work
+together (the guide: "the two endpoints are interdependent"), in the same VPC with
+the same security groups, and binds each to every zone's vSwitch. The tunnel endpoint
+depends on the frontend one, in the guide's order. Where the props give CIDRs instead
+of ids it creates the VPC and vSwitches (the guide's step 1); without security groups
+it creates one that admits only the client port from the allowed networks.
+
+Terraform addresses are a public contract (changing one means destroy and recreate),
+so every resource has a fixed, readable logical id: ``<construct id>_<role>``, such as
+``alicloud_privatelink_vpc_endpoint.maxcompute_frontend``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from constructs import Construct
+from maxcompute_privatelink import bindings as alicloud
+from maxcompute_privatelink.privatelink_props import MaxComputePrivateLinkProps
+
+MANAGED_BY = "maxcompute-privatelink"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+class MaxComputePrivateLink(Construct):
+    """Private MaxCompute access from one VPC: the frontend and tunnel endpoint pair."""
+
+    def __init__(self, scope: Construct, id: str, props: MaxComputePrivateLinkProps) -> None:
+        super().__init__(scope, id)
+        self._props = props
+        self._prefix = _slug(id)
+        region = props.region_info
+        tags = {**props.tags, "managed-by": MANAGED_BY, "deployment": props.name}
+
+        self._vpc: alicloud.Vpc | None = None
+        if props.vpc_cidr is not None:
+            self._vpc = alicloud.Vpc(
+                self,
+                "vpc",
+                vpc_name=props.name,
+                cidr_block=props.vpc_cidr,
+                description=f"VPC of MaxCompute PrivateLink deployment {props.name}",
+                tags=tags,
+            )
+            self._name(self._vpc, "vpc")
+            vpc_id = self._vpc.id
+        else:
+            assert props.vpc_id is not None  # guaranteed by the props
+            vpc_id = props.vpc_id
+
+        self._vswitches: dict[str, alicloud.Vswitch] = {}
+        vswitch_ids: dict[str, str] = {}
+        for zone in props.zones:
+            if zone.vswitch_cidr is None:
+                assert zone.vswitch_id is not None  # guaranteed by the props
+                vswitch_ids[zone.zone_id] = zone.vswitch_id
+                continue
+            vswitch = alicloud.Vswitch(
+                self,
+                f"vswitch-{zone.zone_id}",
+                vpc_id=vpc_id,
+                cidr_block=zone.vswitch_cidr,
+                zone_id=zone.zone_id,
+                vswitch_name=f"{props.name}-{zone.zone_id}",
+                description=f"MaxCompute PrivateLink endpoint NICs of {props.name} "
+                f"in {zone.zone_id}",
+                tags=tags,
+            )
+            self._name(vswitch, zone.zone_id)
+            self._vswitches[zone.zone_id] = vswitch
+            vswitch_ids[zone.zone_id] = vswitch.id
+
+        self._existing_vpc: alicloud.DataAlicloudVpcs | None = None
+        self._security_group: alicloud.SecurityGroup | None = None
+        self._security_group_rules: list[alicloud.SecurityGroupRule] = []
+        if props.security_group_ids is not None:
+            security_group_ids = list(props.security_group_ids)
+        else:
+            security_group_ids = [self._create_security_group(vpc_id, tags)]
+
+        self._frontend = alicloud.PrivatelinkVpcEndpoint(
+            self,
+            "frontend",
+            service_name=region.frontend_service_name,
+            endpoint_type="Interface",
+            vpc_id=vpc_id,
+            security_group_ids=security_group_ids,
+            vpc_endpoint_name=f"{props.name}-maxcompute-frontend",
+            endpoint_description=f"MaxCompute frontend endpoint of {props.name}",
+            tags=tags,
+        )
+        self._name(self._frontend, "frontend")
+        self._tunnel = alicloud.PrivatelinkVpcEndpoint(
+            self,
+            "tunnel",
+            service_name=region.tunnel_service_name,
+            endpoint_type="Interface",
+            vpc_id=vpc_id,
+            security_group_ids=security_group_ids,
+            vpc_endpoint_name=f"{props.name}-maxcompute-tunnel",
+            endpoint_description=f"MaxCompute Tunnel endpoint of {props.name}",
+            tags=tags,
+            depends_on=[self._frontend],
+        )
+        self._name(self._tunnel, "tunnel")
+
+        self._endpoint_zones: list[alicloud.PrivatelinkVpcEndpointZone] = []
+        for role, endpoint in (("frontend", self._frontend), ("tunnel", self._tunnel)):
+            for zone in props.zones:
+                binding = alicloud.PrivatelinkVpcEndpointZone(
+                    self,
+                    f"{role}-{zone.zone_id}",
+                    endpoint_id=endpoint.id,
+                    vswitch_id=vswitch_ids[zone.zone_id],
+                    zone_id=zone.zone_id,
+                )
+                self._name(binding, f"{role}_{zone.zone_id}")
+                self._endpoint_zones.append(binding)
+
+    def _name(
+        self, element: alicloud.AlicloudResource | alicloud.AlicloudDataSource, role: str
+    ) -> None:
+        element.override_logical_id(f"{self._prefix}_{_slug(role)}")
+
+    def _create_security_group(self, vpc_id: str, tags: dict[str, str]) -> str:
+        props = self._props
+        port = props.client_port
+        group = alicloud.SecurityGroup(
+            self,
+            "security-group",
+            vpc_id=vpc_id,
+            security_group_name=f"{props.name}-maxcompute-endpoints",
+            description=f"MaxCompute PrivateLink endpoint NICs of {props.name}: "
+            f"{props.protocol} (TCP {port}) in from the allowed networks only",
+            inner_access_policy="Drop",
+            tags=tags,
+        )
+        self._name(group, "endpoints")
+        self._security_group = group
+
+        sources: list[tuple[str, str]]
+        if props.allowed_cidrs is not None:
+            sources = [(cidr, _slug(cidr)) for cidr in props.allowed_cidrs]
+        elif self._vpc is not None:
+            assert props.vpc_cidr is not None
+            sources = [(props.vpc_cidr, "vpc")]
+        else:
+            self._existing_vpc = alicloud.DataAlicloudVpcs(self, "existing-vpc", ids=[vpc_id])
+            self._name(self._existing_vpc, "vpc")
+            sources = [(self._existing_vpc.vpcs_field(0, "cidr_block"), "vpc")]
+
+        for cidr, slug in sources:
+            rule = alicloud.SecurityGroupRule(
+                self,
+                f"ingress-{props.protocol}-{slug}",
+                security_group_id=group.id,
+                type="ingress",
+                ip_protocol="tcp",
+                nic_type="intranet",
+                policy="accept",
+                port_range=f"{port}/{port}",
+                priority=1,
+                cidr_ip=cidr,
+                description=f"MaxCompute clients over {props.protocol}",
+            )
+            self._name(rule, f"ingress_{props.protocol}_{slug}")
+            self._security_group_rules.append(rule)
+        return group.id
+
+    # -- the L1 children, read-only ------------------------------------------------------
+
+    @property
+    def props(self) -> MaxComputePrivateLinkProps:
+        return self._props
+
+    @property
+    def frontend(self) -> alicloud.PrivatelinkVpcEndpoint:
+        """The frontend (MaxCompute service) endpoint."""
+        return self._frontend
+
+    @property
+    def tunnel(self) -> alicloud.PrivatelinkVpcEndpoint:
+        """The Tunnel endpoint."""
+        return self._tunnel
+
+    @property
+    def endpoint_zones(self) -> tuple[alicloud.PrivatelinkVpcEndpointZone, ...]:
+        """One zone binding per (endpoint, zone): frontend's first, then tunnel's."""
+        return tuple(self._endpoint_zones)
+
+    @property
+    def vpc(self) -> alicloud.Vpc | None:
+        """The created VPC; None when the props name an existing one."""
+        return self._vpc
+
+    @property
+    def vswitches(self) -> dict[str, alicloud.Vswitch]:
+        """The created vSwitches by zone id (a copy); zones with vswitch_id have none."""
+        return dict(self._vswitches)
+
+    @property
+    def security_group(self) -> alicloud.SecurityGroup | None:
+        """The created security group; None when the props give security_group_ids."""
+        return self._security_group
+
+    @property
+    def security_group_rules(self) -> tuple[alicloud.SecurityGroupRule, ...]:
+        return tuple(self._security_group_rules)
+
+    # -- what clients and outputs need ---------------------------------------------------
+
+    @property
+    def frontend_endpoint_id(self) -> str:
+        return self._frontend.id
+
+    @property
+    def tunnel_endpoint_id(self) -> str:
+        return self._tunnel.id
+
+    @property
+    def frontend_endpoint_domain(self) -> str:
+        return self._frontend.endpoint_domain
+
+    @property
+    def tunnel_endpoint_domain(self) -> str:
+        return self._tunnel.endpoint_domain
+
+    @property
+    def maxcompute_endpoint_url(self) -> str:
+        """The client's ``end_point``: the region's PrivateLink domain or endpoint_urls."""
+        return self._props.maxcompute_endpoint
+
+    @property
+    def tunnel_endpoint_url(self) -> str:
+        """The client's ``tunnel_endpoint``."""
+        return self._props.tunnel_endpoint

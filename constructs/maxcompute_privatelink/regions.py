@@ -1,0 +1,104 @@
+"""The regions where MaxCompute can be reached over PrivateLink, from the vendor guide.
+
+Direct-access regions publish PrivateLink domains for MaxCompute and Tunnel; the
+ticket-required ones need a support ticket first, and the domains come with it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from maxcompute_privatelink.errors import UnknownRegionError
+
+Access = Literal["direct", "ticket"]
+Protocol = Literal["http", "https"]
+
+_SERVICE_PREFIX = "com.aliyuncs.privatelink"
+
+
+@dataclass(frozen=True)
+class Region:
+    """One region of the catalog."""
+
+    id: str
+    name: str
+    access: Access
+
+    @property
+    def ticket_required(self) -> bool:
+        return self.access == "ticket"
+
+    @property
+    def frontend_service_name(self) -> str:
+        """The endpoint service behind the MaxCompute (frontend) endpoint."""
+        return f"{_SERVICE_PREFIX}.{self.id}.maxcompute.frontend"
+
+    @property
+    def tunnel_service_name(self) -> str:
+        """The endpoint service behind the Tunnel endpoint."""
+        return f"{_SERVICE_PREFIX}.{self.id}.maxcompute.tunnel.share"
+
+    @property
+    def maxcompute_host(self) -> str | None:
+        """Published PrivateLink domain of the MaxCompute endpoint; None without one."""
+        return f"service-pvl.{self.id}-vpc.maxcompute.aliyun-inc.com" if self._published else None
+
+    @property
+    def tunnel_host(self) -> str | None:
+        """Published PrivateLink domain of the Tunnel endpoint; None without one."""
+        return f"dt-pvl.{self.id}-vpc.maxcompute.aliyun-inc.com" if self._published else None
+
+    def maxcompute_endpoint(self, protocol: Protocol) -> str | None:
+        """The client's ``end_point``: ``<protocol>://service-pvl.<region>-vpc.../api``."""
+        host = self.maxcompute_host
+        return f"{protocol}://{host}/api" if host else None
+
+    def tunnel_endpoint(self, protocol: Protocol) -> str | None:
+        """The client's ``tunnel_endpoint``: ``<protocol>://dt-pvl.<region>-vpc...``."""
+        host = self.tunnel_host
+        return f"{protocol}://{host}" if host else None
+
+    @property
+    def _published(self) -> bool:
+        return self.access == "direct"
+
+    def is_zone(self, zone_id: str) -> bool:
+        """Alibaba zone ids are the region id plus a letter: cn-shenzhen-e, ap-southeast-1a."""
+        separator = "" if self.id[-1].isdigit() else "-"
+        return re.fullmatch(re.escape(self.id + separator) + "[a-z]", zone_id) is not None
+
+    def zone_example(self) -> str:
+        separator = "" if self.id[-1].isdigit() else "-"
+        return f"{self.id}{separator}a"
+
+
+REGIONS: dict[str, Region] = {
+    r.id: r
+    for r in (
+        Region("cn-hangzhou", "China (Hangzhou)", "direct"),
+        Region("cn-shanghai", "China (Shanghai)", "direct"),
+        Region("cn-beijing", "China (Beijing)", "direct"),
+        Region("cn-zhangjiakou", "China (Zhangjiakou)", "direct"),
+        Region("cn-wulanchabu", "China (Ulanqab)", "direct"),
+        Region("cn-shenzhen", "China (Shenzhen)", "direct"),
+        Region("cn-chengdu", "China (Chengdu)", "direct"),
+        Region("cn-hongkong", "China (Hong Kong)", "direct"),
+        Region("ap-southeast-1", "Singapore", "ticket"),
+        Region("ap-southeast-3", "Malaysia (Kuala Lumpur)", "ticket"),
+        Region("ap-southeast-5", "Indonesia (Jakarta)", "ticket"),
+        Region("ap-northeast-1", "Japan (Tokyo)", "ticket"),
+        Region("eu-central-1", "Germany (Frankfurt)", "ticket"),
+        Region("us-west-1", "US (Silicon Valley)", "ticket"),
+        Region("us-east-1", "US (Virginia)", "ticket"),
+    )
+}
+
+
+def get_region(region_id: str) -> Region:
+    """The catalog entry for ``region_id``; ``UnknownRegionError`` names the supported ones."""
+    try:
+        return REGIONS[region_id]
+    except KeyError:
+        raise UnknownRegionError(region_id, list(REGIONS)) from None

@@ -1,0 +1,49 @@
+"""One Terraform stack per deployment: provider, backend, the construct and its outputs."""
+
+from __future__ import annotations
+
+import cdktf
+
+from constructs import Construct
+from maxcompute_privatelink import bindings as alicloud
+from maxcompute_privatelink.privatelink import MaxComputePrivateLink
+from maxcompute_privatelink.privatelink_props import MaxComputePrivateLinkProps
+
+CONSTRUCT_ID = "maxcompute"
+"""Prefix of every resource address in a deployment stack; part of the public contract."""
+
+OUTPUTS: dict[str, str] = {
+    "frontend_endpoint_id": "ID of the MaxCompute frontend endpoint (ep-...).",
+    "tunnel_endpoint_id": "ID of the MaxCompute Tunnel endpoint (ep-...).",
+    "frontend_endpoint_domain": "Domain name of the frontend endpoint, known after apply.",
+    "tunnel_endpoint_domain": "Domain name of the Tunnel endpoint, known after apply.",
+    "maxcompute_endpoint": "MaxCompute endpoint URL for clients (odps_config.ini end_point).",
+    "tunnel_endpoint": "Tunnel endpoint URL for clients (odps_config.ini tunnel_endpoint).",
+    "vpc_id": "ID of the VPC the endpoints are in.",
+}
+"""Output names and descriptions; names are read by `terraform output` users: stable."""
+
+
+class DeploymentStack(cdktf.TerraformStack):
+    """The stack of one deployment, named after it."""
+
+    def __init__(
+        self, scope: Construct, deployment: MaxComputePrivateLinkProps, *, state_path: str
+    ) -> None:
+        super().__init__(scope, deployment.name)
+        alicloud.AlicloudProvider(self, "alicloud", region=deployment.region)
+        cdktf.LocalBackend(self, path=state_path)
+        self.privatelink = MaxComputePrivateLink(self, CONSTRUCT_ID, deployment)
+        link = self.privatelink
+        vpc_id = link.vpc.id if link.vpc is not None else deployment.vpc_id
+        values = {
+            "frontend_endpoint_id": link.frontend_endpoint_id,
+            "tunnel_endpoint_id": link.tunnel_endpoint_id,
+            "frontend_endpoint_domain": link.frontend_endpoint_domain,
+            "tunnel_endpoint_domain": link.tunnel_endpoint_domain,
+            "maxcompute_endpoint": link.maxcompute_endpoint_url,
+            "tunnel_endpoint": link.tunnel_endpoint_url,
+            "vpc_id": vpc_id,
+        }
+        for name, description in OUTPUTS.items():
+            cdktf.TerraformOutput(self, name, value=values[name], description=description)

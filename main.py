@@ -1,0 +1,20 @@
+"""The CDKTF app: synthesizes ./privatelink.yaml (what `cdktf synth` runs).
+
+`cdktf synth` sets CDKTF_OUTDIR; run by hand, the output goes to cdktf.out/.
+Same as `mcpl synth`, which is the command to use day to day.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+# Runs from a checkout without an install too. constructs/ is a source root, not a
+# package (see README): the import below is maxcompute_privatelink, never
+# constructs.maxcompute_privatelink.
+sys.path.insert(0, str(Path(__file__).resolve().parent / "constructs"))
+
+from maxcompute_privatelink.cli import app  # noqa: E402
+
+if __name__ == "__main__":
+    out = os.environ.get("CDKTF_OUTDIR", "cdktf.out")
+    app(["synth", "--config", "privatelink.yaml", "--out", out], prog_name="main.py")

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import copy
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA_FILE = Path(__file__).parent / "data" / "alicloud-schema-subset.json"
+
+BASE_DEPLOYMENT: dict[str, Any] = {
+    "name": "prod-shenzhen",
+    "region": "cn-shenzhen",
+    "vpc_cidr": "10.20.0.0/16",
+    "zones": [
+        {"zone_id": "cn-shenzhen-e", "vswitch_cidr": "10.20.1.0/24"},
+        {"zone_id": "cn-shenzhen-f", "vswitch_cidr": "10.20.2.0/24"},
+    ],
+    "tags": {"team": "data"},
+}
+
+
+@pytest.fixture
+def deployment() -> dict[str, Any]:
+    """A valid deployment entry as it comes out of YAML; tests change one thing."""
+    return copy.deepcopy(BASE_DEPLOYMENT)
+
+
+@pytest.fixture(scope="session")
+def schema() -> dict[str, Any]:
+    data = json.loads(SCHEMA_FILE.read_text())
+    provider: dict[str, Any] = data["provider_schemas"]["registry.terraform.io/aliyun/alicloud"]
+    return provider
+
+
+def write_config(folder: Path, deployments: list[dict[str, Any]], name: str = "c.yaml") -> Path:
+    path = folder / name
+    path.write_text(yaml.safe_dump({"deployments": deployments}, sort_keys=False))
+    return path
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file below ``folder`` by relative path, with its bytes."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }

@@ -1,0 +1,284 @@
+"""Every binding against the alicloud provider's schema (v1.289.0, tests/data).
+
+Nothing else here can check attribute names: `terraform validate` needs the provider
+plugin, which no registry serves here. So: every argument a binding can emit exists for
+its type, is settable, not deprecated and of the right type; required ones are always
+set; and everything the bundled examples synthesize passes the same checks, values too.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import re
+from typing import Any
+
+import pytest
+from conftest import ROOT, SCHEMA_FILE
+
+from maxcompute_privatelink import bindings
+from maxcompute_privatelink.bindings import (
+    DATA_SOURCES,
+    PROVIDER_VERSION_CONSTRAINT,
+    RESOURCES,
+    AlicloudProvider,
+)
+from maxcompute_privatelink.config import load_config
+from maxcompute_privatelink.synth import synthesize
+
+SCHEMA_TYPES: dict[str, Any] = {
+    "string": "string",
+    "number": "number",
+    "bool": "bool",
+    "string_list": ["list", "string"],
+    "string_set": ["set", "string"],
+    "string_map": ["map", "string"],
+}
+META_PARAMETERS = {"self", "scope", "id", "depends_on"}
+ALL_BINDINGS = [*RESOURCES, *DATA_SOURCES]
+
+
+def _block(schema: dict[str, Any], binding: type) -> dict[str, Any]:
+    group = "data_source_schemas" if binding in DATA_SOURCES else "resource_schemas"
+    block: dict[str, Any] = schema[group][binding.TF_TYPE]["block"]  # type: ignore[attr-defined]
+    return block
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.strip().lstrip("v").split("."))
+
+
+def test_schema_fixture_is_the_shared_one() -> None:
+    # The repo carries a copy so a clone is self-contained; where the project's shared/
+    # sits beside the clone (CI, developers), the copy must not have drifted from it.
+    shared = ROOT.parent / "shared" / "data" / "alicloud-schema-subset.json"
+    if not shared.exists():
+        pytest.skip("no ../shared beside this checkout")
+    assert SCHEMA_FILE.read_bytes() == shared.read_bytes()
+
+
+@pytest.mark.parametrize("binding", ALL_BINDINGS, ids=lambda b: b.TF_TYPE)
+def test_every_argument_exists_is_settable_and_typed(binding: Any, schema: dict[str, Any]) -> None:
+    # given
+    attributes = _block(schema, binding)["attributes"]
+    # then
+    for name, kind in binding.ARGUMENTS.items():
+        assert name in attributes, f"{binding.TF_TYPE} has no attribute {name}"
+        attribute = attributes[name]
+        assert attribute.get("optional") or attribute.get("required"), f"{name} is computed-only"
+        assert not attribute.get("deprecated"), f"{name}: {attribute.get('x_deprecation_message')}"
+        assert attribute["type"] == SCHEMA_TYPES[kind], f"{binding.TF_TYPE}.{name}"
+
+
+@pytest.mark.parametrize("binding", ALL_BINDINGS, ids=lambda b: b.TF_TYPE)
+def test_required_arguments_are_always_set(binding: Any, schema: dict[str, Any]) -> None:
+    # given
+    attributes = _block(schema, binding)["attributes"]
+    parameters = inspect.signature(binding.__init__).parameters
+    # then
+    for name, attribute in attributes.items():
+        if attribute.get("required"):
+            assert name in binding.ARGUMENTS, f"{binding.TF_TYPE} never sets required {name}"
+            assert parameters[name].default is inspect.Parameter.empty, f"{name} has a default"
+
+
+@pytest.mark.parametrize("binding", ALL_BINDINGS, ids=lambda b: b.TF_TYPE)
+def test_constructor_takes_exactly_the_declared_arguments(binding: Any) -> None:
+    parameters = set(inspect.signature(binding.__init__).parameters) - META_PARAMETERS
+    assert parameters == set(binding.ARGUMENTS)
+
+
+@pytest.mark.parametrize("binding", RESOURCES, ids=lambda b: b.TF_TYPE)
+def test_read_only_attributes_exist(binding: Any, schema: dict[str, Any]) -> None:
+    # given: every property the binding class itself defines reads an attribute
+    attributes = _block(schema, binding)["attributes"]
+    readers = [n for n, v in vars(binding).items() if isinstance(v, property)]
+    # then
+    assert "id" in attributes
+    for name in readers:
+        assert name in attributes, f"{binding.TF_TYPE} has no attribute {name}"
+
+
+def test_vpcs_fields_exist_in_the_vpcs_objects(schema: dict[str, Any]) -> None:
+    vpcs = schema["data_source_schemas"]["alicloud_vpcs"]["block"]["attributes"]["vpcs"]
+    kind, (obj, fields) = vpcs["type"]
+    assert (kind, obj) == ("list", "object")
+    for field in bindings.DataAlicloudVpcs.VPCS_FIELDS:
+        assert fields[field] == "string"
+
+
+def test_provider_arguments_exist_and_carry_no_credentials(schema: dict[str, Any]) -> None:
+    attributes = schema["provider"]["block"]["attributes"]
+    for name, kind in AlicloudProvider.ARGUMENTS.items():
+        assert attributes[name]["type"] == SCHEMA_TYPES[kind]
+        assert not attributes[name].get("deprecated")
+    assert not {"access_key", "secret_key", "security_token"} & set(AlicloudProvider.ARGUMENTS)
+
+
+def _constraint_admits(constraint: str, version: str) -> bool:
+    checks = {
+        ">=": lambda a, b: a >= b,
+        "<": lambda a, b: a < b,
+        ">": lambda a, b: a > b,
+        "<=": lambda a, b: a <= b,
+        "=": lambda a, b: a == b,
+    }
+    for part in constraint.split(","):
+        match = re.fullmatch(r"\s*(>=|<=|>|<|=)\s*([0-9.]+)\s*", part)
+        assert match, f"cannot read constraint part {part!r}"
+        if not checks[match.group(1)](_version(version), _version(match.group(2))):
+            return False
+    return True
+
+
+def test_provider_constraint_admits_the_schema_version_and_nothing_too_old(
+    schema: dict[str, Any],
+) -> None:
+    # given: the newest provider version any emitted type or argument needs
+    needed = [(1, 0, 0)]
+    for binding in ALL_BINDINGS:
+        group = "data_source_schemas" if binding in DATA_SOURCES else "resource_schemas"
+        entry = schema[group][binding.TF_TYPE]
+        if entry.get("x_available_since"):
+            needed.append(_version(entry["x_available_since"]))
+        for name in binding.ARGUMENTS:
+            since = entry["block"]["attributes"][name].get("x_since")
+            if since:
+                needed.append(_version(since))
+    newest_needed = ".".join(str(p) for p in max(needed))
+    lower = re.search(r">=\s*([0-9.]+)", PROVIDER_VERSION_CONSTRAINT)
+    # then
+    assert lower is not None
+    assert _version(lower.group(1)) >= max(needed), f"arguments need {newest_needed}"
+    assert _constraint_admits(PROVIDER_VERSION_CONSTRAINT, "1.289.0")
+    assert not _constraint_admits(PROVIDER_VERSION_CONSTRAINT, "1.238.0")
+
+
+def _value_problems(path: str, value: Any, attribute: dict[str, Any]) -> list[str]:
+    kind = attribute["type"]
+    expected = {
+        "string": str,
+        "number": (int, float),
+        "bool": bool,
+    }
+    problems: list[str] = []
+    if isinstance(kind, str):
+        if not isinstance(value, expected[kind]) or (kind == "number" and isinstance(value, bool)):
+            problems.append(f"{path}: {value!r} is not a {kind}")
+    elif kind[0] in ("list", "set"):
+        if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            problems.append(f"{path}: {value!r} is not a {kind}")
+    elif kind[0] == "map":
+        if not (isinstance(value, dict) and all(isinstance(v, str) for v in value.values())):
+            problems.append(f"{path}: {value!r} is not a {kind}")
+    allowed = attribute.get("x_allowed_values")
+    if allowed and isinstance(value, str) and "${" not in value and value not in allowed:
+        problems.append(f"{path}: {value!r} is not one of {allowed}")
+    between = attribute.get("x_int_between")
+    if between and isinstance(value, int) and not between[0] <= value <= between[1]:
+        problems.append(f"{path}: {value} is outside {between}")
+    return problems
+
+
+META_KEYS = {"//", "depends_on", "lifecycle", "provider", "count", "for_each"}
+EXAMPLES = [ROOT / "privatelink.yaml", *sorted((ROOT / "examples").glob("*.yaml"))]
+
+
+@pytest.fixture(scope="module")
+def synthesized(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
+    stacks: list[dict[str, Any]] = []
+    for example in EXAMPLES:
+        out = tmp_path_factory.mktemp(example.stem) / "cdktf.out"
+        synthesize(load_config(example), config_dir=example.parent, out=out)
+        stacks += [json.loads(p.read_text()) for p in sorted(out.glob("stacks/*/cdk.tf.json"))]
+    return stacks
+
+
+def test_everything_the_examples_synthesize_conforms(
+    synthesized: list[dict[str, Any]], schema: dict[str, Any]
+) -> None:
+    # given
+    problems: list[str] = []
+    seen_types: set[str] = set()
+    # when
+    for stack in synthesized:
+        for group, blocks in (
+            ("resource_schemas", stack.get("resource", {})),
+            ("data_source_schemas", stack.get("data", {})),
+        ):
+            for tf_type, instances in blocks.items():
+                seen_types.add(tf_type)
+                attributes = schema[group][tf_type]["block"]["attributes"]
+                for name, body in instances.items():
+                    for key, value in body.items():
+                        path = f"{tf_type}.{name}.{key}"
+                        if key in META_KEYS:
+                            continue
+                        if key not in attributes:
+                            problems.append(f"{path}: no such attribute")
+                            continue
+                        if attributes[key].get("deprecated"):
+                            problems.append(f"{path}: deprecated")
+                        problems += _value_problems(path, value, attributes[key])
+                    for key, attribute in attributes.items():
+                        if attribute.get("required") and key not in body:
+                            problems.append(f"{tf_type}.{name}: required {key} missing")
+        provider_attributes = schema["provider"]["block"]["attributes"]
+        for provider in stack["provider"]["alicloud"]:
+            for key, value in provider.items():
+                problems += _value_problems(f"provider.{key}", value, provider_attributes[key])
+    # then
+    assert problems == []
+    assert seen_types == {b.TF_TYPE for b in ALL_BINDINGS}, "the examples exercise every binding"
+
+
+def test_no_deprecated_argument_name_is_ever_used(synthesized: list[dict[str, Any]]) -> None:
+    text = json.dumps(synthesized)
+    for deprecated in ('"name"', '"availability_zone"', '"router_table_id"', '"inner_access"'):
+        assert f"{deprecated}:" not in text
+
+
+def test_fails_when_a_binding_passes_an_undeclared_argument() -> None:
+    # given: a binding whose constructor forwards an argument it does not declare
+    from cdktf import TerraformStack, Testing
+
+    from constructs import Construct
+
+    class Broken(bindings.AlicloudResource):
+        TF_TYPE = "alicloud_vpc"
+        ARGUMENTS = {"vpc_name": "string"}
+
+        def __init__(self, scope: Construct, id: str) -> None:
+            super().__init__(scope, id, arguments={"name": "x"})
+
+    stack = TerraformStack(Testing.app(), "s")
+    # when / then
+    with pytest.raises(TypeError, match=r"alicloud_vpc has no argument\(s\) \['name'\]"):
+        Broken(stack, "v")
+
+
+def test_hcl_attributes_carry_terraform_types() -> None:
+    # given
+    from cdktf import TerraformStack, Testing
+
+    stack = TerraformStack(Testing.app(), "s")
+    rule = bindings.SecurityGroupRule(
+        stack, "r", security_group_id="sg-1", type="ingress", ip_protocol="tcp", priority=1
+    )
+    endpoint = bindings.PrivatelinkVpcEndpoint(
+        stack, "e", vpc_id="vpc-1", security_group_ids=["sg-1"], tags={"a": "b"}
+    )
+    # when
+    rule_hcl = rule._synthesize_hcl_attributes()
+    endpoint_hcl = endpoint._synthesize_hcl_attributes()
+    # then
+    assert rule_hcl["priority"]["storageClassType"] == "number"
+    assert rule_hcl["type"] == {
+        "value": "ingress",
+        "isBlock": False,
+        "type": "simple",
+        "storageClassType": "string",
+    }
+    assert endpoint_hcl["security_group_ids"]["type"] == "set"
+    assert endpoint_hcl["tags"]["type"] == "map"
+    assert "nic_type" not in rule_hcl, "unset arguments are left out"

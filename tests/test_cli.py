@@ -1,0 +1,208 @@
+"""The mcpl command line, through typer's CliRunner and, once each, as real processes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ROOT, tree, write_config
+from typer.testing import CliRunner
+
+from maxcompute_privatelink.cli import app
+
+runner = CliRunner()
+
+
+def test_validate_accepts_the_bundled_config() -> None:
+    # when
+    result = runner.invoke(app, ["validate", "--config", str(ROOT / "privatelink.yaml")])
+    # then
+    assert result.exit_code == 0, result.output
+    assert "1 deployment(s) valid: analytics-shenzhen" in result.stdout
+
+
+def test_validate_warns_on_a_single_zone(tmp_path: Path, deployment: dict[str, Any]) -> None:
+    deployment["zones"] = deployment["zones"][:1]
+    config = write_config(tmp_path, [deployment])
+    result = runner.invoke(app, ["validate", "-c", str(config)])
+    assert result.exit_code == 0
+    assert result.stderr.startswith(
+        "warning: deployment 'prod-shenzhen': zones: only one zone (cn-shenzhen-e)"
+    )
+
+
+def test_fails_when_config_is_bad_with_one_line_per_problem_and_writes_nothing(
+    tmp_path: Path, deployment: dict[str, Any]
+) -> None:
+    # given: two problems in one deployment, one in another
+    other = dict(deployment, name="second", region="cn-mars")
+    deployment["zones"][1]["zone_id"] = "cn-beijing-a"
+    deployment["allowed_cidrs"] = ["0.0.0.0/0"]
+    config = write_config(tmp_path, [deployment, other])
+    out = tmp_path / "cdktf.out"
+    # when
+    result = runner.invoke(app, ["synth", "-c", str(config), "-o", str(out)])
+    # then
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert [line.split(": ")[:3] for line in lines] == [
+        ["error", "deployment 'prod-shenzhen'", "allowed_cidrs"],
+        ["error", "deployment 'second'", "region"],
+    ]
+    assert "Traceback" not in result.output
+    assert not out.exists()
+    assert os.listdir(tmp_path) == ["c.yaml"], "nothing written, not even a temp folder"
+
+
+def test_fails_when_config_is_missing(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["validate", "-c", str(tmp_path / "none.yaml")])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: {tmp_path / 'none.yaml'}: no such file; pass --config PATH or copy one from "
+        "examples/\n"
+    )
+
+
+def test_cross_field_problems_are_all_reported(tmp_path: Path, deployment: dict[str, Any]) -> None:
+    deployment["zones"][0]["zone_id"] = "cn-beijing-a"
+    deployment["zones"][1]["vswitch_cidr"] = "10.99.0.0/24"
+    config = write_config(tmp_path, [deployment])
+    result = runner.invoke(app, ["validate", "-c", str(config)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "error: deployment 'prod-shenzhen': zones[0].zone_id: 'cn-beijing-a' is not a zone of "
+        "cn-shenzhen; its zone ids look like cn-shenzhen-a",
+        "error: deployment 'prod-shenzhen': zones[1].vswitch_cidr: '10.99.0.0/24' is outside "
+        "the VPC's 10.20.0.0/16; choose a block inside 10.20.0.0/16",
+    ]
+
+
+def test_synth_writes_the_cdktf_layout(tmp_path: Path, deployment: dict[str, Any]) -> None:
+    # given
+    config = write_config(tmp_path, [deployment, dict(deployment, name="second")])
+    out = tmp_path / "cdktf.out"
+    # when
+    result = runner.invoke(app, ["synth", "-c", str(config), "-o", str(out)])
+    # then
+    assert result.exit_code == 0, result.output
+    assert sorted(tree(out)) == [
+        "manifest.json",
+        "stacks/prod-shenzhen/cdk.tf.json",
+        "stacks/second/cdk.tf.json",
+    ]
+    assert f"{out}/stacks/prod-shenzhen/cdk.tf.json: 11 resources" in result.stdout
+    assert oct(out.stat().st_mode & 0o777) != oct(0o700), "not the temp folder's mode"
+
+
+def test_synth_is_byte_identical_across_folders(tmp_path: Path, deployment: dict[str, Any]) -> None:
+    # given: the same config in two unrelated folders
+    outputs = []
+    for folder in (tmp_path / "a", tmp_path / "deeper" / "b"):
+        folder.mkdir(parents=True)
+        config = write_config(folder, [deployment])
+        # when
+        result = runner.invoke(app, ["synth", "-c", str(config), "-o", str(folder / "cdktf.out")])
+        assert result.exit_code == 0, result.output
+        outputs.append(tree(folder / "cdktf.out"))
+    # then
+    assert outputs[0] == outputs[1]
+    text = b"".join(outputs[0].values())
+    assert str(tmp_path).encode() not in text
+    assert os.environ.get("USER", "root").encode() + b"/" not in text
+
+
+def test_synth_replaces_stale_stacks_and_keeps_terraform_files(
+    tmp_path: Path, deployment: dict[str, Any]
+) -> None:
+    # given: a synthesized pair, with `terraform init` files in one stack folder
+    out = tmp_path / "cdktf.out"
+    config = write_config(tmp_path, [deployment, dict(deployment, name="gone")])
+    assert runner.invoke(app, ["synth", "-c", str(config), "-o", str(out)]).exit_code == 0
+    stack_dir = out / "stacks" / "prod-shenzhen"
+    (stack_dir / ".terraform").mkdir()
+    (stack_dir / ".terraform.lock.hcl").write_text("# lock\n")
+    # when: one deployment leaves the config
+    config = write_config(tmp_path, [deployment])
+    result = runner.invoke(app, ["synth", "-c", str(config), "-o", str(out)])
+    # then
+    assert result.exit_code == 0, result.output
+    assert f"{out}/stacks/gone: removed (deployment no longer in {config})" in result.stdout
+    assert not (out / "stacks" / "gone").exists()
+    assert (stack_dir / ".terraform").is_dir()
+    assert (stack_dir / ".terraform.lock.hcl").read_text() == "# lock\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.yaml", "cdktf.out"]
+
+
+def test_fails_when_out_is_a_file(tmp_path: Path, deployment: dict[str, Any]) -> None:
+    config = write_config(tmp_path, [deployment])
+    (tmp_path / "out").write_text("x")
+    result = runner.invoke(app, ["synth", "-c", str(config), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: {tmp_path / 'out'}: exists and is not a folder; choose another --out\n"
+    )
+
+
+def test_fails_when_node_is_missing(
+    tmp_path: Path, deployment: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = write_config(tmp_path, [deployment])
+    monkeypatch.setattr("shutil.which", lambda _: None)
+    result = runner.invoke(app, ["synth", "-c", str(config), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: synth needs Node.js >= 20 on PATH")
+    assert not (tmp_path / "out").exists()
+
+
+def test_regions_prints_the_catalog() -> None:
+    result = runner.invoke(app, ["regions"])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == [
+        "REGION",
+        "NAME",
+        "ACCESS",
+        "MAXCOMPUTE",
+        "ENDPOINT",
+        "TUNNEL",
+        "ENDPOINT",
+    ]
+    assert len(lines) == 16
+    shenzhen = next(line for line in lines if line.startswith("cn-shenzhen "))
+    assert "direct" in shenzhen
+    assert "https://service-pvl.cn-shenzhen-vpc.maxcompute.aliyun-inc.com/api" in shenzhen
+    singapore = next(line for line in lines if line.startswith("ap-southeast-1 "))
+    assert "ticket required" in singapore
+
+
+def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20")
+    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_main_py_synthesizes_the_default_config_like_cdktf_synth(tmp_path: Path) -> None:
+    # given: a copy of the project's app and config, as `cdktf synth` would run them
+    for name in ("main.py", "privatelink.yaml"):
+        (tmp_path / name).write_text((ROOT / name).read_text())
+    (tmp_path / "constructs").symlink_to(ROOT / "constructs")
+    # when
+    result = _run(sys.executable, "main.py", cwd=tmp_path)
+    # then
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "cdktf.out/stacks/analytics-shenzhen/cdk.tf.json").is_file()
+    assert result.stderr == "", "no Node banner, no warnings"
+
+
+def test_module_entry_point_runs_and_reports_errors_without_traceback(tmp_path: Path) -> None:
+    (tmp_path / "c.yaml").write_text("deployments: 3\n")
+    result = _run(
+        sys.executable, "-m", "maxcompute_privatelink", "validate", "-c", "c.yaml", cwd=tmp_path
+    )
+    assert result.returncode == 1
+    assert result.stderr == ("error: deployments: input should be a valid tuple (got 3)\n")
+    version = _run(sys.executable, "-m", "maxcompute_privatelink", "--version", cwd=tmp_path)
+    assert version.stdout == "mcpl 0.1.0\n"

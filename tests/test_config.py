@@ -1,0 +1,96 @@
+"""Reading privatelink.yaml: files that cannot be a config at all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from maxcompute_privatelink.config import PrivateLinkConfig, load_config, read_config_data
+from maxcompute_privatelink.errors import ConfigFileError
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "is empty; it needs a top-level 'deployments:' list (see examples/)"),
+        (
+            "# only a comment\n",
+            "is empty; it needs a top-level 'deployments:' list (see examples/)",
+        ),
+        (
+            "deployments: [\n",
+            "not valid YAML: line 2, column 1: expected the node content, but found '<stream end>'",
+        ),
+        (
+            "- name: a\n",
+            "the top level is a list; it must be a mapping with a 'deployments:' list "
+            "(see examples/)",
+        ),
+        (
+            "just text\n",
+            "the top level is a str; it must be a mapping with a 'deployments:' list "
+            "(see examples/)",
+        ),
+        (
+            "deployments:\n  - name: a\n    region: cn-shenzhen\n    region: cn-beijing\n",
+            "not valid YAML: line 4, column 5: duplicate key 'region' (line 4); each key may "
+            "appear once",
+        ),
+        (
+            "deployments: !!python/object:os.system {}\n",
+            "not valid YAML: line 1, column 14: could not determine a constructor for the tag "
+            "'tag:yaml.org,2002:python/object:os.system'",
+        ),
+    ],
+    ids=[
+        "empty",
+        "comment_only",
+        "broken_yaml",
+        "top_level_list",
+        "top_level_str",
+        "duplicate_key",
+        "python_tag",
+    ],
+)
+def test_fails_when_file_is_not_a_config(tmp_path: Path, content: str, message: str) -> None:
+    # given
+    path = tmp_path / "privatelink.yaml"
+    path.write_text(content)
+    # when / then
+    with pytest.raises(ConfigFileError) as caught:
+        read_config_data(path)
+    assert str(caught.value) == f"{path}: {message}"
+
+
+def test_fails_when_file_is_missing(tmp_path: Path) -> None:
+    path = tmp_path / "nope.yaml"
+    with pytest.raises(ConfigFileError) as caught:
+        read_config_data(path)
+    assert (
+        str(caught.value) == f"{path}: no such file; pass --config PATH or copy one from examples/"
+    )
+
+
+def test_fails_when_file_is_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_bytes(b"deployments: \xff\xfe\n")
+    with pytest.raises(ConfigFileError, match="is not UTF-8 text"):
+        read_config_data(path)
+
+
+def test_fails_when_path_is_a_folder(tmp_path: Path) -> None:
+    with pytest.raises(ConfigFileError, match="is a folder; pass the YAML file with --config"):
+        read_config_data(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "example",
+    [ROOT / "privatelink.yaml", *sorted((ROOT / "examples").glob("*.yaml"))],
+    ids=lambda p: p.name,
+)
+def test_bundled_configs_are_valid(example: Path) -> None:
+    config = load_config(example)
+    assert isinstance(config, PrivateLinkConfig)
+    assert config.deployments

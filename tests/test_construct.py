@@ -1,0 +1,298 @@
+"""MaxComputePrivateLink and its stack, through the real synth output."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from syrupy.assertion import SnapshotAssertion
+from syrupy.extensions.json import JSONSnapshotExtension
+
+from maxcompute_privatelink.config import PrivateLinkConfig
+from maxcompute_privatelink.privatelink_props import MaxComputePrivateLinkProps
+from maxcompute_privatelink.synth import synthesize
+
+FRONTEND = "alicloud_privatelink_vpc_endpoint.maxcompute_frontend"
+TUNNEL = "alicloud_privatelink_vpc_endpoint.maxcompute_tunnel"
+
+
+def synth_one(deployment: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
+    config = PrivateLinkConfig.model_validate({"deployments": [deployment]})
+    out = tmp_path / "cdktf.out"
+    synthesize(config, config_dir=tmp_path, out=out)
+    stack: dict[str, Any] = json.loads(
+        (out / "stacks" / deployment["name"] / "cdk.tf.json").read_text()
+    )
+    return stack
+
+
+def resources(stack: dict[str, Any], tf_type: str) -> dict[str, Any]:
+    found: dict[str, Any] = stack["resource"].get(tf_type, {})
+    return found
+
+
+@pytest.fixture
+def json_snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    return snapshot.use_extension(JSONSnapshotExtension)
+
+
+def test_typical_stack_matches_snapshot(
+    deployment: dict[str, Any], tmp_path: Path, json_snapshot: SnapshotAssertion
+) -> None:
+    # given: a new VPC, two zones, a created security group
+    # when
+    stack = synth_one(deployment, tmp_path)
+    # then
+    assert stack == json_snapshot
+
+
+def test_existing_network_stack_matches_snapshot(
+    deployment: dict[str, Any], tmp_path: Path, json_snapshot: SnapshotAssertion
+) -> None:
+    # given: everything exists already
+    deployment.pop("vpc_cidr")
+    deployment.update(
+        vpc_id="vpc-wz9existing",
+        security_group_ids=["sg-wz9a", "sg-wz9b"],
+        zones=[
+            {"zone_id": "cn-shenzhen-e", "vswitch_id": "vsw-wz9e"},
+            {"zone_id": "cn-shenzhen-f", "vswitch_id": "vsw-wz9f"},
+        ],
+    )
+    # when
+    stack = synth_one(deployment, tmp_path)
+    # then
+    assert stack == json_snapshot
+
+
+def test_always_creates_both_endpoints_in_the_guides_order(
+    deployment: dict[str, Any], tmp_path: Path
+) -> None:
+    # when
+    stack = synth_one(deployment, tmp_path)
+    endpoints = resources(stack, "alicloud_privatelink_vpc_endpoint")
+    # then
+    assert set(endpoints) == {"maxcompute_frontend", "maxcompute_tunnel"}
+    frontend, tunnel = endpoints["maxcompute_frontend"], endpoints["maxcompute_tunnel"]
+    assert frontend["service_name"] == "com.aliyuncs.privatelink.cn-shenzhen.maxcompute.frontend"
+    assert tunnel["service_name"] == "com.aliyuncs.privatelink.cn-shenzhen.maxcompute.tunnel.share"
+    assert frontend["endpoint_type"] == tunnel["endpoint_type"] == "Interface"
+    assert frontend["vpc_id"] == tunnel["vpc_id"] == "${alicloud_vpc.maxcompute_vpc.id}"
+    assert frontend["security_group_ids"] == tunnel["security_group_ids"]
+    assert tunnel["depends_on"] == [FRONTEND]
+    assert "depends_on" not in frontend
+
+
+def test_binds_each_endpoint_to_every_zone(deployment: dict[str, Any], tmp_path: Path) -> None:
+    # when
+    stack = synth_one(deployment, tmp_path)
+    zones = resources(stack, "alicloud_privatelink_vpc_endpoint_zone")
+    # then
+    bindings = {(z["endpoint_id"], z["zone_id"], z["vswitch_id"]) for z in zones.values()}
+    assert len(zones) == 4
+    assert bindings == {
+        (
+            f"${{{endpoint}.id}}",
+            zone,
+            f"${{alicloud_vswitch.maxcompute_{zone.replace('-', '_')}.id}}",
+        )
+        for endpoint in (FRONTEND, TUNNEL)
+        for zone in ("cn-shenzhen-e", "cn-shenzhen-f")
+    }
+
+
+def test_creates_vpc_and_vswitches_from_cidrs(deployment: dict[str, Any], tmp_path: Path) -> None:
+    stack = synth_one(deployment, tmp_path)
+    [vpc] = resources(stack, "alicloud_vpc").values()
+    vswitches = resources(stack, "alicloud_vswitch")
+    assert vpc["cidr_block"] == "10.20.0.0/16"
+    assert vpc["vpc_name"] == "prod-shenzhen"
+    assert {(v["zone_id"], v["cidr_block"]) for v in vswitches.values()} == {
+        ("cn-shenzhen-e", "10.20.1.0/24"),
+        ("cn-shenzhen-f", "10.20.2.0/24"),
+    }
+    assert {v["vpc_id"] for v in vswitches.values()} == {"${alicloud_vpc.maxcompute_vpc.id}"}
+
+
+def test_created_security_group_admits_only_https_from_the_vpc(
+    deployment: dict[str, Any], tmp_path: Path
+) -> None:
+    # when
+    stack = synth_one(deployment, tmp_path)
+    groups = resources(stack, "alicloud_security_group")
+    rules = list(resources(stack, "alicloud_security_group_rule").values())
+    # then
+    assert groups["maxcompute_endpoints"]["inner_access_policy"] == "Drop"
+    assert [
+        (r["type"], r["ip_protocol"], r["port_range"], r["cidr_ip"], r["nic_type"], r["policy"])
+        for r in rules
+    ] == [("ingress", "tcp", "443/443", "10.20.0.0/16", "intranet", "accept")]
+    endpoint = resources(stack, "alicloud_privatelink_vpc_endpoint")["maxcompute_frontend"]
+    assert endpoint["security_group_ids"] == ["${alicloud_security_group.maxcompute_endpoints.id}"]
+
+
+def test_created_security_group_admits_http_from_each_allowed_cidr(
+    deployment: dict[str, Any], tmp_path: Path
+) -> None:
+    # given
+    deployment.update(protocol="http", allowed_cidrs=["10.0.0.0/8", "192.168.10.0/24"])
+    # when
+    stack = synth_one(deployment, tmp_path)
+    rules = resources(stack, "alicloud_security_group_rule")
+    # then
+    assert {name: (r["port_range"], r["cidr_ip"]) for name, r in rules.items()} == {
+        "maxcompute_ingress_http_10_0_0_0_8": ("80/80", "10.0.0.0/8"),
+        "maxcompute_ingress_http_192_168_10_0_24": ("80/80", "192.168.10.0/24"),
+    }
+    assert "0.0.0.0/0" not in json.dumps(stack)
+
+
+def test_existing_vpc_rule_reads_the_vpcs_cidr_at_plan_time(
+    deployment: dict[str, Any], tmp_path: Path
+) -> None:
+    # given: an existing VPC, no security groups, no allowed_cidrs
+    deployment.pop("vpc_cidr")
+    deployment["vpc_id"] = "vpc-wz9existing"
+    # when
+    stack = synth_one(deployment, tmp_path)
+    # then
+    assert stack["data"]["alicloud_vpcs"]["maxcompute_vpc"]["ids"] == ["vpc-wz9existing"]
+    [rule] = resources(stack, "alicloud_security_group_rule").values()
+    assert rule["cidr_ip"] == "${data.alicloud_vpcs.maxcompute_vpc.vpcs[0].cidr_block}"
+    assert resources(stack, "alicloud_vswitch")["maxcompute_cn_shenzhen_e"]["vpc_id"] == (
+        "vpc-wz9existing"
+    )
+    assert "alicloud_vpc" not in stack["resource"]
+
+
+def test_given_security_groups_are_used_and_none_created(
+    deployment: dict[str, Any], tmp_path: Path
+) -> None:
+    deployment["security_group_ids"] = ["sg-wz9a"]
+    stack = synth_one(deployment, tmp_path)
+    assert "alicloud_security_group" not in stack["resource"]
+    assert "alicloud_security_group_rule" not in stack["resource"]
+    for endpoint in resources(stack, "alicloud_privatelink_vpc_endpoint").values():
+        assert endpoint["security_group_ids"] == ["sg-wz9a"]
+
+
+def test_stack_has_provider_relative_backend_and_described_outputs(
+    deployment: dict[str, Any], tmp_path: Path
+) -> None:
+    # when
+    stack = synth_one(deployment, tmp_path)
+    # then
+    assert stack["provider"] == {"alicloud": [{"region": "cn-shenzhen"}]}
+    assert stack["terraform"]["required_providers"]["alicloud"]["source"] == "aliyun/alicloud"
+    assert stack["terraform"]["backend"] == {
+        "local": {"path": "../../../terraform.prod-shenzhen.tfstate"}
+    }
+    outputs = stack["output"]
+    assert set(outputs) == {
+        "frontend_endpoint_id",
+        "tunnel_endpoint_id",
+        "frontend_endpoint_domain",
+        "tunnel_endpoint_domain",
+        "maxcompute_endpoint",
+        "tunnel_endpoint",
+        "vpc_id",
+    }
+    assert all(o["description"] for o in outputs.values())
+    assert outputs["maxcompute_endpoint"]["value"] == (
+        "https://service-pvl.cn-shenzhen-vpc.maxcompute.aliyun-inc.com/api"
+    )
+    assert outputs["tunnel_endpoint"]["value"] == (
+        "https://dt-pvl.cn-shenzhen-vpc.maxcompute.aliyun-inc.com"
+    )
+    assert outputs["frontend_endpoint_id"]["value"] == f"${{{FRONTEND}.id}}"
+    assert outputs["tunnel_endpoint_domain"]["value"] == f"${{{TUNNEL}.endpoint_domain}}"
+
+
+def test_ticket_region_uses_the_ticket_urls(deployment: dict[str, Any], tmp_path: Path) -> None:
+    deployment.update(
+        region="ap-southeast-1",
+        ticket_approved=True,
+        zones=[{"zone_id": "ap-southeast-1a", "vswitch_cidr": "10.20.1.0/24"}],
+        endpoint_urls={"maxcompute": "https://mc.example/api", "tunnel": "https://dt.example"},
+    )
+    stack = synth_one(deployment, tmp_path)
+    endpoints = resources(stack, "alicloud_privatelink_vpc_endpoint")
+    assert endpoints["maxcompute_frontend"]["service_name"] == (
+        "com.aliyuncs.privatelink.ap-southeast-1.maxcompute.frontend"
+    )
+    assert stack["output"]["maxcompute_endpoint"]["value"] == "https://mc.example/api"
+    assert stack["output"]["tunnel_endpoint"]["value"] == "https://dt.example"
+
+
+def test_tags_reach_every_created_resource(deployment: dict[str, Any], tmp_path: Path) -> None:
+    stack = synth_one(deployment, tmp_path)
+    expected = {
+        "team": "data",
+        "managed-by": "maxcompute-privatelink",
+        "deployment": "prod-shenzhen",
+    }
+    tagged = [
+        body["tags"]
+        for tf_type in (
+            "alicloud_vpc",
+            "alicloud_vswitch",
+            "alicloud_security_group",
+            "alicloud_privatelink_vpc_endpoint",
+        )
+        for body in resources(stack, tf_type).values()
+    ]
+    assert len(tagged) == 6
+    assert all(tags == expected for tags in tagged)
+
+
+def test_construct_exposes_typed_attributes_and_creates_no_provider(
+    deployment: dict[str, Any],
+) -> None:
+    # given
+    from cdktf import TerraformProvider, TerraformStack, Testing
+
+    from maxcompute_privatelink.privatelink import MaxComputePrivateLink
+
+    stack = TerraformStack(Testing.app(), "s")
+    props = MaxComputePrivateLinkProps.model_validate(deployment)
+    # when
+    link = MaxComputePrivateLink(stack, "mc", props)
+    # then
+    assert not any(isinstance(c, TerraformProvider) for c in stack.node.find_all())
+    assert link.maxcompute_endpoint_url.startswith("https://service-pvl.cn-shenzhen-vpc.")
+    assert link.tunnel_endpoint_url.startswith("https://dt-pvl.cn-shenzhen-vpc.")
+    for token in (
+        link.frontend_endpoint_id,
+        link.tunnel_endpoint_id,
+        link.frontend_endpoint_domain,
+        link.tunnel_endpoint_domain,
+    ):
+        assert token.startswith("${TfToken[")
+    assert link.vpc is not None and set(link.vswitches) == {"cn-shenzhen-e", "cn-shenzhen-f"}
+    assert len(link.endpoint_zones) == 4
+    assert link.security_group is not None and len(link.security_group_rules) == 1
+    with pytest.raises(AttributeError):
+        link.frontend = link.tunnel  # type: ignore[misc]
+
+
+def test_two_constructs_in_one_stack_get_distinct_addresses(deployment: dict[str, Any]) -> None:
+    # given
+    from cdktf import TerraformStack, Testing
+
+    from maxcompute_privatelink.privatelink import MaxComputePrivateLink
+
+    stack = TerraformStack(Testing.app(), "s")
+    props = MaxComputePrivateLinkProps.model_validate(deployment)
+    # when
+    MaxComputePrivateLink(stack, "analytics", props)
+    MaxComputePrivateLink(stack, "reporting", props.model_copy(update={"name": "reporting"}))
+    synthesized = json.loads(Testing.synth(stack))
+    # then
+    assert set(synthesized["resource"]["alicloud_privatelink_vpc_endpoint"]) == {
+        "analytics_frontend",
+        "analytics_tunnel",
+        "reporting_frontend",
+        "reporting_tunnel",
+    }

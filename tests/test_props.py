@@ -1,0 +1,388 @@
+"""The props model (= one deployment of privatelink.yaml), tested without cdktf."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from maxcompute_privatelink.config import PrivateLinkConfig
+from maxcompute_privatelink.diagnostics import validation_lines
+from maxcompute_privatelink.privatelink_props import MaxComputePrivateLinkProps
+
+Mutation = Callable[[dict[str, Any]], None]
+
+
+def error_lines(deployments: list[dict[str, Any]]) -> list[str]:
+    data = {"deployments": deployments}
+    with pytest.raises(ValidationError) as caught:
+        PrivateLinkConfig.model_validate(data)
+    return validation_lines(caught.value, data, PrivateLinkConfig)
+
+
+def _set(**changes: Any) -> Mutation:
+    def apply(d: dict[str, Any]) -> None:
+        for key, value in changes.items():
+            if value is None:
+                d.pop(key, None)
+            else:
+                d[key] = value
+
+    return apply
+
+
+def _zone(index: int, **changes: Any) -> Mutation:
+    def apply(d: dict[str, Any]) -> None:
+        for key, value in changes.items():
+            if value is None:
+                d["zones"][index].pop(key, None)
+            else:
+                d["zones"][index][key] = value
+
+    return apply
+
+
+SINGAPORE = {
+    "region": "ap-southeast-1",
+    "zones": [{"zone_id": "ap-southeast-1a", "vswitch_cidr": "10.20.1.0/24"}],
+}
+URLS = {"maxcompute": "https://mc.example/api", "tunnel": "https://dt.example"}
+
+BAD_INPUT: list[tuple[str, Mutation, str]] = [
+    (
+        "unknown_region",
+        _set(region="cn-mars"),
+        "deployment 'prod-shenzhen': region: 'cn-mars' is not a region with MaxCompute "
+        "PrivateLink; supported: cn-hangzhou, cn-shanghai, cn-beijing, cn-zhangjiakou, "
+        "cn-wulanchabu, cn-shenzhen, cn-chengdu, cn-hongkong, ap-southeast-1, ap-southeast-3, "
+        "ap-southeast-5, ap-northeast-1, eu-central-1, us-west-1, us-east-1",
+    ),
+    (
+        "ticket_region_without_approval",
+        _set(**SINGAPORE, endpoint_urls=URLS),
+        "deployment 'prod-shenzhen': ticket_approved: ap-southeast-1 (Singapore) needs a "
+        "support ticket before MaxCompute PrivateLink can be used there; open one with "
+        "Alibaba Cloud, then set ticket_approved: true",
+    ),
+    (
+        "ticket_region_without_endpoint_urls",
+        _set(**SINGAPORE, ticket_approved=True),
+        "deployment 'prod-shenzhen': endpoint_urls: ap-southeast-1 has no published MaxCompute "
+        "PrivateLink domain; set endpoint_urls.maxcompute and endpoint_urls.tunnel to the URLs "
+        "your ticket gave",
+    ),
+    (
+        "zone_of_another_region",
+        _zone(1, zone_id="cn-hangzhou-h"),
+        "deployment 'prod-shenzhen': zones[1].zone_id: 'cn-hangzhou-h' is not a zone of "
+        "cn-shenzhen; its zone ids look like cn-shenzhen-a",
+    ),
+    (
+        "duplicate_zone",
+        _zone(1, zone_id="cn-shenzhen-e"),
+        "deployment 'prod-shenzhen': zones[1].zone_id: 'cn-shenzhen-e' is listed twice; one "
+        "vSwitch per zone is allowed",
+    ),
+    (
+        "both_vpc_id_and_vpc_cidr",
+        _set(vpc_id="vpc-wz9abc"),
+        "deployment 'prod-shenzhen': vpc_id: both of vpc_id and vpc_cidr given; give vpc_id to "
+        "use an existing VPC or vpc_cidr to create one",
+    ),
+    (
+        "neither_vpc_id_nor_vpc_cidr",
+        _set(vpc_cidr=None),
+        "deployment 'prod-shenzhen': vpc_id: neither of vpc_id and vpc_cidr given; give vpc_id "
+        "to use an existing VPC or vpc_cidr to create one",
+    ),
+    (
+        "both_vswitch_id_and_vswitch_cidr",
+        _zone(0, vswitch_id="vsw-wz9abc"),
+        "deployment 'prod-shenzhen': zones[0].vswitch_id: both of vswitch_id and vswitch_cidr "
+        "given for cn-shenzhen-e; give vswitch_id to use an existing vSwitch or vswitch_cidr "
+        "to create one",
+    ),
+    (
+        "neither_vswitch_id_nor_vswitch_cidr",
+        _zone(0, vswitch_cidr=None),
+        "deployment 'prod-shenzhen': zones[0].vswitch_id: neither of vswitch_id and "
+        "vswitch_cidr given for cn-shenzhen-e; give vswitch_id to use an existing vSwitch or "
+        "vswitch_cidr to create one",
+    ),
+    (
+        "existing_vswitch_in_created_vpc",
+        _zone(0, vswitch_cidr=None, vswitch_id="vsw-wz9abc"),
+        "deployment 'prod-shenzhen': zones[0].vswitch_id: 'vsw-wz9abc' cannot be in a VPC "
+        "that vpc_cidr creates; give vswitch_cidr instead",
+    ),
+    (
+        "vswitch_cidr_outside_vpc",
+        _zone(1, vswitch_cidr="10.99.0.0/24"),
+        "deployment 'prod-shenzhen': zones[1].vswitch_cidr: '10.99.0.0/24' is outside the "
+        "VPC's 10.20.0.0/16; choose a block inside 10.20.0.0/16",
+    ),
+    (
+        "overlapping_vswitch_cidrs",
+        _zone(1, vswitch_cidr="10.20.1.128/25"),
+        "deployment 'prod-shenzhen': zones[1].vswitch_cidr: '10.20.1.128/25' overlaps "
+        "10.20.1.0/24 of zones[0]; vSwitch blocks must not overlap",
+    ),
+    (
+        "vswitch_mask_too_wide",
+        _set(
+            vpc_cidr="10.0.0.0/8",
+            zones=[{"zone_id": "cn-shenzhen-e", "vswitch_cidr": "10.0.0.0/12"}],
+        ),
+        "deployment 'prod-shenzhen': zones[0].vswitch_cidr: '10.0.0.0/12' has a /12 mask; "
+        "vSwitch masks must be /16 to /29",
+    ),
+    (
+        "vpc_id_without_prefix",
+        _set(vpc_cidr=None, vpc_id="wz9abc"),
+        "deployment 'prod-shenzhen': vpc_id: 'wz9abc' is not a VPC id: expected vpc- followed "
+        "by lowercase letters and digits, like vpc-wz9abc123",
+    ),
+    (
+        "vswitch_id_without_prefix",
+        _zone(0, vswitch_cidr=None, vswitch_id="vpc-wz9abc"),
+        "deployment 'prod-shenzhen': zones[0].vswitch_id: 'vpc-wz9abc' is not a vSwitch id: "
+        "expected vsw- followed by lowercase letters and digits, like vsw-wz9abc123",
+    ),
+    (
+        "security_group_id_without_prefix",
+        _set(security_group_ids=["sg-ok1", "group1"]),
+        "deployment 'prod-shenzhen': security_group_ids[1]: 'group1' is not a security group "
+        "id: expected sg- followed by lowercase letters and digits, like sg-wz9abc123",
+    ),
+    (
+        "more_than_ten_security_groups",
+        _set(security_group_ids=[f"sg-a{i}" for i in range(11)]),
+        "deployment 'prod-shenzhen': security_group_ids: 11 security groups given; at most "
+        "10 are allowed",
+    ),
+    (
+        "duplicate_security_group",
+        _set(security_group_ids=["sg-a1", "sg-a1"]),
+        "deployment 'prod-shenzhen': security_group_ids: security group listed twice: sg-a1",
+    ),
+    (
+        "allowed_cidrs_everywhere",
+        _set(allowed_cidrs=["10.0.0.0/8", "0.0.0.0/0"]),
+        "deployment 'prod-shenzhen': allowed_cidrs: '0.0.0.0/0' would admit the whole internet "
+        "to the endpoints; list the networks of your MaxCompute clients (for example the VPC's "
+        "CIDR, 10.0.0.0/8)",
+    ),
+    (
+        "allowed_cidrs_ipv6",
+        _set(allowed_cidrs=["fd00::/8"]),
+        "deployment 'prod-shenzhen': allowed_cidrs[0]: 'fd00::/8' is IPv6; only IPv4 CIDR "
+        "blocks are allowed here",
+    ),
+    (
+        "cidr_with_host_bits",
+        _set(vpc_cidr="10.20.0.1/16"),
+        "deployment 'prod-shenzhen': vpc_cidr: '10.20.0.1/16' has host bits set; the network "
+        "is 10.20.0.0/16",
+    ),
+    (
+        "cidr_not_a_cidr",
+        _set(vpc_cidr="10.20.0.0/33"),
+        "deployment 'prod-shenzhen': vpc_cidr: '10.20.0.0/33' is not a CIDR block; expected "
+        "one like 10.20.0.0/16",
+    ),
+    (
+        "allowed_cidrs_with_security_group_ids",
+        _set(security_group_ids=["sg-a1"], allowed_cidrs=["10.0.0.0/8"]),
+        "deployment 'prod-shenzhen': allowed_cidrs: only applies to the security group this "
+        "tool creates, and security_group_ids are given; allow the clients in those groups, or "
+        "drop security_group_ids to have a least-privilege group created",
+    ),
+    (
+        "unsafe_name",
+        _set(name="Prod_Shenzhen"),
+        "deployment 'Prod_Shenzhen': name: 'Prod_Shenzhen' is not a safe stack name: use 1 to "
+        "40 lowercase letters, digits and hyphens, starting with a letter (it names the "
+        "Terraform stack and its folder)",
+    ),
+    (
+        "path_traversal_name",
+        _set(name="../x"),
+        "deployment '../x': name: '../x' is not a safe stack name: use 1 to 40 lowercase "
+        "letters, digits and hyphens, starting with a letter (it names the Terraform stack and "
+        "its folder)",
+    ),
+    (
+        "unknown_key",
+        _set(vpc_cdir="10.0.0.0/16"),
+        "deployment 'prod-shenzhen': vpc_cdir: unknown key 'vpc_cdir'; allowed keys: name, "
+        "region, vpc_id, vpc_cidr, zones, security_group_ids, allowed_cidrs, protocol, "
+        "ticket_approved, endpoint_urls, tags",
+    ),
+    (
+        "unknown_zone_key",
+        _zone(0, zone="cn-shenzhen-e"),
+        "deployment 'prod-shenzhen': zones[0].zone: unknown key 'zone'; allowed keys: zone_id, "
+        "vswitch_id, vswitch_cidr",
+    ),
+    (
+        "bad_protocol",
+        _set(protocol="ftp"),
+        "deployment 'prod-shenzhen': protocol: input should be 'http' or 'https' (got 'ftp')",
+    ),
+    (
+        "endpoint_url_protocol_mismatch",
+        _set(endpoint_urls={"maxcompute": "http://mc.example/api", "tunnel": "https://dt.example"}),
+        "deployment 'prod-shenzhen': endpoint_urls.maxcompute: 'http://mc.example/api' does not "
+        "use protocol https; write https://... or set protocol to match",
+    ),
+    (
+        "endpoint_url_with_credentials",
+        _set(
+            endpoint_urls={
+                "maxcompute": "https://ak:sk@mc.example/api",
+                "tunnel": "https://dt.example",
+            }
+        ),
+        "deployment 'prod-shenzhen': endpoint_urls.maxcompute: 'https://ak:sk@mc.example/api' "
+        "carries credentials; remove the user:password@ part",
+    ),
+    (
+        "no_zones",
+        _set(zones=[]),
+        "deployment 'prod-shenzhen': zones: is empty; give at least 1 zone",
+    ),
+    (
+        "missing_zones",
+        _set(zones=None),
+        "deployment 'prod-shenzhen': zones: required, and missing",
+    ),
+    (
+        "tag_with_terraform_template",
+        _set(tags={"team": '${file("/etc/passwd")}'}),
+        "deployment 'prod-shenzhen': tags: tag 'team' contains a Terraform template sequence "
+        "('${' or '%{'): '${file(\"/etc/passwd\")}'",
+    ),
+    (
+        "tag_with_newline",
+        _set(tags={"team": "a\nb"}),
+        "deployment 'prod-shenzhen': tags: tag 'team' contains control characters: 'a\\nb'",
+    ),
+    (
+        "tag_key_reserved",
+        _set(tags={"managed-by": "me"}),
+        "deployment 'prod-shenzhen': tags: tag key 'managed-by' is set by this tool; choose "
+        "another key",
+    ),
+    (
+        "tag_value_not_a_string",
+        _set(tags={"cost": 12}),
+        "deployment 'prod-shenzhen': tags.cost: input should be a valid string (got 12)",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("mutation", "expected"), [c[1:] for c in BAD_INPUT], ids=[c[0] for c in BAD_INPUT]
+)
+def test_fails_when_input_is_bad(
+    deployment: dict[str, Any], mutation: Mutation, expected: str
+) -> None:
+    # given
+    mutation(deployment)
+    # when
+    lines = error_lines([deployment])
+    # then
+    assert lines == [expected]
+
+
+def test_fails_when_deployment_names_repeat(deployment: dict[str, Any]) -> None:
+    # given / when
+    lines = error_lines([deployment, deployment])
+    # then
+    assert lines == [
+        "deployment 'prod-shenzhen': name: 'prod-shenzhen' is also the name of deployments[0]; "
+        "stack names must be unique"
+    ]
+
+
+def test_fails_with_every_problem_on_its_own_line(deployment: dict[str, Any]) -> None:
+    # given: three unrelated mistakes across fields of one deployment
+    deployment["zones"][0]["zone_id"] = "cn-beijing-a"
+    deployment["zones"][1]["vswitch_cidr"] = "10.99.0.0/24"
+    deployment["vpc_id"] = "vpc-abc"
+    # when
+    lines = error_lines([deployment])
+    # then
+    assert [line.split(":")[1].strip() for line in lines] == [
+        "vpc_id",
+        "zones[0].zone_id",
+        "zones[1].vswitch_cidr",
+    ]
+
+
+def test_fails_naming_the_position_when_the_name_is_missing(deployment: dict[str, Any]) -> None:
+    del deployment["name"]
+    assert error_lines([deployment]) == ["deployments[0]: name: required, and missing"]
+
+
+def test_fails_when_deployments_is_empty() -> None:
+    assert error_lines([]) == ["deployments: no deployments; add at least one (see examples/)"]
+
+
+def test_ticket_region_with_approval_and_urls_is_valid(deployment: dict[str, Any]) -> None:
+    # given
+    deployment.update(SINGAPORE, ticket_approved=True, endpoint_urls=URLS)
+    # when
+    props = MaxComputePrivateLinkProps.model_validate(deployment)
+    # then
+    assert props.maxcompute_endpoint == "https://mc.example/api"
+    assert props.tunnel_endpoint == "https://dt.example"
+
+
+def test_direct_region_uses_published_domains_with_the_protocol(
+    deployment: dict[str, Any],
+) -> None:
+    # given
+    deployment["protocol"] = "http"
+    # when
+    props = MaxComputePrivateLinkProps.model_validate(deployment)
+    # then
+    assert (
+        props.maxcompute_endpoint
+        == "http://service-pvl.cn-shenzhen-vpc.maxcompute.aliyun-inc.com/api"
+    )
+    assert props.tunnel_endpoint == "http://dt-pvl.cn-shenzhen-vpc.maxcompute.aliyun-inc.com"
+    assert props.client_port == 80
+
+
+def test_defaults_are_https_and_no_ticket(deployment: dict[str, Any]) -> None:
+    props = MaxComputePrivateLinkProps.model_validate(deployment)
+    assert props.protocol == "https"
+    assert props.client_port == 443
+    assert props.ticket_approved is False
+    assert props.security_group_ids is None
+    assert props.allowed_cidrs is None
+
+
+def test_props_are_frozen(deployment: dict[str, Any]) -> None:
+    props = MaxComputePrivateLinkProps.model_validate(deployment)
+    with pytest.raises(ValidationError, match="frozen"):
+        props.region = "cn-beijing"  # type: ignore[misc]
+
+
+def test_warns_but_accepts_a_single_zone(deployment: dict[str, Any]) -> None:
+    # given
+    deployment["zones"] = deployment["zones"][:1]
+    # when
+    config = PrivateLinkConfig.model_validate({"deployments": [deployment]})
+    # then
+    [warning] = config.warnings()
+    assert warning.loc == ("deployments", 0, "zones")
+    assert "only one zone (cn-shenzhen-e)" in warning.message
+
+
+def test_two_zones_give_no_warning(deployment: dict[str, Any]) -> None:
+    config = PrivateLinkConfig.model_validate({"deployments": [deployment]})
+    assert config.warnings() == []
