@@ -8,7 +8,7 @@ import pytest
 from conftest import ROOT
 
 from maxcompute_privatelink.config import PrivateLinkConfig, load_config, read_config_data
-from maxcompute_privatelink.errors import ConfigFileError
+from maxcompute_privatelink.errors import ConfigFileError, InvalidConfigError
 
 
 @pytest.mark.parametrize(
@@ -94,3 +94,23 @@ def test_bundled_configs_are_valid(example: Path) -> None:
     config = load_config(example)
     assert isinstance(config, PrivateLinkConfig)
     assert config.deployments
+
+
+def test_fails_with_one_readable_line_per_problem(tmp_path: Path) -> None:
+    # given
+    path = tmp_path / "c.yaml"
+    path.write_text("deployments:\n  - name: a\n    region: cn-mars\n    zones: []\n    oops: 1\n")
+    # when
+    with pytest.raises(InvalidConfigError) as caught:
+        load_config(path)
+    # then
+    assert caught.value.lines == (
+        "deployment 'a': region: 'cn-mars' is not a region with MaxCompute PrivateLink; "
+        "supported: cn-hangzhou, cn-shanghai, cn-beijing, cn-zhangjiakou, cn-wulanchabu, "
+        "cn-shenzhen, cn-chengdu, cn-hongkong, ap-southeast-1, ap-southeast-3, ap-southeast-5, "
+        "ap-northeast-1, eu-central-1, us-west-1, us-east-1",
+        "deployment 'a': zones: is empty; give at least 1 zone",
+        "deployment 'a': oops: unknown key 'oops'; allowed keys: name, region, vpc_id, "
+        "vpc_cidr, zones, security_group_ids, allowed_cidrs, protocol, ticket_approved, "
+        "endpoint_urls, tags",
+    )

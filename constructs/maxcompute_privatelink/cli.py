@@ -11,15 +11,15 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import Annotated, ParamSpec, TypeVar
 
 import typer
 from pydantic import ValidationError
 
 from maxcompute_privatelink import __version__
-from maxcompute_privatelink.config import DEFAULT_CONFIG, PrivateLinkConfig, read_config_data
+from maxcompute_privatelink.config import DEFAULT_CONFIG, PrivateLinkConfig, load_config
 from maxcompute_privatelink.diagnostics import problem_line, validation_lines
-from maxcompute_privatelink.errors import McplError
+from maxcompute_privatelink.errors import InvalidConfigError, McplError
 from maxcompute_privatelink.regions import REGIONS
 
 DEFAULT_OUT = "cdktf.out"
@@ -49,20 +49,16 @@ def _err(line: str) -> None:
     typer.echo(line, err=True)
 
 
-class _Data:
-    """The raw YAML of the config being validated, for naming deployments in errors."""
-
-    value: Any = None
-
-
 def _boundary(command: Callable[P, R]) -> Callable[P, R]:
     @functools.wraps(command)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
-        _Data.value = None
         try:
             return command(*args, **kwargs)
-        except ValidationError as error:
-            for line in validation_lines(error, _Data.value, PrivateLinkConfig):
+        except InvalidConfigError as error:
+            for line in error.lines:
+                _err(f"error: {line}")
+        except ValidationError as error:  # raised outside a config file: no names to add
+            for line in validation_lines(error, None, PrivateLinkConfig):
                 _err(f"error: {line}")
         except McplError as error:
             _err(f"error: {error}")
@@ -72,10 +68,9 @@ def _boundary(command: Callable[P, R]) -> Callable[P, R]:
 
 
 def _load(path: Path) -> PrivateLinkConfig:
-    _Data.value = read_config_data(path)
-    config = PrivateLinkConfig.model_validate(_Data.value)
+    config = load_config(path)
     for warning in config.warnings():
-        _err(f"warning: {problem_line(warning, _Data.value)}")
+        _err(f"warning: {problem_line(warning, config.model_dump())}")
     return config
 
 

@@ -6,9 +6,15 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from maxcompute_privatelink.errors import ConfigFileError, Problem, ProblemsError
+from maxcompute_privatelink.diagnostics import validation_lines
+from maxcompute_privatelink.errors import (
+    ConfigFileError,
+    InvalidConfigError,
+    Problem,
+    ProblemsError,
+)
 from maxcompute_privatelink.privatelink_props import MaxComputePrivateLinkProps
 
 DEFAULT_CONFIG = "privatelink.yaml"
@@ -118,5 +124,14 @@ def read_config_data(path: Path) -> Any:
 
 
 def load_config(path: Path) -> PrivateLinkConfig:
-    """Read and validate ``path``. Raises ``ConfigFileError`` or pydantic's ValidationError."""
-    return PrivateLinkConfig.model_validate(read_config_data(path))
+    """Read and validate ``path``.
+
+    Raises ``ConfigFileError`` when it is no config at all and ``InvalidConfigError``,
+    one line per problem naming deployment, field, value and what is allowed, when it
+    is not a valid one.
+    """
+    data = read_config_data(path)
+    try:
+        return PrivateLinkConfig.model_validate(data)
+    except ValidationError as error:
+        raise InvalidConfigError(validation_lines(error, data, PrivateLinkConfig)) from None

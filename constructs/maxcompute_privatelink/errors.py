@@ -45,6 +45,14 @@ class ConfigFileError(McplError):
         super().__init__(f"{path}: {message}")
 
 
+class InvalidConfigError(McplError):
+    """The config file parsed but is not valid: one readable line per problem."""
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        self.lines = tuple(lines)
+        super().__init__("\n".join(self.lines))
+
+
 class UnknownRegionError(McplError, ValueError):
     """A region id that is not in the catalog."""
 

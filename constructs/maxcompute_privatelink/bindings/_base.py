@@ -44,21 +44,14 @@ def _hcl(kinds: Mapping[str, Kind], arguments: Mapping[str, Any]) -> dict[str, A
     return rendered
 
 
-class AlicloudResource(cdktf.TerraformResource):
-    """A resource of the alicloud provider."""
+class _Arguments:
+    """Stores the arguments and hands them to cdktf: the part every binding shares."""
 
     TF_TYPE: ClassVar[str]
     ARGUMENTS: ClassVar[Mapping[str, Kind]]
+    _mcpl_arguments: dict[str, Any]
 
-    def __init__(
-        self,
-        scope: Construct,
-        id: str,
-        *,
-        arguments: Mapping[str, Any],
-        depends_on: Sequence[cdktf.ITerraformDependable] | None = None,
-    ) -> None:
-        super().__init__(scope, id, terraform_resource_type=self.TF_TYPE, depends_on=depends_on)
+    def _set_arguments(self, arguments: Mapping[str, Any]) -> None:
         unknown = set(arguments) - set(self.ARGUMENTS)
         if unknown:
             raise TypeError(f"{self.TF_TYPE} has no argument(s) {sorted(unknown)}")
@@ -69,37 +62,36 @@ class AlicloudResource(cdktf.TerraformResource):
         """The arguments that are set, as they are written to Terraform."""
         return _present(self._mcpl_arguments)
 
+    def _synthesize_attributes(self) -> Mapping[str, Any]:
+        return self.arguments
+
+    def _synthesize_hcl_attributes(self) -> Mapping[str, Any]:
+        return _hcl(self.ARGUMENTS, self._mcpl_arguments)
+
+
+class AlicloudResource(_Arguments, cdktf.TerraformResource):
+    """A resource of the alicloud provider."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        arguments: Mapping[str, Any],
+        depends_on: Sequence[cdktf.ITerraformDependable] | None = None,
+    ) -> None:
+        super().__init__(scope, id, terraform_resource_type=self.TF_TYPE, depends_on=depends_on)
+        self._set_arguments(arguments)
+
     @property
     def id(self) -> str:
         """The resource's id (known after apply)."""
         return self.get_string_attribute("id")
 
-    def _synthesize_attributes(self) -> Mapping[str, Any]:
-        return self.arguments
 
-    def _synthesize_hcl_attributes(self) -> Mapping[str, Any]:
-        return _hcl(self.ARGUMENTS, self._mcpl_arguments)
-
-
-class AlicloudDataSource(cdktf.TerraformDataSource):
+class AlicloudDataSource(_Arguments, cdktf.TerraformDataSource):
     """A data source of the alicloud provider."""
-
-    TF_TYPE: ClassVar[str]
-    ARGUMENTS: ClassVar[Mapping[str, Kind]]
 
     def __init__(self, scope: Construct, id: str, *, arguments: Mapping[str, Any]) -> None:
         super().__init__(scope, id, terraform_resource_type=self.TF_TYPE)
-        unknown = set(arguments) - set(self.ARGUMENTS)
-        if unknown:
-            raise TypeError(f"data.{self.TF_TYPE} has no argument(s) {sorted(unknown)}")
-        self._mcpl_arguments = dict(arguments)
-
-    @property
-    def arguments(self) -> Mapping[str, Any]:
-        return _present(self._mcpl_arguments)
-
-    def _synthesize_attributes(self) -> Mapping[str, Any]:
-        return self.arguments
-
-    def _synthesize_hcl_attributes(self) -> Mapping[str, Any]:
-        return _hcl(self.ARGUMENTS, self._mcpl_arguments)
+        self._set_arguments(arguments)

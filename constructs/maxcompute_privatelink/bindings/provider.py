@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import cdktf
 
 from constructs import Construct
-from maxcompute_privatelink.bindings._base import Kind, _hcl, _present
+from maxcompute_privatelink.bindings._base import Kind, _Arguments
 
 PROVIDER_SOURCE = "aliyun/alicloud"
 PROVIDER_VERSION_CONSTRAINT = ">= 1.239.0, < 2.0.0"
@@ -16,7 +16,7 @@ PROVIDER_VERSION_CONSTRAINT = ">= 1.239.0, < 2.0.0"
 another major version (its beta drops fields), so it is opted into, not drifted into."""
 
 
-class AlicloudProvider(cdktf.TerraformProvider):
+class AlicloudProvider(_Arguments, cdktf.TerraformProvider):
     """The alicloud provider. Credentials are never arguments: Terraform reads them from
     the environment (ALIBABA_CLOUD_ACCESS_KEY_ID, ...), a profile or a RAM role."""
 
@@ -34,14 +34,4 @@ class AlicloudProvider(cdktf.TerraformProvider):
                 provider_version_constraint=PROVIDER_VERSION_CONSTRAINT,
             ),
         )
-        self._mcpl_arguments: dict[str, Any] = {"region": region}
-
-    @property
-    def arguments(self) -> Mapping[str, Any]:
-        return _present(self._mcpl_arguments)
-
-    def _synthesize_attributes(self) -> Mapping[str, Any]:
-        return self.arguments
-
-    def _synthesize_hcl_attributes(self) -> Mapping[str, Any]:
-        return _hcl(self.ARGUMENTS, self._mcpl_arguments)
+        self._set_arguments({"region": region})
