@@ -1,12 +1,13 @@
 # One command to install and run the main job, one to install and run every check.
-#   make synth   install into .venv, validate privatelink.yaml, write cdktf.out/
+#   make run     install into .venv; synthesize privatelink.yaml into cdktf.out/ and
+#                render its client configs into client/
 #   make test    install into .venv, run ruff, mypy and every test
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: install synth validate test lint typecheck unit clean
+.PHONY: install run synth render validate test lint typecheck unit clean
 
 install: $(VENV)/.installed
 
@@ -16,8 +17,13 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
+run: synth render
+
 synth: install
 	$(BIN)/mcpl synth --config privatelink.yaml --out cdktf.out
+
+render: synth
+	$(BIN)/mcpl render --config privatelink.yaml --from cdktf.out --out client
 
 validate: install
 	$(BIN)/mcpl validate --config privatelink.yaml

@@ -218,7 +218,7 @@ BAD_INPUT: list[tuple[str, Mutation, str]] = [
         _set(vpc_cdir="10.0.0.0/16"),
         "deployment 'prod-shenzhen': vpc_cdir: unknown key 'vpc_cdir'; allowed keys: name, "
         "region, vpc_id, vpc_cidr, zones, security_group_ids, allowed_cidrs, protocol, "
-        "ticket_approved, endpoint_urls, tags",
+        "ticket_approved, endpoint_urls, tags, client",
     ),
     (
         "unknown_zone_key",

@@ -7,6 +7,7 @@ our errors and pydantic's into one ``field: message`` line each on stderr and ex
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,8 +22,15 @@ from maxcompute_privatelink.config import DEFAULT_CONFIG, PrivateLinkConfig, loa
 from maxcompute_privatelink.diagnostics import problem_line, validation_lines
 from maxcompute_privatelink.errors import InvalidConfigError, McplError
 from maxcompute_privatelink.regions import REGIONS
+from maxcompute_privatelink.render import (
+    CREDENTIAL_FILES,
+    FILES,
+    credentials_from_environment,
+)
+from maxcompute_privatelink.render import render as render_clients
 
 DEFAULT_OUT = "cdktf.out"
+DEFAULT_CLIENT_OUT = "client"
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -95,6 +103,50 @@ def synth(config: ConfigOption = Path(DEFAULT_CONFIG), out: OutOption = Path(DEF
         typer.echo(f"{out}/stacks/{name}/cdk.tf.json: {count} resources")
     for name in result.removed:
         typer.echo(f"{out}/stacks/{name}: removed (deployment no longer in {config})")
+
+
+@app.command()
+@_boundary
+def render(
+    config: ConfigOption = Path(DEFAULT_CONFIG),
+    from_dir: Annotated[
+        Path,
+        typer.Option("--from", help="Folder of the synthesized stacks to read outputs from."),
+    ] = Path(DEFAULT_OUT),
+    tf_output: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--tf-output",
+            help="JSON of `terraform output -json` after apply: a <deployment>.json file "
+            "(any name with one deployment) or a folder of them; repeatable. Adds endpoint "
+            "ids and domains.",
+        ),
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder of the client configs.")] = Path(
+        DEFAULT_CLIENT_OUT
+    ),
+    with_credentials: Annotated[
+        bool,
+        typer.Option(
+            "--with-credentials",
+            help="Write the AccessKey from ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET (and "
+            "ALIBABA_CLOUD_SECURITY_TOKEN) into odps_config.ini and pyodps.env, mode 0600.",
+        ),
+    ] = False,
+) -> None:
+    """Write OUT/<deployment>/{odps_config.ini, pyodps.env, jdbc.url, README.md}."""
+    loaded = _load(config)
+    credentials = credentials_from_environment(os.environ) if with_credentials else None
+    result = render_clients(
+        loaded, out=out, from_dir=from_dir, tf_outputs=tf_output or [], credentials=credentials
+    )
+    for name in result.deployments:
+        typer.echo(f"{out}/{name}/: {', '.join(FILES)}")
+    if result.with_credentials:
+        typer.echo(
+            f"credentials written (mode 0600) to {', '.join(CREDENTIAL_FILES)}: keep "
+            f"{out}/ out of version control"
+        )
 
 
 @app.command()

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from maxcompute_privatelink.client_props import ClientProps
 from maxcompute_privatelink.diagnostics import validation_lines
 from maxcompute_privatelink.errors import (
     ConfigFileError,
@@ -19,8 +20,16 @@ from maxcompute_privatelink.privatelink_props import MaxComputePrivateLinkProps
 
 DEFAULT_CONFIG = "privatelink.yaml"
 
-Deployment = MaxComputePrivateLinkProps
-"""One entry under ``deployments:`` is exactly the props of the construct it becomes."""
+
+class Deployment(MaxComputePrivateLinkProps):
+    """One entry under ``deployments:``: the props of the construct it becomes, plus the
+    settings of the client configs rendered for it."""
+
+    client: ClientProps | None = Field(
+        default=None,
+        description="Client settings for `mcpl render`. Default: none, and render asks for "
+        "client.project_name.",
+    )
 
 
 def _check_not_empty(deployments: tuple[Deployment, ...]) -> tuple[Deployment, ...]:

@@ -64,6 +64,14 @@ class UnknownRegionError(McplError, ValueError):
         )
 
 
+class RenderError(McplError):
+    """The client configs cannot be rendered (missing outputs, values not known yet...)."""
+
+    def __init__(self, deployment: str | None, message: str) -> None:
+        self.deployment = deployment
+        super().__init__(f"deployment {deployment!r}: {message}" if deployment else message)
+
+
 class NodeNotFoundError(McplError):
     """cdktf runs on jsii, which needs Node.js."""
 

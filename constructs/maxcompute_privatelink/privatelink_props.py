@@ -88,9 +88,21 @@ def _check_zone_id(value: str) -> str:
     return value
 
 
-def _check_url(value: str) -> str:
+_URL_CHARACTERS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&()*+,;=%]*")
+"""RFC 3986's characters less the single quote: nothing that can break a properties
+file, a quoted env value or a shell."""
+
+
+def check_url(value: str) -> str:
     if _has_control(value) or any(ch.isspace() for ch in value):
         raise ValueError(f"{value!r} contains white space or control characters")
+    if not _URL_CHARACTERS.fullmatch(value):
+        bad = sorted({ch for ch in value if not _URL_CHARACTERS.fullmatch(ch)})
+        raise ValueError(
+            f"{value!r} contains {' '.join(bad)}, which URLs carry only percent-encoded"
+        )
+    if "${" in value or "%{" in value:
+        raise ValueError(f"{value!r} contains a Terraform template sequence ('${{' or '%{{')")
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"{value!r} is not an http(s) URL; expected one like https://host/api")
@@ -166,7 +178,7 @@ VswitchId = Annotated[str, _resource_id("vsw", "vSwitch")]
 SecurityGroupId = Annotated[str, _resource_id("sg", "security group")]
 Cidr = Annotated[str, AfterValidator(_check_ipv4_network)]
 ZoneId = Annotated[str, AfterValidator(_check_zone_id)]
-Url = Annotated[str, AfterValidator(_check_url)]
+Url = Annotated[str, AfterValidator(check_url)]
 
 
 class ZoneProps(_Frozen):

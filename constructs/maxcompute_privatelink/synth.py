@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from maxcompute_privatelink.config import PrivateLinkConfig
-from maxcompute_privatelink.errors import NodeNotFoundError, OutputDirError
+from maxcompute_privatelink.errors import NodeNotFoundError
+from maxcompute_privatelink.output_dir import write_folder
 
 KEPT_IN_STACK_DIRS = (".terraform", ".terraform.lock.hcl")
 """Written by `terraform init` in a stack folder; never generated, never dropped."""
@@ -55,31 +55,21 @@ def synthesize(config: PrivateLinkConfig, *, config_dir: Path, out: Path) -> Syn
 
     from maxcompute_privatelink.stack import DeploymentStack
 
-    if out.exists() and not out.is_dir():
-        raise OutputDirError(str(out), "exists and is not a folder; choose another --out")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    _chmod_as_umask(staging)
-    try:
+    counts: dict[str, int] = {}
+    removed: list[str] = []
+
+    def build(staging: Path) -> None:
         app = cdktf.App(outdir=str(staging), stack_traces=False, hcl_output=False)
         stacks = {
             d.name: DeploymentStack(app, d, state_path=state_path(config_dir, out, d.name))
             for d in config.deployments
         }
         app.synth()
-        counts = {name: _count_elements(stack) for name, stack in stacks.items()}
-        removed = _swap_in(staging, out, list(stacks))
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return SynthResult(out=out, stacks=counts, removed=removed)
+        counts.update((name, _count_elements(stack)) for name, stack in stacks.items())
+        removed.extend(_carry_over(out, staging, list(stacks)))
 
-
-def _chmod_as_umask(folder: Path) -> None:
-    """mkdtemp makes 0700 folders; the output gets what a plain mkdir would give it."""
-    umask = os.umask(0)
-    os.umask(umask)
-    folder.chmod(0o777 & ~umask)
+    write_folder(out, build)
+    return SynthResult(out=out, stacks=counts, removed=tuple(removed))
 
 
 def _count_elements(stack: object) -> int:
@@ -93,22 +83,24 @@ def _count_elements(stack: object) -> int:
     )
 
 
-def _swap_in(staging: Path, out: Path, stack_names: list[str]) -> tuple[str, ...]:
-    previous_stacks = out / "stacks"
+def _hardlink_copy(source: Path, target: Path) -> None:
+    """Copy by hard links: instant for `.terraform/`'s plugins, and the old tree stays whole."""
+    if source.is_dir() and not source.is_symlink():
+        shutil.copytree(source, target, symlinks=True, copy_function=os.link)
+    elif source.exists() or source.is_symlink():
+        os.link(source, target, follow_symlinks=False)
+
+
+def _carry_over(out: Path, staging: Path, stack_names: list[str]) -> list[str]:
+    """Give staying stacks their Terraform working files back; name the stacks that go."""
     removed: list[str] = []
-    if previous_stacks.is_dir():
-        for stack_dir in sorted(previous_stacks.iterdir()):
-            if stack_dir.name not in stack_names:
-                removed.append(stack_dir.name)
-                continue
-            for kept in KEPT_IN_STACK_DIRS:
-                if (stack_dir / kept).exists():
-                    os.replace(stack_dir / kept, staging / "stacks" / stack_dir.name / kept)
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
-        os.replace(out, old / out.name)
-        os.replace(staging, out)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(staging, out)
-    return tuple(removed)
+    previous_stacks = out / "stacks"
+    if not previous_stacks.is_dir():
+        return removed
+    for stack_dir in sorted(previous_stacks.iterdir()):
+        if stack_dir.name not in stack_names:
+            removed.append(stack_dir.name)
+            continue
+        for kept in KEPT_IN_STACK_DIRS:
+            _hardlink_copy(stack_dir / kept, staging / "stacks" / stack_dir.name / kept)
+    return removed
