@@ -14,8 +14,8 @@ import re
 from typing import Any
 
 import pytest
-from conftest import ROOT, SCHEMA_FILE
 
+from conftest import ROOT, SCHEMA_FILE
 from maxcompute_privatelink import bindings
 from maxcompute_privatelink.bindings import (
     DATA_SOURCES,
@@ -241,7 +241,6 @@ def test_no_deprecated_argument_name_is_ever_used(synthesized: list[dict[str, An
 def test_fails_when_a_binding_passes_an_undeclared_argument() -> None:
     # given: a binding whose constructor forwards an argument it does not declare
     from cdktf import TerraformStack, Testing
-
     from constructs import Construct
 
     class Broken(bindings.AlicloudResource):

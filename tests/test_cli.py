@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, tree, write_config
 from typer.testing import CliRunner
 
+from conftest import ROOT, tree, write_config
 from maxcompute_privatelink.cli import app
 
 runner = CliRunner()
@@ -94,7 +94,7 @@ def test_synth_writes_the_cdktf_layout(tmp_path: Path, deployment: dict[str, Any
         "stacks/prod-shenzhen/cdk.tf.json",
         "stacks/second/cdk.tf.json",
     ]
-    assert f"{out}/stacks/prod-shenzhen/cdk.tf.json: 11 resources" in result.stdout
+    assert f"{out}/stacks/prod-shenzhen/cdk.tf.json: 15 resources" in result.stdout
     assert oct(out.stat().st_mode & 0o777) != oct(0o700), "not the temp folder's mode"
 
 

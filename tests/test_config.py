@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 
+from conftest import ROOT
 from maxcompute_privatelink.config import PrivateLinkConfig, load_config, read_config_data
 from maxcompute_privatelink.errors import ConfigFileError, InvalidConfigError
 
@@ -111,6 +111,6 @@ def test_fails_with_one_readable_line_per_problem(tmp_path: Path) -> None:
         "ap-northeast-1, eu-central-1, us-west-1, us-east-1",
         "deployment 'a': zones: is empty; give at least 1 zone",
         "deployment 'a': oops: unknown key 'oops'; allowed keys: name, region, vpc_id, "
-        "vpc_cidr, zones, security_group_ids, allowed_cidrs, protocol, ticket_approved, "
+        "vpc_cidr, zones, security_group_ids, allowed_cidrs, protocol, dns, ticket_approved, "
         "endpoint_urls, tags, client",
     )

@@ -198,6 +198,7 @@ def test_stack_has_provider_relative_backend_and_described_outputs(
         "maxcompute_endpoint",
         "tunnel_endpoint",
         "vpc_id",
+        "private_zone_id",
     }
     assert all(o["description"] for o in outputs.values())
     assert outputs["maxcompute_endpoint"]["value"] == (
@@ -215,15 +216,22 @@ def test_ticket_region_uses_the_ticket_urls(deployment: dict[str, Any], tmp_path
         region="ap-southeast-1",
         ticket_approved=True,
         zones=[{"zone_id": "ap-southeast-1a", "vswitch_cidr": "10.20.1.0/24"}],
-        endpoint_urls={"maxcompute": "https://mc.example/api", "tunnel": "https://dt.example"},
+        endpoint_urls={
+            "maxcompute": "https://service.mc.example/api",
+            "tunnel": "https://tunnel.mc.example",
+        },
     )
     stack = synth_one(deployment, tmp_path)
     endpoints = resources(stack, "alicloud_privatelink_vpc_endpoint")
     assert endpoints["maxcompute_frontend"]["service_name"] == (
         "com.aliyuncs.privatelink.ap-southeast-1.maxcompute.frontend"
     )
-    assert stack["output"]["maxcompute_endpoint"]["value"] == "https://mc.example/api"
-    assert stack["output"]["tunnel_endpoint"]["value"] == "https://dt.example"
+    assert stack["output"]["maxcompute_endpoint"]["value"] == "https://service.mc.example/api"
+    assert stack["output"]["tunnel_endpoint"]["value"] == "https://tunnel.mc.example"
+    [zone] = resources(stack, "alicloud_pvtz_zone").values()
+    assert zone["zone_name"] == "mc.example"
+    records = resources(stack, "alicloud_pvtz_zone_record")
+    assert {r["rr"] for r in records.values()} == {"service", "tunnel"}
 
 
 def test_tags_reach_every_created_resource(deployment: dict[str, Any], tmp_path: Path) -> None:
@@ -296,3 +304,101 @@ def test_two_constructs_in_one_stack_get_distinct_addresses(deployment: dict[str
         "reporting_frontend",
         "reporting_tunnel",
     }
+
+
+# -- DNS: the console's Custom Domain Name switch -------------------------------------------
+
+
+def test_private_zone_makes_both_host_names_resolve_in_the_vpc(
+    deployment: dict[str, Any], tmp_path: Path
+) -> None:
+    # given: the default mode
+    assert "dns" not in deployment
+    # when
+    stack = synth_one(deployment, tmp_path)
+    # then
+    zones = resources(stack, "alicloud_pvtz_zone")
+    assert list(zones) == ["maxcompute_dns_zone"]
+    zone = zones["maxcompute_dns_zone"]
+    assert zone["zone_name"] == "cn-shenzhen-vpc.maxcompute.aliyun-inc.com"
+    assert zone["proxy_pattern"] == "RECORD"
+    records = resources(stack, "alicloud_pvtz_zone_record")
+    assert {
+        name: (r["rr"], r["type"], r["value"], r["zone_id"]) for name, r in records.items()
+    } == {
+        "maxcompute_dns_frontend": (
+            "service-pvl",
+            "CNAME",
+            f"${{{FRONTEND}.endpoint_domain}}",
+            "${alicloud_pvtz_zone.maxcompute_dns_zone.id}",
+        ),
+        "maxcompute_dns_tunnel": (
+            "dt-pvl",
+            "CNAME",
+            f"${{{TUNNEL}.endpoint_domain}}",
+            "${alicloud_pvtz_zone.maxcompute_dns_zone.id}",
+        ),
+    }
+    attachment = resources(stack, "alicloud_pvtz_zone_attachment")["maxcompute_dns_vpc"]
+    assert attachment == {
+        "//": attachment["//"],
+        "zone_id": "${alicloud_pvtz_zone.maxcompute_dns_zone.id}",
+        "vpc_ids": ["${alicloud_vpc.maxcompute_vpc.id}"],
+    }
+    assert stack["output"]["private_zone_id"]["value"] == (
+        "${alicloud_pvtz_zone.maxcompute_dns_zone.id}"
+    )
+    assert "manual_steps" not in stack["output"]
+
+
+def test_private_zone_attaches_to_an_existing_vpc(
+    deployment: dict[str, Any], tmp_path: Path
+) -> None:
+    deployment.pop("vpc_cidr")
+    deployment["vpc_id"] = "vpc-wz9existing"
+    stack = synth_one(deployment, tmp_path)
+    attachment = resources(stack, "alicloud_pvtz_zone_attachment")["maxcompute_dns_vpc"]
+    assert attachment["vpc_ids"] == ["vpc-wz9existing"]
+
+
+@pytest.mark.parametrize("mode", ["console", "none"])
+def test_dns_mode_stack_matches_snapshot(
+    mode: str, deployment: dict[str, Any], tmp_path: Path, json_snapshot: SnapshotAssertion
+) -> None:
+    deployment["dns"] = mode
+    stack = synth_one(deployment, tmp_path)
+    assert stack == json_snapshot
+
+
+def test_console_mode_creates_no_dns_and_says_what_to_do(
+    deployment: dict[str, Any], tmp_path: Path
+) -> None:
+    # given
+    deployment["dns"] = "console"
+    # when
+    stack = synth_one(deployment, tmp_path)
+    # then
+    assert not {"alicloud_pvtz_zone", "alicloud_pvtz_zone_record"} & set(stack["resource"])
+    steps = stack["output"]["manual_steps"]["value"]
+    assert steps.startswith("After terraform apply, turn on Custom Domain Name for both")
+    assert f"frontend ${{{FRONTEND}.id}}, tunnel ${{{TUNNEL}.id}}" in steps
+    assert stack["output"]["maxcompute_endpoint"]["value"] == (
+        "https://service-pvl.cn-shenzhen-vpc.maxcompute.aliyun-inc.com/api"
+    )
+    assert "private_zone_id" not in stack["output"]
+
+
+def test_none_mode_points_clients_at_the_endpoints_own_domains(
+    deployment: dict[str, Any], tmp_path: Path
+) -> None:
+    # given
+    deployment["dns"] = "none"
+    # when
+    stack = synth_one(deployment, tmp_path)
+    # then
+    assert "alicloud_pvtz_zone" not in stack["resource"]
+    assert stack["output"]["maxcompute_endpoint"]["value"] == (
+        f"https://${{{FRONTEND}.endpoint_domain}}/api"
+    )
+    assert stack["output"]["tunnel_endpoint"]["value"] == f"https://${{{TUNNEL}.endpoint_domain}}"
+    assert "manual_steps" not in stack["output"]

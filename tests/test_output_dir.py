@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import tree
 
+from conftest import tree
 from maxcompute_privatelink.errors import OutputDirError
 from maxcompute_privatelink.output_dir import write_folder
 

@@ -48,7 +48,7 @@ SINGAPORE = {
     "region": "ap-southeast-1",
     "zones": [{"zone_id": "ap-southeast-1a", "vswitch_cidr": "10.20.1.0/24"}],
 }
-URLS = {"maxcompute": "https://mc.example/api", "tunnel": "https://dt.example"}
+URLS = {"maxcompute": "https://service.mc.example/api", "tunnel": "https://dt.mc.example"}
 
 BAD_INPUT: list[tuple[str, Mutation, str]] = [
     (
@@ -217,7 +217,7 @@ BAD_INPUT: list[tuple[str, Mutation, str]] = [
         "unknown_key",
         _set(vpc_cdir="10.0.0.0/16"),
         "deployment 'prod-shenzhen': vpc_cdir: unknown key 'vpc_cdir'; allowed keys: name, "
-        "region, vpc_id, vpc_cidr, zones, security_group_ids, allowed_cidrs, protocol, "
+        "region, vpc_id, vpc_cidr, zones, security_group_ids, allowed_cidrs, protocol, dns, "
         "ticket_approved, endpoint_urls, tags, client",
     ),
     (
@@ -274,6 +274,48 @@ BAD_INPUT: list[tuple[str, Mutation, str]] = [
         _set(tags={"managed-by": "me"}),
         "deployment 'prod-shenzhen': tags: tag key 'managed-by' is set by this tool; choose "
         "another key",
+    ),
+    (
+        "unknown_dns_mode",
+        _set(dns="route53"),
+        "deployment 'prod-shenzhen': dns: input should be 'private_zone', 'console' or 'none' "
+        "(got 'route53')",
+    ),
+    (
+        "dns_none_with_endpoint_urls",
+        _set(dns="none", endpoint_urls=URLS),
+        "deployment 'prod-shenzhen': endpoint_urls: cannot be used with dns: none, where "
+        "clients use each endpoint's own domain; drop endpoint_urls, or choose dns: "
+        "private_zone or console",
+    ),
+    (
+        "private_zone_with_ip_hosts",
+        _set(endpoint_urls={"maxcompute": "https://10.20.1.5/api", "tunnel": "https://10.20.1.6"}),
+        "deployment 'prod-shenzhen': dns: private_zone needs host names, and '10.20.1.5' is an "
+        "IP address; use dns: none",
+    ),
+    (
+        "private_zone_with_hosts_in_two_domains",
+        _set(
+            endpoint_urls={
+                "maxcompute": "https://a.one.example/api",
+                "tunnel": "https://b.two.example",
+            }
+        ),
+        "deployment 'prod-shenzhen': dns: private_zone puts both host names in one zone, and "
+        "'a.one.example' and 'b.two.example' are in different domains; give endpoint_urls in "
+        "one domain, or use dns: console or none",
+    ),
+    (
+        "private_zone_with_a_bare_domain",
+        _set(
+            endpoint_urls={
+                "maxcompute": "https://example.com/api",
+                "tunnel": "https://dt.example.com",
+            }
+        ),
+        "deployment 'prod-shenzhen': dns: private_zone needs a host name below a domain, and "
+        "'example.com' is not one",
     ),
     (
         "tag_value_not_a_string",
@@ -337,8 +379,51 @@ def test_ticket_region_with_approval_and_urls_is_valid(deployment: dict[str, Any
     # when
     props = MaxComputePrivateLinkProps.model_validate(deployment)
     # then
-    assert props.maxcompute_endpoint == "https://mc.example/api"
-    assert props.tunnel_endpoint == "https://dt.example"
+    assert props.maxcompute_endpoint == "https://service.mc.example/api"
+    assert props.tunnel_endpoint == "https://dt.mc.example"
+
+
+def test_ticket_region_with_dns_none_needs_no_endpoint_urls(deployment: dict[str, Any]) -> None:
+    # given
+    deployment.update(SINGAPORE, ticket_approved=True, dns="none")
+    # when
+    props = MaxComputePrivateLinkProps.model_validate(deployment)
+    # then: the URLs are the endpoints' own domains, known after apply
+    assert props.maxcompute_endpoint is None
+    assert props.private_zone is None
+
+
+def test_private_zone_names_come_from_the_client_urls(deployment: dict[str, Any]) -> None:
+    props = MaxComputePrivateLinkProps.model_validate(deployment)
+    assert props.private_zone is not None
+    assert (
+        props.private_zone.zone_name,
+        props.private_zone.maxcompute_record,
+        props.private_zone.tunnel_record,
+    ) == ("cn-shenzhen-vpc.maxcompute.aliyun-inc.com", "service-pvl", "dt-pvl")
+
+
+def test_fails_when_two_deployments_would_create_one_zone_in_a_vpc(
+    deployment: dict[str, Any],
+) -> None:
+    # given: two deployments in one existing VPC, both private_zone
+    deployment.pop("vpc_cidr")
+    deployment.update(
+        vpc_id="vpc-wz9shared",
+        zones=[{"zone_id": "cn-shenzhen-e", "vswitch_id": "vsw-wz9e"}],
+    )
+    second = dict(deployment, name="second")
+    # when
+    lines = error_lines([deployment, second])
+    # then
+    assert lines == [
+        "deployment 'second': dns: private_zone would create zone "
+        "cn-shenzhen-vpc.maxcompute.aliyun-inc.com in vpc-wz9shared a second time (deployment "
+        "'prod-shenzhen' creates it already); set dns: console or none on one of them"
+    ]
+    # and with one of them on console, both are fine
+    second["dns"] = "console"
+    PrivateLinkConfig.model_validate({"deployments": [deployment, second]})
 
 
 def test_direct_region_uses_published_domains_with_the_protocol(

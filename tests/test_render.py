@@ -9,12 +9,12 @@ from typing import Any
 
 import javaproperties
 import pytest
-from conftest import ROOT, tree, write_config
 from dotenv import dotenv_values
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 from typer.testing import CliRunner
 
+from conftest import ROOT, tree, write_config
 from maxcompute_privatelink.cli import app
 
 runner = CliRunner()
@@ -290,6 +290,7 @@ def test_fails_at_validation_when_a_client_value_would_inject(
 
 def test_jdbc_values_are_url_encoded(tmp_path: Path, deployment: dict[str, Any]) -> None:
     # given: URL paths may hold & and = legitimately; in the JDBC query they must not split
+    deployment["dns"] = "console"
     deployment["endpoint_urls"] = {
         "maxcompute": "https://mc.example/api",
         "tunnel": "https://dt.example/a&b=c",
@@ -465,3 +466,74 @@ def test_render_replaces_the_previous_output_whole(
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "client").iterdir()) == ["prod-shenzhen"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.yaml", "cdktf.out", "client"]
+
+
+# -- DNS modes -------------------------------------------------------------------------------
+
+
+def test_dns_none_needs_terraform_output_and_says_so(
+    tmp_path: Path, deployment: dict[str, Any]
+) -> None:
+    # given
+    deployment.update(dns="none", client={"project_name": "proj1"})
+    config = write_config(tmp_path, [deployment])
+    out = synthesize(config, tmp_path)
+    # when
+    result = mcpl("render", "-c", str(config), "--from", str(out), "-o", str(tmp_path / "c"))
+    # then
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: deployment 'prod-shenzhen': maxcompute_endpoint is not known yet in "
+        f"{out / 'stacks/prod-shenzhen/cdk.tf.json'} (a Terraform reference, known after "
+        "apply); run `terraform apply`, then pass `terraform output -json` with --tf-output\n"
+    )
+    assert not (tmp_path / "c").exists()
+
+
+def test_dns_none_renders_the_endpoints_own_domains_from_terraform_output(
+    tmp_path: Path, deployment: dict[str, Any], golden: SnapshotAssertion
+) -> None:
+    # given
+    deployment.update(dns="none", client={"project_name": "proj1"})
+    config = write_config(tmp_path, [deployment])
+    # when
+    result = mcpl(
+        "render",
+        "-c",
+        str(config),
+        "--tf-output",
+        str(FIXTURES / "tf-output/dns-none.json"),
+        "-o",
+        str(tmp_path / "c"),
+    )
+    # then
+    assert result.exit_code == 0, result.output
+    files = tree(tmp_path / "c" / "prod-shenzhen")
+    properties = javaproperties.loads(files["odps_config.ini"].decode())
+    assert properties["end_point"] == (
+        "https://ep-wz9frontend0001.epsrv-wz9svc0001.cn-shenzhen.privatelink.aliyuncs.com/api"
+    )
+    assert properties["tunnel_endpoint"] == (
+        "https://ep-wz9tunnel00001.epsrv-wz9svc0002.cn-shenzhen.privatelink.aliyuncs.com"
+    )
+    assert files["README.md"].decode() == golden(name="README.md")
+
+
+@pytest.mark.parametrize(
+    ("mode", "says"),
+    [
+        (
+            "private_zone",
+            "the stack creates, `cn-shenzhen-vpc.maxcompute.aliyun-inc.com`",
+        ),
+        ("console", "turn it on in the VPC console after `terraform apply`"),
+    ],
+)
+def test_readme_page_says_how_the_names_resolve(
+    tmp_path: Path, deployment: dict[str, Any], mode: str, says: str
+) -> None:
+    deployment.update(dns=mode, client={"project_name": "proj1"})
+    result = synth_and_render(write_config(tmp_path, [deployment]), tmp_path)
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "client/prod-shenzhen/README.md").read_text()
+    assert says in " ".join(page.split())

@@ -52,7 +52,13 @@ class PrivateLinkConfig(BaseModel):
     )
 
     @model_validator(mode="after")
-    def _check_names_unique(self) -> PrivateLinkConfig:
+    def _check_across_deployments(self) -> PrivateLinkConfig:
+        problems = [*self._name_problems(), *self._zone_problems()]
+        if problems:
+            raise ProblemsError(problems)
+        return self
+
+    def _name_problems(self) -> list[Problem]:
         first: dict[str, int] = {}
         problems: list[Problem] = []
         for index, deployment in enumerate(self.deployments):
@@ -65,9 +71,29 @@ class PrivateLinkConfig(BaseModel):
                     )
                 )
             first.setdefault(deployment.name, index)
-        if problems:
-            raise ProblemsError(problems)
-        return self
+        return problems
+
+    def _zone_problems(self) -> list[Problem]:
+        """One VPC can hold a PrivateZone zone name once: two deployments in the same
+        existing VPC with dns: private_zone would both create it."""
+        first: dict[tuple[str, str], str] = {}
+        problems: list[Problem] = []
+        for index, deployment in enumerate(self.deployments):
+            names = deployment.private_zone
+            if names is None or deployment.vpc_id is None:
+                continue
+            key = (deployment.vpc_id, names.zone_name)
+            if key in first:
+                problems.append(
+                    Problem(
+                        ("deployments", index, "dns"),
+                        f"private_zone would create zone {names.zone_name} in "
+                        f"{deployment.vpc_id} a second time (deployment {first[key]!r} "
+                        "creates it already); set dns: console or none on one of them",
+                    )
+                )
+            first.setdefault(key, deployment.name)
+        return problems
 
     def warnings(self) -> list[Problem]:
         return [

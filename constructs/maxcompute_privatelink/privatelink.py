@@ -5,7 +5,8 @@ together (the guide: "the two endpoints are interdependent"), in the same VPC wi
 the same security groups, and binds each to every zone's vSwitch. The tunnel endpoint
 depends on the frontend one, in the guide's order. Where the props give CIDRs instead
 of ids it creates the VPC and vSwitches (the guide's step 1); without security groups
-it creates one that admits only the client port from the allowed networks.
+it creates one that admits only the client port from the allowed networks. With
+``dns: private_zone`` it adds a ``CustomDomainName`` (the guide's step 2, as code).
 
 Terraform addresses are a public contract (changing one means destroy and recreate),
 so every resource has a fixed, readable logical id: ``<construct id>_<role>``, such as
@@ -14,17 +15,14 @@ so every resource has a fixed, readable logical id: ``<construct id>_<role>``, s
 
 from __future__ import annotations
 
-import re
-
 from constructs import Construct
+
 from maxcompute_privatelink import bindings as alicloud
+from maxcompute_privatelink.custom_domain_name import CustomDomainName, CustomDomainNameProps
+from maxcompute_privatelink.naming import name_element, slug
 from maxcompute_privatelink.privatelink_props import MaxComputePrivateLinkProps
 
 MANAGED_BY = "maxcompute-privatelink"
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
 
 
 class MaxComputePrivateLink(Construct):
@@ -33,7 +31,6 @@ class MaxComputePrivateLink(Construct):
     def __init__(self, scope: Construct, id: str, props: MaxComputePrivateLinkProps) -> None:
         super().__init__(scope, id)
         self._props = props
-        self._prefix = _slug(id)
         region = props.region_info
         tags = {**props.tags, "managed-by": MANAGED_BY, "deployment": props.name}
 
@@ -52,6 +49,7 @@ class MaxComputePrivateLink(Construct):
         else:
             assert props.vpc_id is not None  # guaranteed by the props
             vpc_id = props.vpc_id
+        self._vpc_id = vpc_id
 
         self._vswitches: dict[str, alicloud.Vswitch] = {}
         vswitch_ids: dict[str, str] = {}
@@ -122,10 +120,27 @@ class MaxComputePrivateLink(Construct):
                 self._name(binding, f"{role}_{zone.zone_id}")
                 self._endpoint_zones.append(binding)
 
+        self._custom_domain_name: CustomDomainName | None = None
+        names = props.private_zone
+        if names is not None:
+            self._custom_domain_name = CustomDomainName(
+                self,
+                "dns",
+                CustomDomainNameProps(
+                    zone_name=names.zone_name,
+                    maxcompute_record=names.maxcompute_record,
+                    tunnel_record=names.tunnel_record,
+                    vpc_id=vpc_id,
+                    frontend_endpoint_domain=self._frontend.endpoint_domain,
+                    tunnel_endpoint_domain=self._tunnel.endpoint_domain,
+                    tags=tags,
+                ),
+            )
+
     def _name(
         self, element: alicloud.AlicloudResource | alicloud.AlicloudDataSource, role: str
     ) -> None:
-        element.override_logical_id(f"{self._prefix}_{_slug(role)}")
+        name_element(self, element, role)
 
     def _create_security_group(self, vpc_id: str, tags: dict[str, str]) -> str:
         props = self._props
@@ -145,7 +160,7 @@ class MaxComputePrivateLink(Construct):
 
         sources: list[tuple[str, str]]
         if props.allowed_cidrs is not None:
-            sources = [(cidr, _slug(cidr)) for cidr in props.allowed_cidrs]
+            sources = [(cidr, slug(cidr)) for cidr in props.allowed_cidrs]
         elif self._vpc is not None:
             assert props.vpc_cidr is not None
             sources = [(props.vpc_cidr, "vpc")]
@@ -154,10 +169,10 @@ class MaxComputePrivateLink(Construct):
             self._name(self._existing_vpc, "vpc")
             sources = [(self._existing_vpc.vpcs_field(0, "cidr_block"), "vpc")]
 
-        for cidr, slug in sources:
+        for cidr, source in sources:
             rule = alicloud.SecurityGroupRule(
                 self,
-                f"ingress-{props.protocol}-{slug}",
+                f"ingress-{props.protocol}-{source}",
                 security_group_id=group.id,
                 type="ingress",
                 ip_protocol="tcp",
@@ -168,7 +183,7 @@ class MaxComputePrivateLink(Construct):
                 cidr_ip=cidr,
                 description=f"MaxCompute clients over {props.protocol}",
             )
-            self._name(rule, f"ingress_{props.protocol}_{slug}")
+            self._name(rule, f"ingress_{props.protocol}_{source}")
             self._security_group_rules.append(rule)
         return group.id
 
@@ -212,6 +227,11 @@ class MaxComputePrivateLink(Construct):
     def security_group_rules(self) -> tuple[alicloud.SecurityGroupRule, ...]:
         return tuple(self._security_group_rules)
 
+    @property
+    def custom_domain_name(self) -> CustomDomainName | None:
+        """The PrivateZone records (``dns: private_zone``); None in the other modes."""
+        return self._custom_domain_name
+
     # -- what clients and outputs need ---------------------------------------------------
 
     @property
@@ -231,11 +251,32 @@ class MaxComputePrivateLink(Construct):
         return self._tunnel.endpoint_domain
 
     @property
+    def vpc_id(self) -> str:
+        return self._vpc_id
+
+    @property
     def maxcompute_endpoint_url(self) -> str:
-        """The client's ``end_point``: the region's PrivateLink domain or endpoint_urls."""
-        return self._props.maxcompute_endpoint
+        """The client's ``end_point``: the region's PrivateLink domain or endpoint_urls, or
+        with ``dns: none`` the frontend endpoint's own domain (known after apply)."""
+        url = self._props.maxcompute_endpoint
+        return url or f"{self._props.protocol}://{self.frontend_endpoint_domain}/api"
 
     @property
     def tunnel_endpoint_url(self) -> str:
-        """The client's ``tunnel_endpoint``."""
-        return self._props.tunnel_endpoint
+        """The client's ``tunnel_endpoint``; with ``dns: none`` the tunnel endpoint's own."""
+        url = self._props.tunnel_endpoint
+        return url or f"{self._props.protocol}://{self.tunnel_endpoint_domain}"
+
+    @property
+    def manual_steps(self) -> str | None:
+        """What is left to do by hand after apply (``dns: console``); None otherwise."""
+        if self._props.dns != "console":
+            return None
+        return (
+            "After terraform apply, turn on Custom Domain Name for both MaxCompute endpoints "
+            f"(frontend {self.frontend_endpoint_id}, tunnel {self.tunnel_endpoint_id}): VPC "
+            f"console, region {self._props.region}, Endpoints, each endpoint, Basic "
+            "Information, Domain Name of Endpoint Service, Custom Domain Name on. Until "
+            f"then {self.maxcompute_endpoint_url} and {self.tunnel_endpoint_url} do not "
+            "resolve in the VPC."
+        )

@@ -12,7 +12,8 @@ from __future__ import annotations
 import ipaddress
 import re
 import unicodedata
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -28,9 +29,42 @@ MAX_USER_TAGS = 18
 
 MANAGED_TAGS = ("managed-by", "deployment")
 
+DnsMode = Literal["private_zone", "console", "none"]
+
 _NAME = re.compile(r"[a-z][a-z0-9-]{0,39}")
 _ID_BODY = re.compile(r"[a-z0-9]+")
 _ZONE = re.compile(r"[a-z0-9-]{1,64}")
+
+
+@dataclass(frozen=True)
+class PrivateZoneNames:
+    """One PrivateZone zone holding both client host names."""
+
+    zone_name: str
+    maxcompute_record: str
+    tunnel_record: str
+
+
+def _zone_names(maxcompute_url: str | None, tunnel_url: str | None) -> PrivateZoneNames | str:
+    """The zone and record names for the two client URLs, or why there are none."""
+    hosts = [urlsplit(url).hostname or "" for url in (maxcompute_url or "", tunnel_url or "")]
+    for host in hosts:
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            pass
+        else:
+            return f"private_zone needs host names, and {host!r} is an IP address; use dns: none"
+        if host.count(".") < 2:
+            return f"private_zone needs a host name below a domain, and {host!r} is not one"
+    (mc_record, mc_zone), (dt_record, dt_zone) = (host.split(".", 1) for host in hosts)
+    if mc_zone != dt_zone:
+        return (
+            f"private_zone puts both host names in one zone, and {hosts[0]!r} and "
+            f"{hosts[1]!r} are in different domains; give endpoint_urls in one domain, or "
+            "use dns: console or none"
+        )
+    return PrivateZoneNames(mc_zone, mc_record, dt_record)
 
 
 class _Frozen(BaseModel):
@@ -256,6 +290,13 @@ class MaxComputePrivateLinkProps(_Frozen):
         default="https",
         description="Protocol of the client URLs. Default: https.",
     )
+    dns: DnsMode = Field(
+        default="private_zone",
+        description="How the client host names resolve inside the VPC: private_zone "
+        "creates a PrivateZone zone with CNAMEs to the endpoints (the console's Custom "
+        "Domain Name switch, as code); console leaves the switch to you after apply; none "
+        "has clients use each endpoint's own domain. Default: private_zone.",
+    )
     ticket_approved: bool = Field(
         default=False,
         description="Set to true once the support ticket for a ticket-required region is "
@@ -275,6 +316,8 @@ class MaxComputePrivateLinkProps(_Frozen):
     @model_validator(mode="after")
     def _check_together(self) -> MaxComputePrivateLinkProps:
         problems = [*self._region_problems(), *self._network_problems()]
+        if not problems:
+            problems = self._dns_problems()
         if problems:
             raise ProblemsError(problems)
         return self
@@ -286,22 +329,32 @@ class MaxComputePrivateLinkProps(_Frozen):
         return get_region(self.region)
 
     @property
-    def maxcompute_endpoint(self) -> str:
-        """The URL clients put in ``end_point``."""
+    def maxcompute_endpoint(self) -> str | None:
+        """The URL clients put in ``end_point``; None with ``dns: none``, where it is the
+        frontend endpoint's own domain, known only after apply."""
+        if self.dns == "none":
+            return None
         if self.endpoint_urls:
             return self.endpoint_urls.maxcompute
-        url = self.region_info.maxcompute_endpoint(self.protocol)
-        assert url is not None  # guaranteed by _region_problems
-        return url
+        return self.region_info.maxcompute_endpoint(self.protocol)
 
     @property
-    def tunnel_endpoint(self) -> str:
-        """The URL clients put in ``tunnel_endpoint``."""
+    def tunnel_endpoint(self) -> str | None:
+        """The URL clients put in ``tunnel_endpoint``; None with ``dns: none``."""
+        if self.dns == "none":
+            return None
         if self.endpoint_urls:
             return self.endpoint_urls.tunnel
-        url = self.region_info.tunnel_endpoint(self.protocol)
-        assert url is not None  # guaranteed by _region_problems
-        return url
+        return self.region_info.tunnel_endpoint(self.protocol)
+
+    @property
+    def private_zone(self) -> PrivateZoneNames | None:
+        """The PrivateZone zone and records that ``dns: private_zone`` creates."""
+        if self.dns != "private_zone":
+            return None
+        names = _zone_names(self.maxcompute_endpoint, self.tunnel_endpoint)
+        assert not isinstance(names, str)  # guaranteed by _dns_problems
+        return names
 
     @property
     def client_port(self) -> int:
@@ -334,6 +387,16 @@ class MaxComputePrivateLinkProps(_Frozen):
                     "ticket_approved: true",
                 )
             )
+        if self.dns == "none":
+            if self.endpoint_urls is not None:
+                problems.append(
+                    Problem(
+                        ("endpoint_urls",),
+                        "cannot be used with dns: none, where clients use each endpoint's own "
+                        "domain; drop endpoint_urls, or choose dns: private_zone or console",
+                    )
+                )
+            return problems
         if self.endpoint_urls is None and region.maxcompute_host is None:
             problems.append(
                 Problem(
@@ -355,6 +418,14 @@ class MaxComputePrivateLinkProps(_Frozen):
                         )
                     )
         return problems
+
+    def _dns_problems(self) -> list[Problem]:
+        if self.dns != "private_zone":
+            return []
+        names = _zone_names(self.maxcompute_endpoint, self.tunnel_endpoint)
+        if isinstance(names, str):
+            return [Problem(("dns",), names)]
+        return []
 
     def _network_problems(self) -> list[Problem]:
         problems: list[Problem] = []

@@ -76,6 +76,8 @@ class ClientContext:
     region: str
     region_name: str
     protocol: str
+    dns: str
+    private_zone_name: str | None
     project_name: str
     maxcompute_endpoint: str
     tunnel_endpoint: str
@@ -273,7 +275,7 @@ def build_context(
                 "after apply); run `terraform apply`, then pass `terraform output -json` "
                 "with --tf-output",
             )
-        if outputs.source == "synth" and value != configured:
+        if outputs.source == "synth" and configured is not None and value != configured:
             raise RenderError(
                 name,
                 f"{outputs.origin} is older than the config: {key} is {value!r} there and "
@@ -296,6 +298,8 @@ def build_context(
         region=region.id,
         region_name=region.name,
         protocol=deployment.protocol,
+        dns=deployment.dns,
+        private_zone_name=deployment.private_zone.zone_name if deployment.private_zone else None,
         project_name=client.project_name,
         maxcompute_endpoint=urls["maxcompute_endpoint"],
         tunnel_endpoint=urls["tunnel_endpoint"],

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import cdktf
-
 from constructs import Construct
+
 from maxcompute_privatelink import bindings as alicloud
 from maxcompute_privatelink.privatelink import MaxComputePrivateLink
 from maxcompute_privatelink.privatelink_props import MaxComputePrivateLinkProps
@@ -20,6 +20,9 @@ OUTPUTS: dict[str, str] = {
     "maxcompute_endpoint": "MaxCompute endpoint URL for clients (odps_config.ini end_point).",
     "tunnel_endpoint": "Tunnel endpoint URL for clients (odps_config.ini tunnel_endpoint).",
     "vpc_id": "ID of the VPC the endpoints are in.",
+    "private_zone_id": "ID of the PrivateZone zone that resolves the client host names "
+    "in the VPC (dns: private_zone only).",
+    "manual_steps": "What to do by hand after apply (dns: console only).",
 }
 """Output names and descriptions; names are read by `terraform output` users: stable."""
 
@@ -35,15 +38,19 @@ class DeploymentStack(cdktf.TerraformStack):
         cdktf.LocalBackend(self, path=state_path)
         self.privatelink = MaxComputePrivateLink(self, CONSTRUCT_ID, deployment)
         link = self.privatelink
-        vpc_id = link.vpc.id if link.vpc is not None else deployment.vpc_id
-        values = {
+        dns = link.custom_domain_name
+        values: dict[str, str | None] = {
             "frontend_endpoint_id": link.frontend_endpoint_id,
             "tunnel_endpoint_id": link.tunnel_endpoint_id,
             "frontend_endpoint_domain": link.frontend_endpoint_domain,
             "tunnel_endpoint_domain": link.tunnel_endpoint_domain,
             "maxcompute_endpoint": link.maxcompute_endpoint_url,
             "tunnel_endpoint": link.tunnel_endpoint_url,
-            "vpc_id": vpc_id,
+            "vpc_id": link.vpc_id,
+            "private_zone_id": dns.zone_id if dns is not None else None,
+            "manual_steps": link.manual_steps,
         }
         for name, description in OUTPUTS.items():
-            cdktf.TerraformOutput(self, name, value=values[name], description=description)
+            value = values[name]
+            if value is not None:  # an output exists only where the mode has the value
+                cdktf.TerraformOutput(self, name, value=value, description=description)

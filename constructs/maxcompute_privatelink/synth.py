@@ -74,7 +74,6 @@ def synthesize(config: PrivateLinkConfig, *, config_dir: Path, out: Path) -> Syn
 
 def _count_elements(stack: object) -> int:
     from cdktf import TerraformDataSource, TerraformResource
-
     from constructs import Construct
 
     assert isinstance(stack, Construct)

@@ -15,6 +15,9 @@ from maxcompute_privatelink.bindings.provider import (
     PROVIDER_VERSION_CONSTRAINT,
     AlicloudProvider,
 )
+from maxcompute_privatelink.bindings.pvtz_zone import PvtzZone
+from maxcompute_privatelink.bindings.pvtz_zone_attachment import PvtzZoneAttachment
+from maxcompute_privatelink.bindings.pvtz_zone_record import PvtzZoneRecord
 from maxcompute_privatelink.bindings.security_group import SecurityGroup
 from maxcompute_privatelink.bindings.security_group_rule import SecurityGroupRule
 from maxcompute_privatelink.bindings.vpc import Vpc
@@ -27,6 +30,9 @@ RESOURCES: tuple[type[AlicloudResource], ...] = (
     Vswitch,
     SecurityGroup,
     SecurityGroupRule,
+    PvtzZone,
+    PvtzZoneRecord,
+    PvtzZoneAttachment,
 )
 DATA_SOURCES: tuple[type[AlicloudDataSource], ...] = (DataAlicloudVpcs,)
 
@@ -42,6 +48,9 @@ __all__ = [
     "Kind",
     "PrivatelinkVpcEndpoint",
     "PrivatelinkVpcEndpointZone",
+    "PvtzZone",
+    "PvtzZoneAttachment",
+    "PvtzZoneRecord",
     "SecurityGroup",
     "SecurityGroupRule",
     "Vpc",

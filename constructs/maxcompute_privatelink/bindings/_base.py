@@ -11,7 +11,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Literal
 
 import cdktf
-
 from constructs import Construct
 
 Kind = Literal["string", "number", "bool", "string_list", "string_set", "string_map"]

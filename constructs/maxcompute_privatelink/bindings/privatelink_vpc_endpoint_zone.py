@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 import cdktf
-
 from constructs import Construct
+
 from maxcompute_privatelink.bindings._base import AlicloudResource, Kind
 
 

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from typing import ClassVar
 
 import cdktf
-
 from constructs import Construct
+
 from maxcompute_privatelink.bindings._base import Kind, _Arguments
 
 PROVIDER_SOURCE = "aliyun/alicloud"
