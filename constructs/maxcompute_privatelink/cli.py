@@ -18,7 +18,12 @@ import typer
 from pydantic import ValidationError
 
 from maxcompute_privatelink import __version__
-from maxcompute_privatelink.config import DEFAULT_CONFIG, PrivateLinkConfig, load_config
+from maxcompute_privatelink.config import (
+    DEFAULT_CONFIG,
+    PrivateLinkConfig,
+    json_schema,
+    load_config,
+)
 from maxcompute_privatelink.diagnostics import problem_line, validation_lines
 from maxcompute_privatelink.errors import InvalidConfigError, McplError
 from maxcompute_privatelink.regions import REGIONS
@@ -50,6 +55,14 @@ ConfigOption = Annotated[
 OutOption = Annotated[
     Path,
     typer.Option("--out", "-o", help="Folder of the cdktf output.", show_default=True),
+]
+HclOption = Annotated[
+    bool,
+    typer.Option(
+        "--hcl",
+        help="Write stacks/<name>/cdk.tf (HCL, formatted by Terraform's formatter) instead "
+        "of cdk.tf.json.",
+    ),
 ]
 
 
@@ -93,16 +106,53 @@ def validate(config: ConfigOption = Path(DEFAULT_CONFIG)) -> None:
 
 @app.command()
 @_boundary
-def synth(config: ConfigOption = Path(DEFAULT_CONFIG), out: OutOption = Path(DEFAULT_OUT)) -> None:
-    """Write one Terraform stack per deployment: OUT/stacks/<name>/cdk.tf.json."""
-    from maxcompute_privatelink.synth import synthesize
+def synth(
+    config: ConfigOption = Path(DEFAULT_CONFIG),
+    out: OutOption = Path(DEFAULT_OUT),
+    hcl: HclOption = False,
+) -> None:
+    """Write one Terraform stack per deployment: OUT/stacks/<name>/cdk.tf.json (or cdk.tf)."""
+    from maxcompute_privatelink.synth import hcl_requested, synthesize
 
     loaded = _load(config)
-    result = synthesize(loaded, config_dir=config.parent, out=out)
+    result = synthesize(loaded, config_dir=config.parent, out=out, hcl=hcl)
+    file_name = "cdk.tf" if hcl_requested(hcl) else "cdk.tf.json"
     for name, count in result.stacks.items():
-        typer.echo(f"{out}/stacks/{name}/cdk.tf.json: {count} resources")
+        typer.echo(f"{out}/stacks/{name}/{file_name}: {count} resources")
     for name in result.removed:
         typer.echo(f"{out}/stacks/{name}: removed (deployment no longer in {config})")
+
+
+@app.command()
+@_boundary
+def check(
+    config: ConfigOption = Path(DEFAULT_CONFIG),
+    out: OutOption = Path(DEFAULT_OUT),
+    hcl: HclOption = False,
+) -> None:
+    """Fail with a diff when OUT is not what synth would write now (the drift gate)."""
+    from maxcompute_privatelink.synth import check as check_synth
+    from maxcompute_privatelink.synth import hcl_requested
+
+    loaded = _load(config)
+    result = check_synth(loaded, config_dir=config.parent, out=out, hcl=hcl)
+    if not result.differences:
+        typer.echo(f"{out}: up to date with {config} ({result.files} files)")
+        return
+    for difference in result.differences:
+        typer.echo(difference)
+    fix = f"mcpl synth --config {config} --out {out}" + (" --hcl" if hcl_requested(hcl) else "")
+    _err(
+        f"error: {out} differs from what {config} synthesizes ({len(result.differences)} "
+        f"file(s)); run `{fix}` and commit the result"
+    )
+    raise typer.Exit(1)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of privatelink.yaml, for editors (yaml-language-server)."""
+    typer.echo(json_schema(), nl=False)
 
 
 @app.command()

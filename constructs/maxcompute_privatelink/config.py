@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from maxcompute_privatelink.backend_props import BackendProps
 from maxcompute_privatelink.client_props import ClientProps
 from maxcompute_privatelink.diagnostics import validation_lines
 from maxcompute_privatelink.errors import (
@@ -49,6 +51,11 @@ class PrivateLinkConfig(BaseModel):
     deployments: Annotated[tuple[Deployment, ...], _at_least_one] = Field(
         description="One entry per VPC that gets private MaxCompute access; each becomes "
         "its own Terraform stack, named after it."
+    )
+    backend: BackendProps | None = Field(
+        default=None,
+        description="Remote state for every stack. Default: local state, "
+        "terraform.<stack>.tfstate beside this file.",
     )
 
     @model_validator(mode="after")
@@ -170,3 +177,16 @@ def load_config(path: Path) -> PrivateLinkConfig:
         return PrivateLinkConfig.model_validate(data)
     except ValidationError as error:
         raise InvalidConfigError(validation_lines(error, data, PrivateLinkConfig)) from None
+
+
+SCHEMA_ID = "https://maxcompute-privatelink.invalid/privatelink.schema.json"
+
+
+def json_schema() -> str:
+    """The JSON Schema of privatelink.yaml, as `mcpl schema` prints it (stable text)."""
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        **PrivateLinkConfig.model_json_schema(),
+    }
+    return json.dumps(schema, indent=2, sort_keys=True) + "\n"

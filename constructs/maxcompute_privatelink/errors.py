@@ -72,6 +72,10 @@ class RenderError(McplError):
         super().__init__(f"deployment {deployment!r}: {message}" if deployment else message)
 
 
+class FormatterError(McplError):
+    """No Terraform formatter, or it refused the generated HCL."""
+
+
 class NodeNotFoundError(McplError):
     """cdktf runs on jsii, which needs Node.js."""
 

@@ -13,7 +13,7 @@ import ipaddress
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -205,11 +205,18 @@ def _not_everywhere(values: tuple[str, ...]) -> tuple[str, ...]:
     return values
 
 
-Name = Annotated[str, AfterValidator(_check_name)]
+def _schema_pattern(regex: str) -> Any:
+    """The pattern for editors (JSON Schema only; the validators give the messages)."""
+    return Field(json_schema_extra={"pattern": f"^{regex}$"})
+
+
+Name = Annotated[str, AfterValidator(_check_name), _schema_pattern(_NAME.pattern)]
 RegionId = Annotated[str, AfterValidator(_check_region)]
-VpcId = Annotated[str, _resource_id("vpc", "VPC")]
-VswitchId = Annotated[str, _resource_id("vsw", "vSwitch")]
-SecurityGroupId = Annotated[str, _resource_id("sg", "security group")]
+VpcId = Annotated[str, _resource_id("vpc", "VPC"), _schema_pattern("vpc-[a-z0-9]+")]
+VswitchId = Annotated[str, _resource_id("vsw", "vSwitch"), _schema_pattern("vsw-[a-z0-9]+")]
+SecurityGroupId = Annotated[
+    str, _resource_id("sg", "security group"), _schema_pattern("sg-[a-z0-9]+")
+]
 Cidr = Annotated[str, AfterValidator(_check_ipv4_network)]
 ZoneId = Annotated[str, AfterValidator(_check_zone_id)]
 Url = Annotated[str, AfterValidator(check_url)]

@@ -6,6 +6,7 @@ import cdktf
 from constructs import Construct
 
 from maxcompute_privatelink import bindings as alicloud
+from maxcompute_privatelink.backend_props import STATE_KEY, BackendProps, OssBackendProps
 from maxcompute_privatelink.privatelink import MaxComputePrivateLink
 from maxcompute_privatelink.privatelink_props import MaxComputePrivateLinkProps
 
@@ -31,11 +32,19 @@ class DeploymentStack(cdktf.TerraformStack):
     """The stack of one deployment, named after it."""
 
     def __init__(
-        self, scope: Construct, deployment: MaxComputePrivateLinkProps, *, state_path: str
+        self,
+        scope: Construct,
+        deployment: MaxComputePrivateLinkProps,
+        *,
+        state_path: str,
+        backend: BackendProps | None = None,
     ) -> None:
         super().__init__(scope, deployment.name)
         alicloud.AlicloudProvider(self, "alicloud", region=deployment.region)
-        cdktf.LocalBackend(self, path=state_path)
+        if backend is None:
+            cdktf.LocalBackend(self, path=state_path)
+        else:
+            self._oss_backend(backend.oss, deployment.name)
         self.privatelink = MaxComputePrivateLink(self, CONSTRUCT_ID, deployment)
         link = self.privatelink
         dns = link.custom_domain_name
@@ -54,3 +63,22 @@ class DeploymentStack(cdktf.TerraformStack):
             value = values[name]
             if value is not None:  # an output exists only where the mode has the value
                 cdktf.TerraformOutput(self, name, value=value, description=description)
+
+    def _oss_backend(self, oss: OssBackendProps, stack: str) -> None:
+        cdktf.OssBackend(
+            self,
+            bucket=oss.bucket,
+            prefix=oss.stack_prefix(stack),
+            key=STATE_KEY,
+            region=oss.region,
+            encrypt=oss.encrypt,
+            acl=oss.acl,
+            endpoint=oss.endpoint,
+            tablestore_endpoint=oss.tablestore_endpoint,
+            tablestore_table=oss.tablestore_table,
+        )
+        if oss.tablestore_instance_name is not None:
+            # cdktf's OssBackend has no such argument; Terraform's oss backend does
+            self.add_override(
+                "terraform.backend.oss.tablestore_instance_name", oss.tablestore_instance_name
+            )
