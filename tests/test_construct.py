@@ -402,3 +402,47 @@ def test_none_mode_points_clients_at_the_endpoints_own_domains(
     )
     assert stack["output"]["tunnel_endpoint"]["value"] == f"https://${{{TUNNEL}.endpoint_domain}}"
     assert "manual_steps" not in stack["output"]
+
+
+# -- adopting endpoints made in the console -------------------------------------------------
+
+
+def test_adopt_imports_both_endpoints_and_their_zone_bindings(
+    tmp_path: Path, json_snapshot: SnapshotAssertion
+) -> None:
+    # given
+    from conftest import ROOT
+    from maxcompute_privatelink.config import load_config
+
+    config = load_config(ROOT / "examples/adopt.yaml")
+    out = tmp_path / "cdktf.out"
+    # when
+    synthesize(config, config_dir=tmp_path, out=out)
+    stack = json.loads((out / "stacks/legacy-shenzhen/cdk.tf.json").read_text())
+    # then
+    imports = {entry["to"]: entry["id"] for entry in stack["import"]}
+    assert imports == {
+        FRONTEND: "ep-wz9frontend0001",
+        TUNNEL: "ep-wz9tunnel00001",
+        "alicloud_privatelink_vpc_endpoint_zone.maxcompute_frontend_cn_shenzhen_e": (
+            "ep-wz9frontend0001:cn-shenzhen-e"
+        ),
+        "alicloud_privatelink_vpc_endpoint_zone.maxcompute_frontend_cn_shenzhen_f": (
+            "ep-wz9frontend0001:cn-shenzhen-f"
+        ),
+        "alicloud_privatelink_vpc_endpoint_zone.maxcompute_tunnel_cn_shenzhen_e": (
+            "ep-wz9tunnel00001:cn-shenzhen-e"
+        ),
+        "alicloud_privatelink_vpc_endpoint_zone.maxcompute_tunnel_cn_shenzhen_f": (
+            "ep-wz9tunnel00001:cn-shenzhen-f"
+        ),
+    }
+    addresses = {
+        f"{tf_type}.{name}" for tf_type, bodies in stack["resource"].items() for name in bodies
+    }
+    assert set(imports) <= addresses, "every import targets a synthesized resource"
+    assert stack["import"] == json_snapshot
+
+
+def test_without_adopt_nothing_is_imported(deployment: dict[str, Any], tmp_path: Path) -> None:
+    assert "import" not in synth_one(deployment, tmp_path)

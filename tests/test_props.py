@@ -218,7 +218,7 @@ BAD_INPUT: list[tuple[str, Mutation, str]] = [
         _set(vpc_cdir="10.0.0.0/16"),
         "deployment 'prod-shenzhen': vpc_cdir: unknown key 'vpc_cdir'; allowed keys: name, "
         "region, vpc_id, vpc_cidr, zones, security_group_ids, allowed_cidrs, protocol, dns, "
-        "ticket_approved, endpoint_urls, tags, client",
+        "ticket_approved, endpoint_urls, adopt, tags, client",
     ),
     (
         "unknown_zone_key",
@@ -318,6 +318,39 @@ BAD_INPUT: list[tuple[str, Mutation, str]] = [
         "'example.com' is not one",
     ),
     (
+        "adopt_the_same_endpoint_twice",
+        _set(
+            vpc_cidr=None,
+            vpc_id="vpc-wz9a",
+            zones=[{"zone_id": "cn-shenzhen-e", "vswitch_id": "vsw-wz9e"}],
+            adopt={"frontend_endpoint_id": "ep-a1", "tunnel_endpoint_id": "ep-a1"},
+        ),
+        "deployment 'prod-shenzhen': adopt.tunnel_endpoint_id: 'ep-a1' is also the frontend "
+        "endpoint; the pair is two endpoints, one per endpoint service",
+    ),
+    (
+        "adopt_with_a_new_vswitch",
+        _set(
+            vpc_cidr=None,
+            vpc_id="vpc-wz9a",
+            zones=[{"zone_id": "cn-shenzhen-e", "vswitch_cidr": "10.0.1.0/24"}],
+            adopt={"frontend_endpoint_id": "ep-a1", "tunnel_endpoint_id": "ep-b2"},
+        ),
+        "deployment 'prod-shenzhen': zones[0].vswitch_cidr: adopted endpoints have their NICs "
+        "in existing vSwitches; give the vswitch_id the endpoints use in cn-shenzhen-e",
+    ),
+    (
+        "adopt_with_a_bad_endpoint_id",
+        _set(adopt={"frontend_endpoint_id": "vpc-a1", "tunnel_endpoint_id": "ep-b2"}),
+        "deployment 'prod-shenzhen': adopt.frontend_endpoint_id: 'vpc-a1' is not a PrivateLink "
+        "endpoint id: expected ep- followed by lowercase letters and digits, like ep-wz9abc123",
+    ),
+    (
+        "adopt_missing_the_tunnel",
+        _set(adopt={"frontend_endpoint_id": "ep-a1"}),
+        "deployment 'prod-shenzhen': adopt.tunnel_endpoint_id: required, and missing",
+    ),
+    (
         "tag_value_not_a_string",
         _set(tags={"cost": 12}),
         "deployment 'prod-shenzhen': tags.cost: input should be a valid string (got 12)",
@@ -337,6 +370,24 @@ def test_fails_when_input_is_bad(
     lines = error_lines([deployment])
     # then
     assert lines == [expected]
+
+
+def test_fails_when_adopting_into_a_network_this_tool_would_create(
+    deployment: dict[str, Any],
+) -> None:
+    # given: CIDRs, so the VPC and vSwitches would be new
+    deployment["adopt"] = {"frontend_endpoint_id": "ep-a1", "tunnel_endpoint_id": "ep-b2"}
+    # when
+    lines = error_lines([deployment])
+    # then
+    assert lines == [
+        "deployment 'prod-shenzhen': adopt: adopted endpoints sit in an existing VPC; give its "
+        "vpc_id instead of vpc_cidr",
+        "deployment 'prod-shenzhen': zones[0].vswitch_cidr: adopted endpoints have their NICs "
+        "in existing vSwitches; give the vswitch_id the endpoints use in cn-shenzhen-e",
+        "deployment 'prod-shenzhen': zones[1].vswitch_cidr: adopted endpoints have their NICs "
+        "in existing vSwitches; give the vswitch_id the endpoints use in cn-shenzhen-f",
+    ]
 
 
 def test_fails_when_deployment_names_repeat(deployment: dict[str, Any]) -> None:

@@ -107,6 +107,15 @@ class MaxComputePrivateLink(Construct):
         )
         self._name(self._tunnel, "tunnel")
 
+        adopt = props.adopt
+        if adopt is not None:
+            self._frontend.import_from(adopt.frontend_endpoint_id)
+            self._tunnel.import_from(adopt.tunnel_endpoint_id)
+        adopted = {
+            "frontend": adopt.frontend_endpoint_id if adopt else None,
+            "tunnel": adopt.tunnel_endpoint_id if adopt else None,
+        }
+
         self._endpoint_zones: list[alicloud.PrivatelinkVpcEndpointZone] = []
         for role, endpoint in (("frontend", self._frontend), ("tunnel", self._tunnel)):
             for zone in props.zones:
@@ -118,6 +127,8 @@ class MaxComputePrivateLink(Construct):
                     zone_id=zone.zone_id,
                 )
                 self._name(binding, f"{role}_{zone.zone_id}")
+                if adopted[role] is not None:
+                    binding.import_from(f"{adopted[role]}:{zone.zone_id}")
                 self._endpoint_zones.append(binding)
 
         self._custom_domain_name: CustomDomainName | None = None

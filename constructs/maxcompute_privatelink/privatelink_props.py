@@ -245,6 +245,18 @@ class EndpointUrlsProps(_Frozen):
     tunnel: Url = Field(description="Tunnel endpoint, such as https://host.")
 
 
+EndpointId = Annotated[
+    str, _resource_id("ep", "PrivateLink endpoint"), _schema_pattern("ep-[a-z0-9]+")
+]
+
+
+class AdoptProps(_Frozen):
+    """Endpoints made by hand (the guide, in the console) for this tool to take over."""
+
+    frontend_endpoint_id: EndpointId = Field(description="The existing frontend endpoint.")
+    tunnel_endpoint_id: EndpointId = Field(description="The existing tunnel endpoint.")
+
+
 class MaxComputePrivateLinkProps(_Frozen):
     """Private access to MaxCompute from one VPC in one region."""
 
@@ -314,6 +326,12 @@ class MaxComputePrivateLinkProps(_Frozen):
         description="Client URLs. Default: the region's published PrivateLink domains; "
         "required where the region has none.",
     )
+    adopt: AdoptProps | None = Field(
+        default=None,
+        description="Take over endpoints made in the console: the first apply imports both "
+        "endpoints and their zone bindings (<endpoint_id>:<zone_id>) instead of creating "
+        "new ones. Needs Terraform >= 1.5. Default: the endpoints are created.",
+    )
     tags: Annotated[dict[str, str], AfterValidator(_check_tags)] = Field(
         default_factory=dict,
         description="Tags for every created resource, beside managed-by and deployment. "
@@ -370,6 +388,15 @@ class MaxComputePrivateLinkProps(_Frozen):
     def warnings(self) -> list[Problem]:
         """What is allowed but worth a second look."""
         found: list[Problem] = []
+        if self.adopt is not None and self.dns == "private_zone":
+            found.append(
+                Problem(
+                    ("adopt",),
+                    "if Custom Domain Name is on in the console for the adopted endpoints, "
+                    "turn it off before apply (dns: private_zone answers for the same names), "
+                    "or set dns: console",
+                )
+            )
         if len(self.zones) == 1:
             found.append(
                 Problem(
@@ -454,7 +481,38 @@ class MaxComputePrivateLinkProps(_Frozen):
                     "drop security_group_ids to have a least-privilege group created",
                 )
             )
+        if self.adopt is not None:
+            problems.extend(self._adopt_problems())
         problems.extend(self._zone_problems())
+        return problems
+
+    def _adopt_problems(self) -> list[Problem]:
+        assert self.adopt is not None
+        problems: list[Problem] = []
+        if self.adopt.frontend_endpoint_id == self.adopt.tunnel_endpoint_id:
+            problems.append(
+                Problem(
+                    ("adopt", "tunnel_endpoint_id"),
+                    f"{self.adopt.tunnel_endpoint_id!r} is also the frontend endpoint; the "
+                    "pair is two endpoints, one per endpoint service",
+                )
+            )
+        if self.vpc_cidr is not None:
+            problems.append(
+                Problem(
+                    ("adopt",),
+                    "adopted endpoints sit in an existing VPC; give its vpc_id instead of vpc_cidr",
+                )
+            )
+        for index, zone in enumerate(self.zones):
+            if zone.vswitch_cidr is not None:
+                problems.append(
+                    Problem(
+                        ("zones", index, "vswitch_cidr"),
+                        "adopted endpoints have their NICs in existing vSwitches; give the "
+                        f"vswitch_id the endpoints use in {zone.zone_id}",
+                    )
+                )
         return problems
 
     def _zone_problems(self) -> list[Problem]:
