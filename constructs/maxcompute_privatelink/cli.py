@@ -18,6 +18,7 @@ import typer
 from pydantic import ValidationError
 
 from maxcompute_privatelink import __version__
+from maxcompute_privatelink.ci import DEFAULT_INSTALL, WORKFLOW, write_workflow
 from maxcompute_privatelink.config import (
     DEFAULT_CONFIG,
     PrivateLinkConfig,
@@ -33,6 +34,7 @@ from maxcompute_privatelink.render import (
     credentials_from_environment,
 )
 from maxcompute_privatelink.render import render as render_clients
+from maxcompute_privatelink.summary import Format, markdown, summarize, text
 
 DEFAULT_OUT = "cdktf.out"
 DEFAULT_CLIENT_OUT = "client"
@@ -147,6 +149,89 @@ def check(
         f"file(s)); run `{fix}` and commit the result"
     )
     raise typer.Exit(1)
+
+
+@app.command()
+@_boundary
+def summary(
+    config: ConfigOption = Path(DEFAULT_CONFIG),
+    from_dir: Annotated[
+        Path,
+        typer.Option(
+            "--from",
+            help="Committed stacks; the summary says when they are not what the config "
+            "synthesizes.",
+        ),
+    ] = Path(DEFAULT_OUT),
+    plan: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--plan",
+            help="JSON of `terraform show -json <planfile>`: a <deployment>.json file (any "
+            "name with one deployment) or a folder of them; repeatable.",
+        ),
+    ] = None,
+    output_format: Annotated[
+        Format, typer.Option("--format", help="markdown for pull requests, text for terminals.")
+    ] = "markdown",
+) -> None:
+    """A PR-ready review: per deployment a table, a diagram, costs, flags, and the plan."""
+    from maxcompute_privatelink.synth import check as check_synth
+
+    loaded = _load(config)
+    result = summarize(loaded, plan or [])
+    hcl = any(from_dir.glob("stacks/*/cdk.tf"))
+    if (
+        from_dir.exists()
+        and check_synth(loaded, config_dir=config.parent, out=from_dir, hcl=hcl).differences
+    ):
+        _err(f"warning: {from_dir} is not what {config} synthesizes; run `mcpl check`")
+    typer.echo(markdown(result) if output_format == "markdown" else text(result), nl=False)
+
+
+ci_app = typer.Typer(help="Write CI workflows for the infra repo.", no_args_is_help=True)
+app.add_typer(ci_app, name="ci")
+
+
+@ci_app.command("github")
+@_boundary
+def ci_github(
+    config: ConfigOption = Path(DEFAULT_CONFIG),
+    out: OutOption = Path(DEFAULT_OUT),
+    hcl: Annotated[
+        bool | None,
+        typer.Option(
+            "--hcl/--json",
+            help="Whether the repo commits HCL. Default: what OUT holds now (cdk.tf or not).",
+            show_default=False,
+        ),
+    ] = None,
+    install: Annotated[
+        str, typer.Option("--install", help="Shell command that installs mcpl in CI.")
+    ] = DEFAULT_INSTALL,
+    branch: Annotated[str, typer.Option("--branch", help="Branch whose pushes apply.")] = "main",
+    environment_name: Annotated[
+        str,
+        typer.Option("--environment", help="GitHub environment that gates apply."),
+    ] = "privatelink",
+    target: Annotated[Path, typer.Option("--write-to", help="Where the workflow goes.")] = WORKFLOW,
+) -> None:
+    """Write .github/workflows/privatelink.yml: plan and summarize on PRs, apply on main."""
+    loaded = _load(config)
+    use_hcl = any(out.glob("stacks/*/cdk.tf")) if hcl is None else hcl
+    written = write_workflow(
+        loaded,
+        config_path=config,
+        out=out,
+        hcl=use_hcl,
+        install=install,
+        branch=branch,
+        environment_name=environment_name,
+        target=target,
+    )
+    typer.echo(
+        f"{written}: plan + summary on pull requests, apply on {branch} ({environment_name})"
+    )
 
 
 @app.command()

@@ -76,6 +76,10 @@ class FormatterError(McplError):
     """No Terraform formatter, or it refused the generated HCL."""
 
 
+class CiError(McplError):
+    """The CI workflow cannot be written as asked."""
+
+
 class NodeNotFoundError(McplError):
     """cdktf runs on jsii, which needs Node.js."""
 

@@ -20,7 +20,10 @@ from constructs import Construct
 from maxcompute_privatelink import bindings as alicloud
 from maxcompute_privatelink.custom_domain_name import CustomDomainName, CustomDomainNameProps
 from maxcompute_privatelink.naming import name_element, slug
-from maxcompute_privatelink.privatelink_props import MaxComputePrivateLinkProps
+from maxcompute_privatelink.privatelink_props import (
+    EXISTING_VPC_CIDR,
+    MaxComputePrivateLinkProps,
+)
 
 MANAGED_BY = "maxcompute-privatelink"
 
@@ -169,16 +172,16 @@ class MaxComputePrivateLink(Construct):
         self._name(group, "endpoints")
         self._security_group = group
 
-        sources: list[tuple[str, str]]
-        if props.allowed_cidrs is not None:
-            sources = [(cidr, slug(cidr)) for cidr in props.allowed_cidrs]
-        elif self._vpc is not None:
-            assert props.vpc_cidr is not None
-            sources = [(props.vpc_cidr, "vpc")]
-        else:
-            self._existing_vpc = alicloud.DataAlicloudVpcs(self, "existing-vpc", ids=[vpc_id])
-            self._name(self._existing_vpc, "vpc")
-            sources = [(self._existing_vpc.vpcs_field(0, "cidr_block"), "vpc")]
+        sources: list[tuple[str, str]] = []
+        for network in props.admitted_networks:
+            if network == EXISTING_VPC_CIDR:
+                self._existing_vpc = alicloud.DataAlicloudVpcs(self, "existing-vpc", ids=[vpc_id])
+                self._name(self._existing_vpc, "vpc")
+                sources.append((self._existing_vpc.vpcs_field(0, "cidr_block"), "vpc"))
+            elif props.allowed_cidrs is None:
+                sources.append((network, "vpc"))  # the created VPC's own CIDR
+            else:
+                sources.append((network, slug(network)))
 
         for cidr, source in sources:
             rule = alicloud.SecurityGroupRule(

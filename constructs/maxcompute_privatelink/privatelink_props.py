@@ -31,6 +31,9 @@ MANAGED_TAGS = ("managed-by", "deployment")
 
 DnsMode = Literal["private_zone", "console", "none"]
 
+EXISTING_VPC_CIDR = "the existing VPC's CIDR"
+"""Stands for an existing VPC's CIDR, which Terraform reads at plan time."""
+
 _NAME = re.compile(r"[a-z][a-z0-9-]{0,39}")
 _ID_BODY = re.compile(r"[a-z0-9]+")
 _ZONE = re.compile(r"[a-z0-9-]{1,64}")
@@ -384,6 +387,17 @@ class MaxComputePrivateLinkProps(_Frozen):
     @property
     def client_port(self) -> int:
         return 443 if self.protocol == "https" else 80
+
+    @property
+    def admitted_networks(self) -> tuple[str, ...]:
+        """What a created security group admits on the client port: allowed_cidrs, else
+        the VPC's CIDR (``EXISTING_VPC_CIDR`` when only an existing VPC knows it).
+        Empty when security_group_ids are given and no group is created."""
+        if self.security_group_ids is not None:
+            return ()
+        if self.allowed_cidrs is not None:
+            return self.allowed_cidrs
+        return (self.vpc_cidr or EXISTING_VPC_CIDR,)
 
     def warnings(self) -> list[Problem]:
         """What is allowed but worth a second look."""

@@ -173,8 +173,10 @@ def _read_json(path: Path, *, hint: str) -> Any:
         raise RenderError(None, f"{path}: cannot be read as JSON ({error})") from None
 
 
-def assign_tf_outputs(paths: Iterable[Path], names: list[str]) -> dict[str, Path]:
-    """Which ``terraform output -json`` file belongs to which deployment.
+def assign_files(
+    paths: Iterable[Path], names: list[str], *, option: str, what: str, require_all: bool
+) -> dict[str, Path]:
+    """Which JSON file (``what``, given with ``option``) belongs to which deployment.
 
     A folder holds ``<deployment>.json`` for each; a file belongs to the deployment it is
     named after, or to the only deployment there is.
@@ -192,15 +194,15 @@ def assign_tf_outputs(paths: Iterable[Path], names: list[str]) -> dict[str, Path
         else:
             raise RenderError(
                 None,
-                f"--tf-output {path}: cannot tell which deployment it belongs to; name it "
+                f"{option} {path}: cannot tell which deployment it belongs to; name it "
                 f"<deployment>.json ({', '.join(names)}) or pass a folder of them",
             )
     missing = [name for name in names if name not in assigned]
-    if missing:
+    if missing and require_all:
         raise RenderError(
             missing[0],
-            "no `terraform output -json` file among --tf-output; expected "
-            f"{missing[0]}.json (deployments without one: {', '.join(missing)})",
+            f"no {what} file among {option}; expected {missing[0]}.json (deployments "
+            f"without one: {', '.join(missing)})",
         )
     return assigned
 
@@ -372,7 +374,13 @@ def render(
 ) -> RenderResult:
     names = [d.name for d in config.deployments]
     if tf_outputs:
-        assigned = assign_tf_outputs(tf_outputs, names)
+        assigned = assign_files(
+            tf_outputs,
+            names,
+            option="--tf-output",
+            what="`terraform output -json`",
+            require_all=True,
+        )
         sources = {n: terraform_outputs(assigned[n], n) for n in names}
     else:
         sources = {n: synth_outputs(from_dir, n) for n in names}

@@ -1,0 +1,198 @@
+"""mcpl summary: the pull-request review, golden-tested; plans; the Mermaid diagram."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from syrupy.assertion import SnapshotAssertion
+from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
+from typer.testing import CliRunner
+
+from conftest import ROOT, write_config
+from maxcompute_privatelink.cli import app
+
+runner = CliRunner()
+FIXTURES = Path(__file__).parent / "fixtures"
+PLAN = FIXTURES / "plans" / "prod-shenzhen.json"
+
+
+class GoldenMarkdown(SingleFileSnapshotExtension):
+    _write_mode = WriteMode.TEXT
+    file_extension = "md"
+
+
+@pytest.fixture
+def golden(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    return snapshot.use_extension(GoldenMarkdown)
+
+
+def summary(*args: str) -> Any:
+    return runner.invoke(app, ["summary", *args])
+
+
+@pytest.mark.parametrize(
+    "example",
+    ["privatelink.yaml", "examples/multi-region.yaml", "examples/adopt.yaml"],
+    ids=["default", "multi-region", "adopt"],
+)
+def test_markdown_summary_of_the_bundled_examples(
+    example: str, tmp_path: Path, golden: SnapshotAssertion
+) -> None:
+    # when
+    result = summary("-c", str(ROOT / example), "--from", str(tmp_path / "none"))
+    # then
+    assert result.exit_code == 0, result.output
+    assert result.stdout == golden
+
+
+def test_plan_puts_endpoint_destroys_and_replacements_first_in_bold(
+    tmp_path: Path, deployment: dict[str, Any], golden: SnapshotAssertion
+) -> None:
+    # given: a plan with a create, an update, a replacement and destroys
+    config = write_config(tmp_path, [deployment])
+    # when
+    result = summary("-c", str(config), "--from", str(tmp_path / "none"), "--plan", str(PLAN))
+    # then
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    critical = text.index("**These changes cut MaxCompute off")
+    first_deployment = text.index("## prod-shenzhen")
+    assert critical < first_deployment
+    head = text[critical:first_deployment]
+    assert (
+        "- **replace `alicloud_privatelink_vpc_endpoint.maxcompute_frontend` (prod-shenzhen), "
+        "forced by service_name**" in head
+    )
+    assert (
+        "- **delete `alicloud_privatelink_vpc_endpoint_zone.maxcompute_tunnel_cn_shenzhen_d` "
+        "(prod-shenzhen)**" in head
+    )
+    assert "maxcompute_ingress_https_old" not in head, "a rule is not an endpoint"
+    rows = re.findall(r"^\| (\**\w+\**) \| `([^`]+)` \|", text, re.M)
+    assert rows == [
+        ("**delete**", "alicloud_privatelink_vpc_endpoint_zone.maxcompute_tunnel_cn_shenzhen_d"),
+        ("delete", "alicloud_security_group_rule.maxcompute_ingress_https_old"),
+        ("**replace**", "alicloud_privatelink_vpc_endpoint.maxcompute_frontend"),
+        ("update", "alicloud_privatelink_vpc_endpoint.maxcompute_tunnel"),
+        ("create", "alicloud_security_group_rule.maxcompute_ingress_https_vpc"),
+    ]
+    assert (
+        "replaces alicloud_privatelink_vpc_endpoint.maxcompute_frontend (forced by service_name)"
+        in text
+    )
+    assert text == golden
+
+
+def test_flags_what_a_reviewer_should_see(tmp_path: Path, deployment: dict[str, Any]) -> None:
+    # given: a ticket region, one zone, http, a public and a wide network
+    deployment.update(
+        region="ap-southeast-1",
+        ticket_approved=True,
+        protocol="http",
+        zones=[{"zone_id": "ap-southeast-1a", "vswitch_cidr": "10.20.1.0/24"}],
+        allowed_cidrs=["10.0.0.0/8", "8.8.8.0/24"],
+        endpoint_urls={
+            "maxcompute": "http://service.mc.example/api",
+            "tunnel": "http://tunnel.mc.example",
+        },
+    )
+    config = write_config(tmp_path, [deployment])
+    # when
+    result = summary("-c", str(config), "--from", str(tmp_path / "none"))
+    # then
+    flags = re.findall(r"^- ⚠️ (.*)$", result.stdout, re.M)
+    assert flags == [
+        "ap-southeast-1 (Singapore) needs an approved support ticket",
+        "a single zone (ap-southeast-1a): no access when it fails",
+        "http, not https: client traffic to MaxCompute is not encrypted",
+        "allowed_cidrs has 10.0.0.0/8, which is wide: 16,777,216 addresses",
+        "allowed_cidrs has 8.8.8.0/24, which is not a private network",
+    ]
+    assert "| Billable | 2 endpoint-zone instances (2 endpoints × 1 zone)" in result.stdout
+
+
+def _check_mermaid(block: str) -> None:
+    """Structure of a Mermaid flowchart: header, balanced subgraphs, defined edge ends,
+    labels without stray quotes."""
+    lines = [line.strip() for line in block.strip().splitlines()]
+    assert lines[0] == "flowchart LR"
+    depth, defined, edges = 0, set(), []
+    node = re.compile(r'^([A-Za-z][\w]*)(\["[^"]*"\]|\(\["[^"]*"\]\))$')
+    subgraph = re.compile(r'^subgraph ([A-Za-z]\w*)\["[^"]*"\]$')
+    edge = re.compile(r"^([A-Za-z]\w*) (-->|-\.->) ([A-Za-z]\w*)$")
+    for line in lines[1:]:
+        if match := subgraph.match(line):
+            depth += 1
+            defined.add(match.group(1))
+        elif line == "end":
+            depth -= 1
+            assert depth >= 0, "end without subgraph"
+        elif match := node.match(line):
+            defined.add(match.group(1))
+        elif match := edge.match(line):
+            edges.append((match.group(1), match.group(3)))
+        else:
+            raise AssertionError(f"not Mermaid flowchart syntax: {line!r}")
+    assert depth == 0, "unclosed subgraph"
+    for source, target in edges:
+        assert {source, target} <= defined, (source, target)
+
+
+@pytest.mark.parametrize(
+    "example",
+    [ROOT / "privatelink.yaml", *sorted((ROOT / "examples").glob("*.yaml"))],
+    ids=lambda p: p.name,
+)
+def test_mermaid_diagrams_are_well_formed(example: Path, tmp_path: Path) -> None:
+    result = summary("-c", str(example), "--from", str(tmp_path / "none"))
+    blocks = re.findall(r"```mermaid\n(.*?)```", result.stdout, re.S)
+    assert blocks
+    for block in blocks:
+        _check_mermaid(block)
+
+
+def test_text_format_for_terminals(tmp_path: Path, deployment: dict[str, Any]) -> None:
+    config = write_config(tmp_path, [deployment])
+    result = summary(
+        "-c",
+        str(config),
+        "--from",
+        str(tmp_path / "none"),
+        "--plan",
+        str(PLAN),
+        "--format",
+        "text",
+    )
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.startswith("CUTS MAXCOMPUTE ACCESS UNTIL RECREATED:\n  DELETE ")
+    assert "prod-shenzhen: plan" in out
+    assert "Security groups" in out and "\x1b[" not in out
+
+
+def test_warns_when_the_committed_output_is_stale(
+    tmp_path: Path, deployment: dict[str, Any]
+) -> None:
+    config = write_config(tmp_path, [deployment])
+    out = tmp_path / "cdktf.out"
+    assert runner.invoke(app, ["synth", "-c", str(config), "-o", str(out)]).exit_code == 0
+    fresh = summary("-c", str(config), "--from", str(out))
+    assert fresh.exit_code == 0 and fresh.stderr == ""
+    config = write_config(tmp_path, [dict(deployment, protocol="http")])
+    stale = summary("-c", str(config), "--from", str(out))
+    assert stale.stderr == f"warning: {out} is not what {config} synthesizes; run `mcpl check`\n"
+
+
+def test_fails_when_the_plan_is_not_a_plan(tmp_path: Path, deployment: dict[str, Any]) -> None:
+    config = write_config(tmp_path, [deployment])
+    bad = tmp_path / "prod-shenzhen.json"
+    bad.write_text('{"values": {}}')
+    result = summary("-c", str(config), "--from", str(tmp_path / "none"), "--plan", str(bad))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: deployment 'prod-shenzhen': {bad} is not the JSON of `terraform show -json "
+        "<planfile>` (no resource_changes)\n"
+    )
