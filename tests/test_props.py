@@ -218,7 +218,7 @@ BAD_INPUT: list[tuple[str, Mutation, str]] = [
         _set(vpc_cdir="10.0.0.0/16"),
         "deployment 'prod-shenzhen': vpc_cdir: unknown key 'vpc_cdir'; allowed keys: name, "
         "region, vpc_id, vpc_cidr, zones, security_group_ids, allowed_cidrs, protocol, dns, "
-        "ticket_approved, endpoint_urls, adopt, tags, client",
+        "ticket_approved, endpoint_urls, protect, adopt, tags, client",
     ),
     (
         "unknown_zone_key",
@@ -260,9 +260,15 @@ BAD_INPUT: list[tuple[str, Mutation, str]] = [
     ),
     (
         "tag_with_terraform_template",
-        _set(tags={"team": '${file("/etc/passwd")}'}),
+        _set(tags={"team": "${file(pathexpand(x))}"}),
         "deployment 'prod-shenzhen': tags: tag 'team' contains a Terraform template sequence "
-        "('${' or '%{'): '${file(\"/etc/passwd\")}'",
+        "('${' or '%{'): '${file(pathexpand(x))}'",
+    ),
+    (
+        "tag_with_quotes",
+        _set(tags={"team": 'a "b"'}),
+        "deployment 'prod-shenzhen': tags: tag 'team' contains a quote or backslash, which "
+        "tags here may not hold: 'a \"b\"'",
     ),
     (
         "tag_with_newline",

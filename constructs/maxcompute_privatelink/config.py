@@ -129,9 +129,43 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+MAX_CONFIG_BYTES = 1024 * 1024
+"""A config file describes a fleet of VPCs in well under a megabyte."""
+
+MAX_CONFIG_NODES = 100_000
+"""Values in the parsed file, aliases counted each time they are used: refuses YAML
+alias bombs ("billion laughs") before anything walks them."""
+
+
+def _count_nodes(data: Any, budget: int) -> int:
+    """How many values ``data`` holds, stopping once past ``budget``."""
+    count, stack = 0, [data]
+    while stack and count <= budget:
+        item = stack.pop()
+        count += 1
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return count
+
+
 def read_config_data(path: Path) -> Any:
     """The parsed YAML of ``path``; ``ConfigFileError`` when it cannot be the config."""
     shown = str(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise ConfigFileError(
+            shown, "no such file; pass --config PATH or copy one from examples/"
+        ) from None
+    except OSError as error:
+        raise ConfigFileError(shown, f"cannot be read ({error.strerror})") from None
+    if size > MAX_CONFIG_BYTES:
+        raise ConfigFileError(
+            shown, f"is {size:,} bytes; a config file may be at most {MAX_CONFIG_BYTES:,}"
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -152,6 +186,12 @@ def read_config_data(path: Path) -> Any:
         raise ConfigFileError(shown, f"not valid YAML: {where}{error.problem}") from None
     except yaml.YAMLError as error:
         raise ConfigFileError(shown, f"not valid YAML: {error}") from None
+    if _count_nodes(data, MAX_CONFIG_NODES) > MAX_CONFIG_NODES:
+        raise ConfigFileError(
+            shown,
+            f"expands to more than {MAX_CONFIG_NODES:,} values (YAML aliases used over and "
+            "over); write the deployments out",
+        )
     if data is None:
         raise ConfigFileError(
             shown, "is empty; it needs a top-level 'deployments:' list (see examples/)"

@@ -110,6 +110,9 @@ class MaxComputePrivateLink(Construct):
         )
         self._name(self._tunnel, "tunnel")
 
+        if props.protect:
+            self._frontend.prevent_destroy()
+            self._tunnel.prevent_destroy()
         adopt = props.adopt
         if adopt is not None:
             self._frontend.import_from(adopt.frontend_endpoint_id)
@@ -132,6 +135,8 @@ class MaxComputePrivateLink(Construct):
                 self._name(binding, f"{role}_{zone.zone_id}")
                 if adopted[role] is not None:
                     binding.import_from(f"{adopted[role]}:{zone.zone_id}")
+                if props.protect:
+                    binding.prevent_destroy()
                 self._endpoint_zones.append(binding)
 
         self._custom_domain_name: CustomDomainName | None = None

@@ -168,6 +168,11 @@ def _check_tags(tags: dict[str, str]) -> dict[str, str]:
                 problems.append(
                     f"tag {key!r} contains a Terraform template sequence ('${{' or '%{{'): {text!r}"
                 )
+            if '"' in text or "\\" in text:
+                problems.append(
+                    f"tag {key!r} contains a quote or backslash, which tags here may not hold: "
+                    f"{text!r}"
+                )
     if len(tags) > MAX_USER_TAGS:
         problems.append(f"{len(tags)} tags given; at most {MAX_USER_TAGS}")
     if problems:
@@ -328,6 +333,12 @@ class MaxComputePrivateLinkProps(_Frozen):
         default=None,
         description="Client URLs. Default: the region's published PrivateLink domains; "
         "required where the region has none.",
+    )
+    protect: bool = Field(
+        default=True,
+        description="lifecycle prevent_destroy on both endpoints and their zone bindings, so "
+        "that no plan can destroy them. Default: true; to remove a deployment on purpose, "
+        "set false, synth and apply, then destroy.",
     )
     adopt: AdoptProps | None = Field(
         default=None,

@@ -7,6 +7,7 @@ HCL at synth time. Unset (``None``) arguments are left out, as Terraform expects
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Literal
 
@@ -26,13 +27,42 @@ _HCL_SHAPE: dict[Kind, tuple[str, str]] = {
 }
 
 
+_TEMPLATE_START = re.compile(r"\$\{(?!TfToken\[)|%\{")
+"""``${`` and ``%{`` that are not cdktf tokens (``${TfToken[TOKEN.n]}``)."""
+
+
+def literal(value: Any) -> Any:
+    """Keep user text literal in Terraform: ``${`` -> ``$${``, ``%{`` -> ``%%{`` (Terraform's
+    escapes, in JSON and HCL alike), in strings, lists and map values; tokens untouched."""
+    if isinstance(value, str):
+        return _TEMPLATE_START.sub(lambda m: m.group(0)[0] + m.group(0), value)
+    if isinstance(value, list | tuple):
+        return [literal(item) for item in value]
+    if isinstance(value, Mapping):
+        return {key: literal(item) for key, item in value.items()}
+    return value
+
+
+def _hcl_text(value: Any) -> Any:
+    """Also escape what an HCL string literal needs: backslashes and quotes. cdktf's HCL
+    renderer escapes quotes only in strings without ``${`` and backslashes never."""
+    if isinstance(value, str):
+        return value.replace("\\", "\\\\").replace('"', '\\"')
+    if isinstance(value, list):
+        return [_hcl_text(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _hcl_text(item) for key, item in value.items()}
+    return value
+
+
 def _present(arguments: Mapping[str, Any]) -> dict[str, Any]:
-    return {name: value for name, value in arguments.items() if value is not None}
+    return {name: literal(value) for name, value in arguments.items() if value is not None}
 
 
 def _hcl(kinds: Mapping[str, Kind], arguments: Mapping[str, Any]) -> dict[str, Any]:
     rendered: dict[str, Any] = {}
     for name, value in _present(arguments).items():
+        value = _hcl_text(value)
         shape, storage = _HCL_SHAPE[kinds[name]]
         rendered[name] = {
             "value": value,
@@ -86,6 +116,10 @@ class AlicloudResource(_Arguments, cdktf.TerraformResource):
     def id(self) -> str:
         """The resource's id (known after apply)."""
         return self.get_string_attribute("id")
+
+    def prevent_destroy(self) -> None:
+        """``lifecycle { prevent_destroy = true }``: Terraform refuses plans that destroy it."""
+        self.lifecycle = cdktf.TerraformResourceLifecycle(prevent_destroy=True)
 
 
 class AlicloudDataSource(_Arguments, cdktf.TerraformDataSource):

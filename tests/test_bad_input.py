@@ -1,0 +1,283 @@
+"""Table-driven bad input through the real command: every malformed config exits 1 with
+one line that names the field (or the file and line), never a traceback, and writes
+nothing at all."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from conftest import BASE_DEPLOYMENT
+from maxcompute_privatelink.cli import app
+
+runner = CliRunner()
+
+Data = dict[str, Any]
+
+
+def base() -> Data:
+    return {"deployments": [copy.deepcopy(BASE_DEPLOYMENT)]}
+
+
+def change(**fields: Any) -> Callable[[Data], None]:
+    def apply(data: Data) -> None:
+        for key, value in fields.items():
+            if value is None:
+                data["deployments"][0].pop(key, None)
+            else:
+                data["deployments"][0][key] = value
+
+    return apply
+
+
+def zone(index: int, **fields: Any) -> Callable[[Data], None]:
+    def apply(data: Data) -> None:
+        data["deployments"][0]["zones"][index].update(fields)
+
+    return apply
+
+
+def top(**fields: Any) -> Callable[[Data], None]:
+    def apply(data: Data) -> None:
+        data.update(fields)
+
+    return apply
+
+
+def existing_network(data: Data) -> None:
+    deployment = data["deployments"][0]
+    deployment.pop("vpc_cidr")
+    deployment["vpc_id"] = "vpc-wz9shared"
+    deployment["zones"] = [{"zone_id": "cn-shenzhen-e", "vswitch_id": "vsw-wz9e"}]
+
+
+def twice(data: Data) -> None:
+    data["deployments"].append(copy.deepcopy(data["deployments"][0]))
+
+
+def twice_in_one_vpc(data: Data) -> None:
+    existing_network(data)
+    twice(data)
+    data["deployments"][1]["name"] = "second"
+
+
+SINGAPORE = {
+    "region": "ap-southeast-1",
+    "zones": [{"zone_id": "ap-southeast-1a", "vswitch_cidr": "10.20.1.0/24"}],
+}
+OSS = {"bucket": "acme-state", "region": "cn-hangzhou"}
+
+# (id, raw YAML text or a change to a valid config, what the one error line must contain)
+CASES: list[tuple[str, str | Callable[[Data], None], str]] = [
+    # the file itself
+    ("yaml_syntax", "deployments: [\n", "not valid YAML: line 2, column 1"),
+    ("yaml_tab_indent", "deployments:\n\t- name: a\n", "not valid YAML: line 2, column 1"),
+    ("yaml_unclosed_quote", 'deployments: "abc\n', "not valid YAML: line 2"),
+    ("empty_file", "", "is empty; it needs a top-level 'deployments:' list"),
+    ("blank_file", "  \n\n", "is empty; it needs a top-level 'deployments:' list"),
+    ("huge_file", "# " + "x" * (1024 * 1024) + "\n", "a config file may be at most 1,048,576"),
+    ("duplicate_top_key", "deployments: []\ndeployments: []\n", "duplicate key 'deployments'"),
+    (
+        "duplicate_nested_key",
+        "deployments:\n  - name: a\n    name: b\n",
+        "duplicate key 'name' (line 3)",
+    ),
+    ("top_level_list", "- deployments\n", "the top level is a list"),
+    ("top_level_scalar", "42\n", "the top level is a int"),
+    (
+        "python_tag",
+        "deployments: !!python/object/apply:os.system [ls]\n",
+        "could not determine a constructor",
+    ),
+    (
+        "alias_bomb",
+        "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+        + "".join(
+            f"{n}: &{n} [{', '.join([f'*{p}'] * 10)}]\n"
+            for p, n in zip("abcdefg", "bcdefgh", strict=True)
+        )
+        + "deployments: *h\n",
+        "expands to more than 100,000 values",
+    ),
+    # shapes and types
+    ("deployments_mapping", "deployments: {name: a}\n", "deployments: input should be a valid"),
+    ("deployments_empty", top(deployments=[]), "deployments: no deployments"),
+    ("deployment_string", top(deployments=["prod"]), "deployments[0]: input should be a valid"),
+    ("name_missing", change(name=None), "deployments[0]: name: required, and missing"),
+    ("name_number", change(name=42), "name: input should be a valid string (got 42)"),
+    ("region_number", change(region=7), "region: input should be a valid string (got 7)"),
+    ("zones_mapping", change(zones={"zone_id": "x"}), "zones: input should be a valid"),
+    ("zone_string", change(zones=["cn-shenzhen-e"]), "zones[0]: input should be a valid"),
+    ("protocol_ftp", change(protocol="ftp"), "protocol: input should be 'http' or 'https'"),
+    ("protocol_upper", change(protocol="HTTPS"), "protocol: input should be 'http' or 'https'"),
+    ("ticket_maybe", change(ticket_approved="maybe"), "ticket_approved: input should be a valid"),
+    ("tags_list", change(tags=["team"]), "tags: input should be a valid dictionary"),
+    ("tag_number", change(tags={"cost": 1}), "tags.cost: input should be a valid string"),
+    # typos
+    ("top_key_typo", top(deployment=[]), "deployment: unknown key 'deployment'; allowed keys"),
+    ("deployment_key_typo", change(vpc_cdir="10.0.0.0/16"), "vpc_cdir: unknown key 'vpc_cdir'"),
+    ("zone_key_typo", zone(0, zone="x"), "zones[0].zone: unknown key 'zone'"),
+    (
+        "client_key_typo",
+        change(client={"project_name": "proj1", "project": "p"}),
+        "client.project: unknown key",
+    ),
+    ("backend_key_typo", top(backend={"oss": OSS, "s3": {}}), "backend.s3: unknown key 's3'"),
+    ("provider_credentials", top(access_key="LTAI5tExample"), "access_key: unknown key"),
+    # names
+    ("name_upper", change(name="Prod"), "name: 'Prod' is not a safe stack name"),
+    ("name_traversal", change(name="../x"), "name: '../x' is not a safe stack name"),
+    ("name_slash", change(name="a/b"), "name: 'a/b' is not a safe stack name"),
+    ("name_lookalike", change(name="\u0440rod"), "is not a safe stack name"),
+    ("name_too_long", change(name="a" * 41), "is not a safe stack name"),
+    ("name_twice", twice, "'prod-shenzhen' is also the name of deployments[0]"),
+    # tags
+    ("tag_newline", change(tags={"team": "a\nb"}), "tags: tag 'team' contains control"),
+    ("tag_interpolation", change(tags={"t": "${var.x}"}), "Terraform template sequence"),
+    ("tag_directive", change(tags={"t": "%{if x}"}), "Terraform template sequence"),
+    ("tag_quote", change(tags={"t": 'say "hi"'}), "contains a quote or backslash"),
+    ("tag_backslash", change(tags={"t": "a\\b"}), "contains a quote or backslash"),
+    ("tag_key_reserved", change(tags={"aliyun:x": "y"}), "must not start with aliyun"),
+    ("tag_key_managed", change(tags={"deployment": "y"}), "is set by this tool"),
+    # CIDRs
+    ("cidr_prefix_33", change(vpc_cidr="10.20.0.0/33"), "vpc_cidr: '10.20.0.0/33' is not a CIDR"),
+    ("cidr_host_bits", change(vpc_cidr="10.20.0.1/16"), "vpc_cidr: '10.20.0.1/16' has host bits"),
+    ("cidr_no_prefix", change(vpc_cidr="10.20.0.0"), "has no prefix length"),
+    ("vpc_cidr_ipv6", change(vpc_cidr="fd00::/48"), "vpc_cidr: 'fd00::/48' is IPv6"),
+    ("vswitch_outside", zone(1, vswitch_cidr="10.99.0.0/24"), "is outside the VPC's"),
+    ("vswitch_overlap", zone(1, vswitch_cidr="10.20.1.0/25"), "overlaps 10.20.1.0/24"),
+    ("allowed_ipv6", change(allowed_cidrs=["fd00::/8"]), "allowed_cidrs[0]: 'fd00::/8' is IPv6"),
+    ("allowed_everywhere", change(allowed_cidrs=["0.0.0.0/0"]), "would admit the whole internet"),
+    ("allowed_twice", change(allowed_cidrs=["10.0.0.0/8"] * 2), "CIDR listed twice"),
+    # ids
+    ("vpc_id_prefix", change(vpc_cidr=None, vpc_id="wz9abc"), "vpc_id: 'wz9abc' is not a VPC"),
+    ("vswitch_id_prefix", zone(0, vswitch_cidr=None, vswitch_id="sg-1"), "is not a vSwitch id"),
+    (
+        "sg_id_prefix",
+        change(security_group_ids=["vsw-1"]),
+        "security_group_ids[0]: 'vsw-1' is not a security group id",
+    ),
+    (
+        "too_many_sgs",
+        change(security_group_ids=[f"sg-a{i}" for i in range(11)]),
+        "11 security groups given; at most 10",
+    ),
+    # region and zones
+    ("region_unknown", change(region="cn-mars"), "region: 'cn-mars' is not a region"),
+    ("zone_other_region", zone(1, zone_id="cn-beijing-a"), "is not a zone of cn-shenzhen"),
+    ("zone_twice", zone(1, zone_id="cn-shenzhen-e"), "'cn-shenzhen-e' is listed twice"),
+    (
+        "ticket_unapproved",
+        change(**SINGAPORE, dns="none"),
+        "ticket_approved: ap-southeast-1 (Singapore) needs a support ticket",
+    ),
+    (
+        "ticket_without_urls",
+        change(**SINGAPORE, ticket_approved=True),
+        "endpoint_urls: ap-southeast-1 has no published MaxCompute PrivateLink domain",
+    ),
+    ("vpc_both", change(vpc_id="vpc-wz9a"), "vpc_id: both of vpc_id and vpc_cidr given"),
+    ("vpc_neither", change(vpc_cidr=None), "vpc_id: neither of vpc_id and vpc_cidr given"),
+    # dns, protocol, backend combinations
+    ("dns_unknown", change(dns="route53"), "dns: input should be 'private_zone', 'console'"),
+    (
+        "dns_none_with_urls",
+        change(
+            dns="none", endpoint_urls={"maxcompute": "https://a.b.c/api", "tunnel": "https://d.b.c"}
+        ),
+        "endpoint_urls: cannot be used with dns: none",
+    ),
+    (
+        "private_zone_ip_hosts",
+        change(endpoint_urls={"maxcompute": "https://10.0.0.1/api", "tunnel": "https://10.0.0.2"}),
+        "dns: private_zone needs host names",
+    ),
+    (
+        "private_zone_two_domains",
+        change(endpoint_urls={"maxcompute": "https://a.one.cn/api", "tunnel": "https://b.two.cn"}),
+        "dns: private_zone puts both host names in one zone",
+    ),
+    (
+        "url_protocol_mismatch",
+        change(endpoint_urls={"maxcompute": "http://a.b.c/api", "tunnel": "https://d.b.c"}),
+        "endpoint_urls.maxcompute: 'http://a.b.c/api' does not use protocol https",
+    ),
+    (
+        "url_with_query",
+        change(endpoint_urls={"maxcompute": "https://a.b.c/api?x=1", "tunnel": "https://d.b.c"}),
+        "endpoint_urls.maxcompute: 'https://a.b.c/api?x=1' has a query or fragment",
+    ),
+    (
+        "url_with_interpolation",
+        change(endpoint_urls={"maxcompute": "https://a.b.c/${x}", "tunnel": "https://d.b.c"}),
+        "endpoint_urls.maxcompute: 'https://a.b.c/${x}' contains {",
+    ),
+    ("duplicate_private_zone", twice_in_one_vpc, "private_zone would create zone"),
+    (
+        "backend_credentials",
+        top(backend={"oss": {**OSS, "secret_key": "s3cr3t"}}),
+        "backend.oss.secret_key: credentials do not belong in privatelink.yaml",
+    ),
+    (
+        "backend_lock_without_endpoint",
+        top(backend={"oss": {**OSS, "tablestore_table": "lock"}}),
+        "backend.oss.tablestore_endpoint: required with tablestore_table",
+    ),
+    (
+        "backend_public_acl",
+        top(backend={"oss": {**OSS, "acl": "public-read"}}),
+        "backend.oss.acl: input should be 'private'",
+    ),
+    ("backend_empty", top(backend={}), "backend.oss: required, and missing"),
+    (
+        "allowed_with_groups",
+        change(security_group_ids=["sg-a1"], allowed_cidrs=["10.0.0.0/8"]),
+        "allowed_cidrs: only applies to the security group this tool creates",
+    ),
+    (
+        "client_project_newline",
+        change(client={"project_name": "p1\nend_point=x"}),
+        "client.project_name: 'p1\\nend_point=x' is not a valid MaxCompute project name",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("bad", "expected"), [case[1:] for case in CASES], ids=[case[0] for case in CASES]
+)
+def test_fails_when_the_config_is_malformed(
+    tmp_path: Path, bad: str | Callable[[Data], None], expected: str
+) -> None:
+    # given
+    config = tmp_path / "privatelink.yaml"
+    if isinstance(bad, str):
+        config.write_text(bad)
+    else:
+        data = base()
+        bad(data)
+        config.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    out = tmp_path / "cdktf.out"
+    # when
+    result = runner.invoke(app, ["synth", "-c", str(config), "-o", str(out)])
+    # then
+    lines = result.stderr.splitlines()
+    assert result.exit_code == 1, result.output
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("error: ")
+    assert expected in lines[0]
+    assert (
+        "Traceback" not in result.output
+        and result.exception is None
+        or isinstance(result.exception, SystemExit)
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["privatelink.yaml"], "nothing written"
+
+
+def test_the_suite_covers_at_least_fifty_distinct_cases() -> None:
+    assert len({case[0] for case in CASES}) == len(CASES) >= 50
