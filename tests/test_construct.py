@@ -271,13 +271,17 @@ def test_construct_exposes_typed_attributes_and_creates_no_provider(
     assert not any(isinstance(c, TerraformProvider) for c in stack.node.find_all())
     assert link.maxcompute_endpoint_url.startswith("https://service-pvl.cn-shenzhen-vpc.")
     assert link.tunnel_endpoint_url.startswith("https://dt-pvl.cn-shenzhen-vpc.")
-    for token in (
+    assert (
         link.frontend_endpoint_id,
         link.tunnel_endpoint_id,
         link.frontend_endpoint_domain,
         link.tunnel_endpoint_domain,
-    ):
-        assert token.startswith("${TfToken[")
+    ) == (
+        "${alicloud_privatelink_vpc_endpoint.mc_frontend.id}",
+        "${alicloud_privatelink_vpc_endpoint.mc_tunnel.id}",
+        "${alicloud_privatelink_vpc_endpoint.mc_frontend.endpoint_domain}",
+        "${alicloud_privatelink_vpc_endpoint.mc_tunnel.endpoint_domain}",
+    )
     assert link.vpc is not None and set(link.vswitches) == {"cn-shenzhen-e", "cn-shenzhen-f"}
     assert len(link.endpoint_zones) == 4
     assert link.security_group is not None and len(link.security_group_rules) == 1

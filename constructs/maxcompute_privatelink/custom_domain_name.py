@@ -16,10 +16,10 @@ import re
 from typing import Annotated
 
 from constructs import Construct
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator
 
 from maxcompute_privatelink import bindings as alicloud
-from maxcompute_privatelink.naming import name_element
+from maxcompute_privatelink.naming import element_id, name_element, register
 
 _LABEL = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
 
@@ -39,6 +39,17 @@ def _check_label(value: str) -> str:
     return value
 
 
+def _keep_string(value: object) -> str:
+    """A string as given, subclass included: references (``bindings.Reference``) and
+    cdktf tokens must reach the bindings as they are."""
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not a string")
+    return value
+
+
+ValueOrReference = Annotated[str, PlainValidator(_keep_string)]
+
+
 class CustomDomainNameProps(BaseModel):
     """What the zone needs; endpoint domains and the VPC id may be Terraform references."""
 
@@ -53,9 +64,11 @@ class CustomDomainNameProps(BaseModel):
     tunnel_record: Annotated[str, AfterValidator(_check_label)] = Field(
         description="Host of the Tunnel endpoint inside the zone, such as dt-pvl."
     )
-    vpc_id: str = Field(description="The VPC the zone answers in.")
-    frontend_endpoint_domain: str = Field(description="Target of the MaxCompute record.")
-    tunnel_endpoint_domain: str = Field(description="Target of the Tunnel record.")
+    vpc_id: ValueOrReference = Field(description="The VPC the zone answers in.")
+    frontend_endpoint_domain: ValueOrReference = Field(
+        description="Target of the MaxCompute record."
+    )
+    tunnel_endpoint_domain: ValueOrReference = Field(description="Target of the Tunnel record.")
     tags: dict[str, str] = Field(
         default_factory=dict, description="Tags of the zone. Default: none."
     )
@@ -64,12 +77,22 @@ class CustomDomainNameProps(BaseModel):
 class CustomDomainName(Construct):
     """Both MaxCompute PrivateLink host names, resolving to the endpoints in one VPC."""
 
-    def __init__(self, scope: Construct, id: str, props: CustomDomainNameProps) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        props: CustomDomainNameProps,
+        *,
+        logical_prefix: str | None = None,
+    ) -> None:
+        """``logical_prefix``: resources are addressed ``<logical_prefix>_<role>``. Default:
+        the construct's path below its stack."""
         super().__init__(scope, id)
+        register(self, scope, id, logical_prefix)
         self._props = props
         self._zone = alicloud.PvtzZone(
             self,
-            "zone",
+            element_id(self, "zone"),
             zone_name=props.zone_name,
             proxy_pattern="RECORD",
             remark="MaxCompute PrivateLink host names (Custom Domain Name as code)",
@@ -83,7 +106,7 @@ class CustomDomainName(Construct):
         ):
             cname = alicloud.PvtzZoneRecord(
                 self,
-                role,
+                element_id(self, role),
                 zone_id=self._zone.id,
                 rr=record,
                 type="CNAME",
@@ -94,7 +117,7 @@ class CustomDomainName(Construct):
             name_element(self, cname, role)
             self._records.append(cname)
         self._attachment = alicloud.PvtzZoneAttachment(
-            self, "vpc", zone_id=self._zone.id, vpc_ids=[props.vpc_id]
+            self, element_id(self, "vpc"), zone_id=self._zone.id, vpc_ids=[props.vpc_id]
         )
         name_element(self, self._attachment, "vpc")
 

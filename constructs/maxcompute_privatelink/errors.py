@@ -80,6 +80,13 @@ class CiError(McplError):
     """The CI workflow cannot be written as asked."""
 
 
+class SynthWorkerError(McplError):
+    """A synth worker process failed."""
+
+    def __init__(self, failures: Sequence[str]) -> None:
+        super().__init__("synth failed in a worker process: " + "; ".join(failures))
+
+
 class NodeNotFoundError(McplError):
     """cdktf runs on jsii, which needs Node.js."""
 

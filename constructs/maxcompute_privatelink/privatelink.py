@@ -19,7 +19,14 @@ from constructs import Construct
 
 from maxcompute_privatelink import bindings as alicloud
 from maxcompute_privatelink.custom_domain_name import CustomDomainName, CustomDomainNameProps
-from maxcompute_privatelink.naming import name_element, slug
+from maxcompute_privatelink.naming import (
+    HIDDEN_ID,
+    element_id,
+    is_native,
+    name_element,
+    register,
+    slug,
+)
 from maxcompute_privatelink.privatelink_props import (
     EXISTING_VPC_CIDR,
     MaxComputePrivateLinkProps,
@@ -31,8 +38,18 @@ MANAGED_BY = "maxcompute-privatelink"
 class MaxComputePrivateLink(Construct):
     """Private MaxCompute access from one VPC: the frontend and tunnel endpoint pair."""
 
-    def __init__(self, scope: Construct, id: str, props: MaxComputePrivateLinkProps) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        props: MaxComputePrivateLinkProps,
+        *,
+        logical_prefix: str | None = None,
+    ) -> None:
+        """``logical_prefix``: resources are addressed ``<logical_prefix>_<role>``. Default:
+        the construct's path below its stack, such as ``maxcompute``."""
         super().__init__(scope, id)
+        register(self, scope, id, logical_prefix)
         self._props = props
         region = props.region_info
         tags = {**props.tags, "managed-by": MANAGED_BY, "deployment": props.name}
@@ -41,7 +58,7 @@ class MaxComputePrivateLink(Construct):
         if props.vpc_cidr is not None:
             self._vpc = alicloud.Vpc(
                 self,
-                "vpc",
+                element_id(self, "vpc"),
                 vpc_name=props.name,
                 cidr_block=props.vpc_cidr,
                 description=f"VPC of MaxCompute PrivateLink deployment {props.name}",
@@ -63,7 +80,7 @@ class MaxComputePrivateLink(Construct):
                 continue
             vswitch = alicloud.Vswitch(
                 self,
-                f"vswitch-{zone.zone_id}",
+                element_id(self, zone.zone_id),
                 vpc_id=vpc_id,
                 cidr_block=zone.vswitch_cidr,
                 zone_id=zone.zone_id,
@@ -84,9 +101,10 @@ class MaxComputePrivateLink(Construct):
         else:
             security_group_ids = [self._create_security_group(vpc_id, tags)]
 
+        lifecycle = alicloud.PREVENT_DESTROY if props.protect else None
         self._frontend = alicloud.PrivatelinkVpcEndpoint(
             self,
-            "frontend",
+            element_id(self, "frontend"),
             service_name=region.frontend_service_name,
             endpoint_type="Interface",
             vpc_id=vpc_id,
@@ -94,11 +112,12 @@ class MaxComputePrivateLink(Construct):
             vpc_endpoint_name=f"{props.name}-maxcompute-frontend",
             endpoint_description=f"MaxCompute frontend endpoint of {props.name}",
             tags=tags,
+            lifecycle=lifecycle,
         )
         self._name(self._frontend, "frontend")
         self._tunnel = alicloud.PrivatelinkVpcEndpoint(
             self,
-            "tunnel",
+            element_id(self, "tunnel"),
             service_name=region.tunnel_service_name,
             endpoint_type="Interface",
             vpc_id=vpc_id,
@@ -107,12 +126,10 @@ class MaxComputePrivateLink(Construct):
             endpoint_description=f"MaxCompute Tunnel endpoint of {props.name}",
             tags=tags,
             depends_on=[self._frontend],
+            lifecycle=lifecycle,
         )
         self._name(self._tunnel, "tunnel")
 
-        if props.protect:
-            self._frontend.prevent_destroy()
-            self._tunnel.prevent_destroy()
         adopt = props.adopt
         if adopt is not None:
             self._frontend.import_from(adopt.frontend_endpoint_id)
@@ -127,24 +144,24 @@ class MaxComputePrivateLink(Construct):
             for zone in props.zones:
                 binding = alicloud.PrivatelinkVpcEndpointZone(
                     self,
-                    f"{role}-{zone.zone_id}",
+                    element_id(self, f"{role}_{zone.zone_id}"),
                     endpoint_id=endpoint.id,
                     vswitch_id=vswitch_ids[zone.zone_id],
                     zone_id=zone.zone_id,
+                    lifecycle=lifecycle,
                 )
                 self._name(binding, f"{role}_{zone.zone_id}")
                 if adopted[role] is not None:
                     binding.import_from(f"{adopted[role]}:{zone.zone_id}")
-                if props.protect:
-                    binding.prevent_destroy()
                 self._endpoint_zones.append(binding)
 
         self._custom_domain_name: CustomDomainName | None = None
         names = props.private_zone
         if names is not None:
+            native = is_native(self)
             self._custom_domain_name = CustomDomainName(
                 self,
-                "dns",
+                HIDDEN_ID if native else "dns",
                 CustomDomainNameProps(
                     zone_name=names.zone_name,
                     maxcompute_record=names.maxcompute_record,
@@ -154,6 +171,7 @@ class MaxComputePrivateLink(Construct):
                     tunnel_endpoint_domain=self._tunnel.endpoint_domain,
                     tags=tags,
                 ),
+                logical_prefix=element_id(self, "dns") if native else None,
             )
 
     def _name(
@@ -166,7 +184,7 @@ class MaxComputePrivateLink(Construct):
         port = props.client_port
         group = alicloud.SecurityGroup(
             self,
-            "security-group",
+            element_id(self, "endpoints"),
             vpc_id=vpc_id,
             security_group_name=f"{props.name}-maxcompute-endpoints",
             description=f"MaxCompute PrivateLink endpoint NICs of {props.name}: "
@@ -180,7 +198,9 @@ class MaxComputePrivateLink(Construct):
         sources: list[tuple[str, str]] = []
         for network in props.admitted_networks:
             if network == EXISTING_VPC_CIDR:
-                self._existing_vpc = alicloud.DataAlicloudVpcs(self, "existing-vpc", ids=[vpc_id])
+                self._existing_vpc = alicloud.DataAlicloudVpcs(
+                    self, element_id(self, "vpc"), ids=[vpc_id]
+                )
                 self._name(self._existing_vpc, "vpc")
                 sources.append((self._existing_vpc.vpcs_field(0, "cidr_block"), "vpc"))
             elif props.allowed_cidrs is None:
@@ -191,7 +211,7 @@ class MaxComputePrivateLink(Construct):
         for cidr, source in sources:
             rule = alicloud.SecurityGroupRule(
                 self,
-                f"ingress-{props.protocol}-{source}",
+                element_id(self, f"ingress_{props.protocol}_{source}"),
                 security_group_id=group.id,
                 type="ingress",
                 ip_protocol="tcp",

@@ -7,6 +7,7 @@ from constructs import Construct
 
 from maxcompute_privatelink import bindings as alicloud
 from maxcompute_privatelink.backend_props import STATE_KEY, BackendProps, OssBackendProps
+from maxcompute_privatelink.naming import HIDDEN_ID
 from maxcompute_privatelink.privatelink import MaxComputePrivateLink
 from maxcompute_privatelink.privatelink_props import MaxComputePrivateLinkProps
 
@@ -45,7 +46,11 @@ class DeploymentStack(cdktf.TerraformStack):
             cdktf.LocalBackend(self, path=state_path)
         else:
             self._oss_backend(backend.oss, deployment.name)
-        self.privatelink = MaxComputePrivateLink(self, CONSTRUCT_ID, deployment)
+        # under the id "Default", which cdktf leaves out of logical ids, the resources get
+        # their fixed addresses (maxcompute_<role>) without one override round trip each
+        self.privatelink = MaxComputePrivateLink(
+            self, HIDDEN_ID, deployment, logical_prefix=CONSTRUCT_ID
+        )
         link = self.privatelink
         dns = link.custom_domain_name
         values: dict[str, str | None] = {

@@ -15,18 +15,22 @@ gate that CI and pre-commit run.
 from __future__ import annotations
 
 import difflib
+import importlib.util
 import json
 import os
+import pickle
 import shutil
+import subprocess
+import sys
 import tempfile
-from collections.abc import Mapping
 from dataclasses import dataclass
+from importlib.metadata import version as metadata_version
 from pathlib import Path
-from typing import Any
 
+from maxcompute_privatelink.cdktf_json import stable_json
 from maxcompute_privatelink.config import PrivateLinkConfig
-from maxcompute_privatelink.errors import NodeNotFoundError
-from maxcompute_privatelink.hcl import bare_references, format_tree
+from maxcompute_privatelink.errors import NodeNotFoundError, SynthWorkerError
+from maxcompute_privatelink.hcl import format_tree
 from maxcompute_privatelink.output_dir import write_folder
 
 KEPT_IN_STACK_DIRS = (".terraform", ".terraform.lock.hcl")
@@ -89,60 +93,123 @@ def check(config: PrivateLinkConfig, *, config_dir: Path, out: Path, hcl: bool) 
         return _compare(expected, out)
 
 
+WORKER_MIN_STACKS = 8
+"""Below this many stacks per core, starting another interpreter and Node costs more
+than it saves."""
+
+
+def worker_count(stacks: int) -> int:
+    """Processes to synthesize ``stacks`` with: one per core at most (``MCPL_SYNTH_WORKERS``
+    overrides, for benchmarks and tests)."""
+    forced = os.environ.get("MCPL_SYNTH_WORKERS")
+    if forced:
+        return max(1, min(int(forced), stacks))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(cores or 1, stacks // WORKER_MIN_STACKS))
+
+
 def _synth_into(
     target: Path, config: PrivateLinkConfig, *, config_dir: Path, out: Path, hcl: bool
 ) -> dict[str, int]:
     """Synthesize into ``target`` as if it were ``out`` (state paths are relative to it)."""
     if shutil.which("node") is None:
         raise NodeNotFoundError()
-    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-    import cdktf  # jsii starts Node on import: only when synth is asked for
+    hcl = hcl_requested(hcl)
+    names = [d.name for d in config.deployments]
+    state_paths = {name: state_path(config_dir, out, name) for name in names}
+    workers = worker_count(len(names))
+    if workers == 1:
+        from maxcompute_privatelink.stack_writer import write_stacks
 
-    from maxcompute_privatelink.stack import DeploymentStack
-
-    app = cdktf.App(outdir=str(target), stack_traces=False)
-    stacks = {
-        d.name: DeploymentStack(
-            app, d, state_path=state_path(config_dir, out, d.name), backend=config.backend
+        counts = write_stacks(
+            target, config.deployments, backend=config.backend, state_paths=state_paths, hcl=hcl
         )
-        for d in config.deployments
-    }
-    app.synth()
-    if hcl_requested(hcl):
-        for name, stack in stacks.items():
-            _write_hcl(target, name, stack.to_hcl_terraform())
+    else:
+        counts = _run_workers(target, config, state_paths, hcl, workers)
+    _write_manifest(target, names, hcl)
+    if hcl:
         format_tree(target / "stacks")
-    return {name: _count_elements(stack) for name, stack in stacks.items()}
+    return {name: counts[name] for name in names}
 
 
-def _write_hcl(target: Path, name: str, synthesized: Mapping[str, Any]) -> None:
-    """What `cdktf synth --hcl` writes, whichever way the app was asked for HCL.
+def _run_workers(
+    target: Path, config: PrivateLinkConfig, state_paths: dict[str, str], hcl: bool, workers: int
+) -> dict[str, int]:
+    """Split the stacks round-robin over ``workers`` processes running side by side."""
+    names = list(state_paths)
+    package_root = str(Path(__file__).resolve().parent.parent)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])),
+        "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
+    }
+    running = []
+    for index in range(workers):
+        job = {
+            "config": config,
+            "names": names[index::workers],
+            "target": str(target),
+            "state_paths": state_paths,
+            "hcl": hcl,
+        }
+        process = subprocess.Popen(
+            [sys.executable, *_optimize_flag(), "-m", "maxcompute_privatelink.synth_worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+        assert process.stdin is not None
+        try:
+            process.stdin.write(pickle.dumps(job))
+            process.stdin.close()
+        except BrokenPipeError:
+            pass  # the worker died at start; its exit status and stderr tell why below
+        running.append(process)
+    counts: dict[str, int] = {}
+    failures: list[str] = []
+    for process in running:
+        assert process.stdout is not None and process.stderr is not None
+        stdout, stderr = process.stdout.read(), process.stderr.read().decode(errors="replace")
+        if process.wait() != 0:
+            failures.append(stderr.strip().splitlines()[-1] if stderr.strip() else "no output")
+        else:
+            counts.update(json.loads(stdout))
+    if failures:
+        raise SynthWorkerError(failures)
+    return counts
 
-    cdktf 0.21's stacks read only the SYNTH_HCL_OUTPUT variable of the Node process, not
-    ``App(hcl_output=True)``, so the HCL comes from ``to_hcl_terraform`` here.
-    """
-    stack_dir = target / "stacks" / name
-    (stack_dir / "cdk.tf.json").unlink(missing_ok=True)
-    hcl = synthesized["hcl"]
-    assert isinstance(hcl, str)
-    (stack_dir / "cdk.tf").write_text(bare_references(hcl), encoding="utf-8")
-    metadata = json.dumps(synthesized["metadata"], indent=2, sort_keys=True)
-    (stack_dir / "metadata.json").write_text(metadata, encoding="utf-8")
-    manifest = target / "manifest.json"
-    text = manifest.read_text(encoding="utf-8")
-    manifest.write_text(
-        text.replace(f'"stacks/{name}/cdk.tf.json"', f'"stacks/{name}/cdk.tf"'), encoding="utf-8"
-    )
+
+def _optimize_flag() -> list[str]:
+    """``-O`` when cdktf's optimized bytecode is cached (``make install`` compiles it): the
+    workers then skip the run-time type checks of jsii's wrappers (about 6% of the work).
+    Without that cache, compiling cdktf's 30,000-line module at every start costs more."""
+    spec = importlib.util.find_spec("cdktf")
+    if spec is None or spec.origin is None:
+        return []
+    cached = importlib.util.cache_from_source(spec.origin, optimization=1)
+    return ["-O"] if os.path.exists(cached) else []
 
 
-def _count_elements(stack: object) -> int:
-    from cdktf import TerraformDataSource, TerraformResource
-    from constructs import Construct
-
-    assert isinstance(stack, Construct)
-    return sum(
-        isinstance(node, TerraformResource | TerraformDataSource) for node in stack.node.find_all()
-    )
+def _write_manifest(target: Path, names: list[str], hcl: bool) -> None:
+    """``manifest.json`` as cdktf writes it for these stacks."""
+    file_name = "cdk.tf" if hcl else "cdk.tf.json"
+    manifest = {
+        "stacks": {
+            name: {
+                "annotations": [],
+                "constructPath": name,
+                "dependencies": [],
+                "name": name,
+                "stackMetadataPath": f"stacks/{name}/metadata.json",
+                "synthesizedStackPath": f"stacks/{name}/{file_name}",
+                "workingDirectory": f"stacks/{name}",
+            }
+            for name in names
+        },
+        "version": metadata_version("cdktf"),
+    }
+    (target / "manifest.json").write_text(stable_json(manifest), encoding="utf-8")
 
 
 def _hardlink_copy(source: Path, target: Path) -> None:

@@ -4,7 +4,12 @@ Mechanical on purpose: each argument keeps its Terraform name; no defaults, no l
 ``tests/test_bindings_schema.py`` checks every binding against the provider's schema.
 """
 
-from maxcompute_privatelink.bindings._base import AlicloudDataSource, AlicloudResource, Kind
+from maxcompute_privatelink.bindings._base import (
+    PREVENT_DESTROY,
+    AlicloudDataSource,
+    AlicloudResource,
+    Kind,
+)
 from maxcompute_privatelink.bindings.data_vpcs import DataAlicloudVpcs
 from maxcompute_privatelink.bindings.privatelink_vpc_endpoint import PrivatelinkVpcEndpoint
 from maxcompute_privatelink.bindings.privatelink_vpc_endpoint_zone import (
@@ -37,6 +42,7 @@ RESOURCES: tuple[type[AlicloudResource], ...] = (
 DATA_SOURCES: tuple[type[AlicloudDataSource], ...] = (DataAlicloudVpcs,)
 
 __all__ = [
+    "PREVENT_DESTROY",
     "DATA_SOURCES",
     "PROVIDER_SOURCE",
     "PROVIDER_VERSION_CONSTRAINT",

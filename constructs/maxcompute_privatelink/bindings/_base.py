@@ -27,6 +27,13 @@ _HCL_SHAPE: dict[Kind, tuple[str, str]] = {
 }
 
 
+class Reference(str):
+    """A Terraform reference written as text, such as ``${alicloud_vpc.a.id}``: the one
+    kind of string ``literal`` leaves as it is."""
+
+    __slots__ = ()
+
+
 _TEMPLATE_START = re.compile(r"\$\{(?!TfToken\[)|%\{")
 """``${`` and ``%{`` that are not cdktf tokens (``${TfToken[TOKEN.n]}``)."""
 
@@ -34,6 +41,8 @@ _TEMPLATE_START = re.compile(r"\$\{(?!TfToken\[)|%\{")
 def literal(value: Any) -> Any:
     """Keep user text literal in Terraform: ``${`` -> ``$${``, ``%{`` -> ``%%{`` (Terraform's
     escapes, in JSON and HCL alike), in strings, lists and map values; tokens untouched."""
+    if isinstance(value, Reference):
+        return str(value)
     if isinstance(value, str):
         return _TEMPLATE_START.sub(lambda m: m.group(0)[0] + m.group(0), value)
     if isinstance(value, list | tuple):
@@ -98,6 +107,10 @@ class _Arguments:
         return _hcl(self.ARGUMENTS, self._mcpl_arguments)
 
 
+PREVENT_DESTROY = cdktf.TerraformResourceLifecycle(prevent_destroy=True)
+"""``lifecycle { prevent_destroy = true }``: Terraform refuses plans that destroy it."""
+
+
 class AlicloudResource(_Arguments, cdktf.TerraformResource):
     """A resource of the alicloud provider."""
 
@@ -108,18 +121,33 @@ class AlicloudResource(_Arguments, cdktf.TerraformResource):
         *,
         arguments: Mapping[str, Any],
         depends_on: Sequence[cdktf.ITerraformDependable] | None = None,
+        lifecycle: cdktf.TerraformResourceLifecycle | None = None,
     ) -> None:
-        super().__init__(scope, id, terraform_resource_type=self.TF_TYPE, depends_on=depends_on)
+        super().__init__(
+            scope,
+            id,
+            terraform_resource_type=self.TF_TYPE,
+            depends_on=depends_on,
+            lifecycle=lifecycle,
+        )
         self._set_arguments(arguments)
+
+    def attribute(self, name: str) -> str:
+        """A reference to the attribute ``name``: ``${<type>.<logical id>.<name>}`` once the
+        logical id is fixed (``naming.name_element``), written here rather than asked of
+        jsii; else cdktf's token, asked once per name."""
+        logical_id: str | None = self.__dict__.get("_mcpl_logical_id")
+        if logical_id is not None:
+            return Reference(f"${{{self.TF_TYPE}.{logical_id}.{name}}}")
+        cache: dict[str, str] = self.__dict__.setdefault("_mcpl_attributes", {})
+        if name not in cache:
+            cache[name] = self.get_string_attribute(name)
+        return cache[name]
 
     @property
     def id(self) -> str:
         """The resource's id (known after apply)."""
-        return self.get_string_attribute("id")
-
-    def prevent_destroy(self) -> None:
-        """``lifecycle { prevent_destroy = true }``: Terraform refuses plans that destroy it."""
-        self.lifecycle = cdktf.TerraformResourceLifecycle(prevent_destroy=True)
+        return self.attribute("id")
 
 
 class AlicloudDataSource(_Arguments, cdktf.TerraformDataSource):

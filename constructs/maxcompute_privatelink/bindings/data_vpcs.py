@@ -8,7 +8,7 @@ from typing import ClassVar
 import cdktf
 from constructs import Construct
 
-from maxcompute_privatelink.bindings._base import AlicloudDataSource, Kind
+from maxcompute_privatelink.bindings._base import AlicloudDataSource, Kind, Reference
 
 
 class DataAlicloudVpcs(AlicloudDataSource):
@@ -24,4 +24,7 @@ class DataAlicloudVpcs(AlicloudDataSource):
         """``vpcs[index].<field>`` of the result, as a string reference."""
         if field not in self.VPCS_FIELDS:
             raise ValueError(f"vpcs has no field {field!r} here; one of {self.VPCS_FIELDS}")
+        logical_id: str | None = self.__dict__.get("_mcpl_logical_id")
+        if logical_id is not None:
+            return Reference(f"${{data.{self.TF_TYPE}.{logical_id}.vpcs[{index}].{field}}}")
         return cdktf.Token.as_string(self.interpolation_for_attribute(f"vpcs[{index}].{field}"))

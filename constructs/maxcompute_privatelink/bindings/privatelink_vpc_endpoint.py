@@ -36,11 +36,13 @@ class PrivatelinkVpcEndpoint(AlicloudResource):
         endpoint_description: str | None = None,
         tags: Mapping[str, str] | None = None,
         depends_on: Sequence[cdktf.ITerraformDependable] | None = None,
+        lifecycle: cdktf.TerraformResourceLifecycle | None = None,
     ) -> None:
         super().__init__(
             scope,
             id,
             depends_on=depends_on,
+            lifecycle=lifecycle,
             arguments={
                 "vpc_id": vpc_id,
                 "service_name": service_name,
@@ -54,4 +56,4 @@ class PrivatelinkVpcEndpoint(AlicloudResource):
 
     @property
     def endpoint_domain(self) -> str:
-        return self.get_string_attribute("endpoint_domain")
+        return self.attribute("endpoint_domain")

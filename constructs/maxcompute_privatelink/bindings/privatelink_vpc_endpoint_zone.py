@@ -28,14 +28,16 @@ class PrivatelinkVpcEndpointZone(AlicloudResource):
         vswitch_id: str,
         zone_id: str | None = None,
         depends_on: Sequence[cdktf.ITerraformDependable] | None = None,
+        lifecycle: cdktf.TerraformResourceLifecycle | None = None,
     ) -> None:
         super().__init__(
             scope,
             id,
             depends_on=depends_on,
+            lifecycle=lifecycle,
             arguments={"endpoint_id": endpoint_id, "vswitch_id": vswitch_id, "zone_id": zone_id},
         )
 
     @property
     def eni_ip(self) -> str:
-        return self.get_string_attribute("eni_ip")
+        return self.attribute("eni_ip")

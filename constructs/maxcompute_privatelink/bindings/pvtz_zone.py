@@ -30,11 +30,13 @@ class PvtzZone(AlicloudResource):
         remark: str | None = None,
         tags: Mapping[str, str] | None = None,
         depends_on: Sequence[cdktf.ITerraformDependable] | None = None,
+        lifecycle: cdktf.TerraformResourceLifecycle | None = None,
     ) -> None:
         super().__init__(
             scope,
             id,
             depends_on=depends_on,
+            lifecycle=lifecycle,
             arguments={
                 "zone_name": zone_name,
                 "proxy_pattern": proxy_pattern,

@@ -23,7 +23,12 @@ class PvtzZoneAttachment(AlicloudResource):
         zone_id: str,
         vpc_ids: Sequence[str] | None = None,
         depends_on: Sequence[cdktf.ITerraformDependable] | None = None,
+        lifecycle: cdktf.TerraformResourceLifecycle | None = None,
     ) -> None:
         super().__init__(
-            scope, id, depends_on=depends_on, arguments={"zone_id": zone_id, "vpc_ids": vpc_ids}
+            scope,
+            id,
+            depends_on=depends_on,
+            lifecycle=lifecycle,
+            arguments={"zone_id": zone_id, "vpc_ids": vpc_ids},
         )

@@ -34,11 +34,13 @@ class PvtzZoneRecord(AlicloudResource):
         ttl: int | None = None,
         remark: str | None = None,
         depends_on: Sequence[cdktf.ITerraformDependable] | None = None,
+        lifecycle: cdktf.TerraformResourceLifecycle | None = None,
     ) -> None:
         super().__init__(
             scope,
             id,
             depends_on=depends_on,
+            lifecycle=lifecycle,
             arguments={
                 "zone_id": zone_id,
                 "rr": rr,
@@ -51,4 +53,4 @@ class PvtzZoneRecord(AlicloudResource):
 
     @property
     def record_id(self) -> str:
-        return self.get_string_attribute("record_id")
+        return self.attribute("record_id")

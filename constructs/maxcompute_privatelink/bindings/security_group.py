@@ -32,11 +32,13 @@ class SecurityGroup(AlicloudResource):
         inner_access_policy: str | None = None,
         tags: Mapping[str, str] | None = None,
         depends_on: Sequence[cdktf.ITerraformDependable] | None = None,
+        lifecycle: cdktf.TerraformResourceLifecycle | None = None,
     ) -> None:
         super().__init__(
             scope,
             id,
             depends_on=depends_on,
+            lifecycle=lifecycle,
             arguments={
                 "vpc_id": vpc_id,
                 "security_group_name": security_group_name,

@@ -40,11 +40,13 @@ class SecurityGroupRule(AlicloudResource):
         cidr_ip: str | None = None,
         description: str | None = None,
         depends_on: Sequence[cdktf.ITerraformDependable] | None = None,
+        lifecycle: cdktf.TerraformResourceLifecycle | None = None,
     ) -> None:
         super().__init__(
             scope,
             id,
             depends_on=depends_on,
+            lifecycle=lifecycle,
             arguments={
                 "security_group_id": security_group_id,
                 "type": type,

@@ -30,11 +30,13 @@ class Vpc(AlicloudResource):
         description: str | None = None,
         tags: Mapping[str, str] | None = None,
         depends_on: Sequence[cdktf.ITerraformDependable] | None = None,
+        lifecycle: cdktf.TerraformResourceLifecycle | None = None,
     ) -> None:
         super().__init__(
             scope,
             id,
             depends_on=depends_on,
+            lifecycle=lifecycle,
             arguments={
                 "vpc_name": vpc_name,
                 "cidr_block": cidr_block,
@@ -45,4 +47,4 @@ class Vpc(AlicloudResource):
 
     @property
     def cidr_block(self) -> str:
-        return self.get_string_attribute("cidr_block")
+        return self.attribute("cidr_block")

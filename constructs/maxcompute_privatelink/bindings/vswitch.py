@@ -34,11 +34,13 @@ class Vswitch(AlicloudResource):
         description: str | None = None,
         tags: Mapping[str, str] | None = None,
         depends_on: Sequence[cdktf.ITerraformDependable] | None = None,
+        lifecycle: cdktf.TerraformResourceLifecycle | None = None,
     ) -> None:
         super().__init__(
             scope,
             id,
             depends_on=depends_on,
+            lifecycle=lifecycle,
             arguments={
                 "vpc_id": vpc_id,
                 "cidr_block": cidr_block,

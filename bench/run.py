@@ -1,0 +1,282 @@
+"""Fleet-scale benchmark: synth, synth --hcl, check and render beside the jsii floor.
+
+    python bench/run.py [--sizes 1,10,50,100] [--runs 5] [--out bench/results.md]
+
+Fleets of N deployments spread over all 15 regions (3 zones each, dns: private_zone, a
+created security group). Every figure is the median of --runs whole-process runs (wall
+time) and the highest peak RSS of the whole process tree (Python, Node and workers,
+summed) over those runs. A plain benchmark, not a timed test: it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "constructs"))
+
+from maxcompute_privatelink.regions import REGIONS  # noqa: E402
+
+BIN = Path(sys.executable).parent
+MCPL = (
+    [str(BIN / "mcpl")]
+    if (BIN / "mcpl").exists()
+    else [sys.executable, "-m", "maxcompute_privatelink"]
+)
+ENV = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
+TARGETS = {
+    "synth_vs_floor": 5.0,
+    "check_vs_synth": 1.1,
+    "render_beyond_interpreter_s": 0.5,
+    "peak_rss_mb": 400.0,
+}
+
+
+def fleet(size: int) -> dict[str, object]:
+    regions = list(REGIONS.values())
+    deployments = []
+    for index in range(size):
+        region = regions[index % len(regions)]
+        separator = "" if region.id[-1].isdigit() else "-"
+        deployment: dict[str, object] = {
+            "name": f"d{index:03d}-{region.id}",
+            "region": region.id,
+            "vpc_cidr": "10.20.0.0/16",
+            "zones": [
+                {"zone_id": f"{region.id}{separator}{letter}", "vswitch_cidr": f"10.20.{n}.0/24"}
+                for n, letter in enumerate("abc")
+            ],
+            "dns": "private_zone",
+            "client": {"project_name": "bench_project"},
+        }
+        if region.ticket_required:
+            deployment["ticket_approved"] = True
+            deployment["endpoint_urls"] = {
+                "maxcompute": f"https://service-pvl.{region.id}-vpc.mc.example/api",
+                "tunnel": f"https://dt-pvl.{region.id}-vpc.mc.example",
+            }
+        deployments.append(deployment)
+    return {"deployments": deployments}
+
+
+def _memory_kb(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) of one process: PSS shares each shared page out among its users, so a
+    sum over processes counts the shared libraries of Python and Node once."""
+    rss = pss = 0
+    with open(f"/proc/{pid}/smaps_rollup") as rollup:
+        for line in rollup:
+            if line.startswith("Rss:"):
+                rss = int(line.split()[1])
+            elif line.startswith("Pss:"):
+                pss = int(line.split()[1])
+    return rss, pss
+
+
+def _descendants(pid: int) -> list[int]:
+    found, stack = [], [pid]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        try:
+            tasks = os.listdir(f"/proc/{current}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    stack.extend(int(child) for child in children.read().split())
+            except OSError:
+                continue
+    return found
+
+
+def _tree_memory_kb(root: int) -> tuple[int, int]:
+    """(largest single-process RSS, summed PSS) over ``root`` and its descendants."""
+    largest = total = 0
+    for pid in _descendants(root):
+        try:
+            rss, pss = _memory_kb(pid)
+        except OSError:
+            continue
+        largest, total = max(largest, rss), total + pss
+    return largest, total
+
+
+SAMPLE_EVERY_S = 0.05
+"""Memory grows steadily through a synth; sampling more often only steals CPU from the
+measured command on a 2-core machine."""
+
+
+@dataclass
+class Run:
+    seconds: float
+    process_kb: int
+    tree_kb: int
+
+
+def run_once(command: list[str], cwd: Path) -> Run:
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    peak_process = peak_tree = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak_process, peak_tree
+        while not done.is_set():
+            largest, total = _tree_memory_kb(process.pid)
+            peak_process, peak_tree = max(peak_process, largest), max(peak_tree, total)
+            time.sleep(SAMPLE_EVERY_S)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, stderr = process.communicate()
+    seconds = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{stderr.decode()[-2000:]}")
+    return Run(seconds, peak_process, peak_tree)
+
+
+@dataclass
+class Result:
+    median_s: float
+    process_mb: float
+    """Peak RSS of the largest single process."""
+    tree_mb: float
+    """Peak of the whole tree's summed PSS."""
+
+
+def measure(command: list[str], cwd: Path, runs: int) -> Result:
+    measured = [run_once(command, cwd) for _ in range(runs)]
+    return Result(
+        statistics.median(r.seconds for r in measured),
+        max(r.process_kb for r in measured) / 1024,
+        max(r.tree_kb for r in measured) / 1024,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1,10,50,100")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.md")
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",")]
+    work = Path(tempfile.mkdtemp(prefix="mcpl-bench."))
+    results: dict[tuple[str, int], Result] = {}
+    try:
+        floor = measure(
+            [sys.executable, str(ROOT / "bench/empty_app.py"), "floor.out"], work, args.runs
+        )
+        interpreter = measure([sys.executable, "-c", "pass"], work, args.runs)
+        npx = shutil.which("npx") if (ROOT / "node_modules/.bin/cdktf").exists() else None
+        for size in sizes:
+            folder = work / f"fleet{size}"
+            folder.mkdir()
+            (folder / "privatelink.yaml").write_text(yaml.safe_dump(fleet(size)))
+            scenarios = {
+                "mcpl synth": [*MCPL, "synth", "-o", "cdktf.out"],
+                "mcpl synth --hcl": [*MCPL, "synth", "--hcl", "-o", "hcl.out"],
+                "mcpl check": [*MCPL, "check", "-o", "cdktf.out"],
+                "mcpl render": [*MCPL, "render", "--from", "cdktf.out", "-o", "client"],
+            }
+            for name, command in scenarios.items():
+                results[(name, size)] = measure(command, folder, args.runs)
+                print(f"{name:18} {size:4}: {results[(name, size)].median_s:6.2f} s", flush=True)
+            if npx:
+                app = f"{sys.executable} {ROOT / 'main.py'}"
+                (folder / "cdktf.json").write_text(f'{{"language": "python", "app": "{app}"}}')
+                command = [str(ROOT / "node_modules/.bin/cdktf"), "synth", "--output", "npx.out"]
+                results[("npx cdktf synth", size)] = measure(command, folder, args.runs)
+        report = render_report(floor, interpreter, results, sizes, args.runs, npx is not None)
+        args.out.write_text(report)
+        print(report)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def render_report(
+    floor: Result,
+    interpreter: Result,
+    results: dict[tuple[str, int], Result],
+    sizes: list[int],
+    runs: int,
+    npx: bool,
+) -> str:
+    names = ["mcpl synth", "mcpl synth --hcl", "mcpl check", "mcpl render"] + (
+        ["npx cdktf synth"] if npx else []
+    )
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Machine: {os.cpu_count()} cores, {platform.machine()}, "
+        f"Python {platform.python_version()}, {platform.system()}. Median of {runs} "
+        "whole-process runs. Memory, the highest over the runs: the RSS of the largest single "
+        "process, and the PSS of the whole process tree (Python, Node, synth workers) summed, "
+        "which counts shared libraries once.",
+        "",
+        f"Empty cdktf app synth (the jsii floor): **{floor.median_s:.2f} s**, "
+        f"{floor.process_mb:.0f} MB RSS, {floor.tree_mb:.0f} MB tree PSS. "
+        f"Bare interpreter start: {interpreter.median_s:.3f} s.",
+        "",
+        "| command | deployments | wall (s) | x floor | largest RSS (MB) | tree PSS (MB) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name in names:
+        for size in sizes:
+            result = results.get((name, size))
+            if result is None:
+                continue
+            lines.append(
+                f"| {name} | {size} | {result.median_s:.2f} | "
+                f"{result.median_s / floor.median_s:.1f} | {result.process_mb:.0f} | "
+                f"{result.tree_mb:.0f} |"
+            )
+    if not npx:
+        lines += ["", "`npx cdktf synth`: not measured (no cdktf-cli under node_modules)."]
+    lines += ["", "Marginal cost per deployment (between the smallest and largest fleet):", ""]
+    small, large = min(sizes), max(sizes)
+    for name in names:
+        if (name, small) in results and (name, large) in results and large > small:
+            per = (results[(name, large)].median_s - results[(name, small)].median_s) / (
+                large - small
+            )
+            lines.append(f"- {name}: {per * 1000:.1f} ms")
+    if (("mcpl synth", large) in results) and (("mcpl check", large) in results):
+        synth, check = results[("mcpl synth", large)], results[("mcpl check", large)]
+        render = results[("mcpl render", large)]
+        peak = max(r.tree_mb for r in results.values())
+        lines += [
+            "",
+            f"Targets at {large} deployments:",
+            "",
+            f"- synth at most {TARGETS['synth_vs_floor']:.0f}x the floor: "
+            f"{synth.median_s / floor.median_s:.1f}x",
+            f"- check at most {TARGETS['check_vs_synth']}x synth: "
+            f"{check.median_s / synth.median_s:.2f}x",
+            f"- render under {TARGETS['render_beyond_interpreter_s']} s beyond the interpreter "
+            f"start: {render.median_s - interpreter.median_s:.2f} s",
+            f"- peak memory under {TARGETS['peak_rss_mb']:.0f} MB (tree PSS, all commands): "
+            f"{peak:.0f} MB",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+"""Build deployment stacks with cdktf and write their files: the part of synth that
+talks to Node, run in this process or, for larger fleets, in worker processes.
+
+Each stack is resolved once (``TerraformStack.to_terraform`` or ``to_hcl_terraform``)
+and written here, the way ``cdktf synth`` (or ``cdktf synth --hcl``) writes it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from maxcompute_privatelink.backend_props import BackendProps
+from maxcompute_privatelink.cdktf_json import stable_json
+from maxcompute_privatelink.config import Deployment
+from maxcompute_privatelink.errors import NodeNotFoundError
+from maxcompute_privatelink.hcl import bare_references
+
+_BLOCK = re.compile(r'^(?:resource|data) "', re.M)
+"""Resource and data blocks in cdktf's HCL, which opens each at the start of a line."""
+
+
+def write_stacks(
+    target: Path,
+    deployments: Sequence[Deployment],
+    *,
+    backend: BackendProps | None,
+    state_paths: dict[str, str],
+    hcl: bool,
+) -> dict[str, int]:
+    """Write ``target/stacks/<name>/`` for each deployment; resources per stack."""
+    if shutil.which("node") is None:
+        raise NodeNotFoundError()
+    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+    import cdktf  # jsii starts Node on import: only when synth is asked for
+
+    # the App only makes folders (its outdir/stacks) and writes nothing, since each stack
+    # is resolved and written below; a private outdir keeps parallel workers apart
+    with tempfile.TemporaryDirectory(prefix="mcpl-app.") as scratch:
+        app = cdktf.App(outdir=scratch, stack_traces=False)
+        return _write(target, app, deployments, backend, state_paths, hcl)
+
+
+def _write(
+    target: Path,
+    app: Any,
+    deployments: Sequence[Deployment],
+    backend: BackendProps | None,
+    state_paths: dict[str, str],
+    hcl: bool,
+) -> dict[str, int]:
+    from maxcompute_privatelink.stack import DeploymentStack
+
+    counts: dict[str, int] = {}
+    for deployment in deployments:
+        stack = DeploymentStack(
+            app, deployment, state_path=state_paths[deployment.name], backend=backend
+        )
+        stack_dir = target / "stacks" / deployment.name
+        stack_dir.mkdir(parents=True)
+        if hcl:
+            synthesized = stack.to_hcl_terraform()
+            text = synthesized["hcl"]
+            assert isinstance(text, str)
+            (stack_dir / "cdk.tf").write_text(bare_references(text), encoding="utf-8")
+            metadata = stable_json(synthesized["metadata"])
+            (stack_dir / "metadata.json").write_text(metadata, encoding="utf-8")
+            counts[deployment.name] = len(_BLOCK.findall(text))
+        else:
+            data: dict[str, Any] = stack.to_terraform()
+            (stack_dir / "cdk.tf.json").write_text(stable_json(data), encoding="utf-8")
+            counts[deployment.name] = sum(
+                len(bodies)
+                for group in ("resource", "data")
+                for bodies in data.get(group, {}).values()
+            )
+    return counts
