@@ -2,6 +2,9 @@
 
     python bench/run.py [--sizes 1,10,50,100] [--runs 5] [--out bench/results.md]
 
+`npx cdktf synth` is measured too where cdktf-cli is installed: node_modules/.bin/cdktf
+under the repo, or the path in CDKTF_CLI (npm install cdktf-cli@0.21.0; 423 MB).
+
 Fleets of N deployments spread over all 15 regions (3 zones each, dns: private_zone, a
 created security group). Every figure is the median of --runs whole-process runs (wall
 time) and the highest peak RSS of the whole process tree (Python, Node and workers,
@@ -185,7 +188,8 @@ def main() -> None:
             [sys.executable, str(ROOT / "bench/empty_app.py"), "floor.out"], work, args.runs
         )
         interpreter = measure([sys.executable, "-c", "pass"], work, args.runs)
-        npx = shutil.which("npx") if (ROOT / "node_modules/.bin/cdktf").exists() else None
+        cdktf_cli = Path(os.environ.get("CDKTF_CLI", ROOT / "node_modules/.bin/cdktf"))
+        npx = shutil.which("npx") if cdktf_cli.exists() else None
         for size in sizes:
             folder = work / f"fleet{size}"
             folder.mkdir()
@@ -202,7 +206,7 @@ def main() -> None:
             if npx:
                 app = f"{sys.executable} {ROOT / 'main.py'}"
                 (folder / "cdktf.json").write_text(f'{{"language": "python", "app": "{app}"}}')
-                command = [str(ROOT / "node_modules/.bin/cdktf"), "synth", "--output", "npx.out"]
+                command = [str(cdktf_cli), "synth", "--output", "npx.out"]
                 results[("npx cdktf synth", size)] = measure(command, folder, args.runs)
         report = render_report(floor, interpreter, results, sizes, args.runs, npx is not None)
         args.out.write_text(report)
@@ -261,7 +265,7 @@ def render_report(
     if (("mcpl synth", large) in results) and (("mcpl check", large) in results):
         synth, check = results[("mcpl synth", large)], results[("mcpl check", large)]
         render = results[("mcpl render", large)]
-        peak = max(r.tree_mb for r in results.values())
+        peak = max(r.tree_mb for (name, _), r in results.items() if name.startswith("mcpl"))
         lines += [
             "",
             f"Targets at {large} deployments:",
@@ -272,7 +276,7 @@ def render_report(
             f"{check.median_s / synth.median_s:.2f}x",
             f"- render under {TARGETS['render_beyond_interpreter_s']} s beyond the interpreter "
             f"start: {render.median_s - interpreter.median_s:.2f} s",
-            f"- peak memory under {TARGETS['peak_rss_mb']:.0f} MB (tree PSS, all commands): "
+            f"- peak memory under {TARGETS['peak_rss_mb']:.0f} MB (tree PSS, every mcpl command): "
             f"{peak:.0f} MB",
         ]
     return "\n".join(lines) + "\n"

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import Annotated, Literal, ParamSpec, TypeVar
 
 import typer
 from pydantic import ValidationError
@@ -28,13 +28,8 @@ from maxcompute_privatelink.config import (
 from maxcompute_privatelink.diagnostics import problem_line, validation_lines
 from maxcompute_privatelink.errors import InvalidConfigError, McplError
 from maxcompute_privatelink.regions import REGIONS
-from maxcompute_privatelink.render import (
-    CREDENTIAL_FILES,
-    FILES,
-    credentials_from_environment,
-)
-from maxcompute_privatelink.render import render as render_clients
-from maxcompute_privatelink.summary import Format, markdown, summarize, text
+
+SummaryFormat = Literal["markdown", "text"]
 
 DEFAULT_OUT = "cdktf.out"
 DEFAULT_CLIENT_OUT = "client"
@@ -172,10 +167,12 @@ def summary(
         ),
     ] = None,
     output_format: Annotated[
-        Format, typer.Option("--format", help="markdown for pull requests, text for terminals.")
+        SummaryFormat,
+        typer.Option("--format", help="markdown for pull requests, text for terminals."),
     ] = "markdown",
 ) -> None:
     """A PR-ready review: per deployment a table, a diagram, costs, flags, and the plan."""
+    from maxcompute_privatelink.summary import markdown, summarize, text
     from maxcompute_privatelink.synth import check as check_synth
 
     loaded = _load(config)
@@ -270,6 +267,9 @@ def render(
     ] = False,
 ) -> None:
     """Write OUT/<deployment>/{odps_config.ini, pyodps.env, jdbc.url, README.md}."""
+    from maxcompute_privatelink.render import CREDENTIAL_FILES, FILES, credentials_from_environment
+    from maxcompute_privatelink.render import render as render_clients
+
     loaded = _load(config)
     credentials = credentials_from_environment(os.environ) if with_credentials else None
     result = render_clients(

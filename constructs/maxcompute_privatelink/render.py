@@ -14,12 +14,13 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote
 
-import jinja2
-
 from maxcompute_privatelink.config import Deployment, PrivateLinkConfig
+
+if TYPE_CHECKING:
+    import jinja2
 from maxcompute_privatelink.errors import RenderError
 from maxcompute_privatelink.output_dir import write_folder
 from maxcompute_privatelink.privatelink_props import check_url
@@ -341,6 +342,9 @@ def _env_value(value: object) -> str:
 
 
 def environment() -> jinja2.Environment:
+    """The one jinja2 environment of every template (imported here, when it is needed)."""
+    import jinja2
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         undefined=jinja2.StrictUndefined,

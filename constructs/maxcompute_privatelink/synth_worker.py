@@ -9,17 +9,29 @@ start once per core.
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import sys
+import threading
 from pathlib import Path
 
 from maxcompute_privatelink.config import PrivateLinkConfig
 from maxcompute_privatelink.stack_writer import write_stacks
 
 
+def _start_jsii() -> None:
+    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+    import cdktf  # noqa: F401  (Node loads the cdktf and constructs assemblies)
+
+
 def main() -> None:
+    # Node loads cdktf's assemblies while this thread unpickles the job (and imports the
+    # models it needs): both take a few hundred milliseconds, and mostly on different CPUs
+    warm_up = threading.Thread(target=_start_jsii)
+    warm_up.start()
     # the parent validated the config already and pickles it; this process is its own
     job = pickle.load(sys.stdin.buffer)
+    warm_up.join()
     config: PrivateLinkConfig = job["config"]
     wanted = set(job["names"])
     counts = write_stacks(
