@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from maxcompute_privatelink.config import PrivateLinkConfig, load_config, read_config_data
+from maxcompute_privatelink.config import PrivateLinkConfig, load_config
+from maxcompute_privatelink.config_file import read_config_data
 from maxcompute_privatelink.errors import ConfigFileError, InvalidConfigError
 
 
@@ -21,7 +22,7 @@ from maxcompute_privatelink.errors import ConfigFileError, InvalidConfigError
         ),
         (
             "deployments: [\n",
-            "not valid YAML: line 2, column 1: expected the node content, but found '<stream end>'",
+            "not valid YAML: line 2, column 1: did not find expected node content",
         ),
         (
             "- name: a\n",

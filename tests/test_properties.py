@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from maxcompute_privatelink.config import PrivateLinkConfig, read_config_data
+from maxcompute_privatelink.config import PrivateLinkConfig
+from maxcompute_privatelink.config_file import read_config_data
 from maxcompute_privatelink.diagnostics import validation_lines
 from maxcompute_privatelink.errors import ConfigFileError, McplError
 from maxcompute_privatelink.regions import REGIONS

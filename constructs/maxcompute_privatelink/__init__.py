@@ -1,19 +1,28 @@
 """maxcompute-privatelink: private MaxCompute access from Alibaba Cloud VPCs, as code.
 
 The public API: the construct and its props (usable from any CDKTF Python app), the
-config file model, and the region catalog. cdktf is imported only by the construct
-modules, so validating a config never starts Node.
+config file model, and the region catalog. Names are imported on first use, so that
+the CLI starts fast; cdktf is imported only by the construct modules, so validating a
+config never starts Node.
 """
 
-from maxcompute_privatelink.config import PrivateLinkConfig, load_config
-from maxcompute_privatelink.privatelink_props import (
-    EndpointUrlsProps,
-    MaxComputePrivateLinkProps,
-    ZoneProps,
-)
-from maxcompute_privatelink.regions import REGIONS, Region, get_region
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+_EXPORTS = {
+    "REGIONS": "maxcompute_privatelink.regions",
+    "Region": "maxcompute_privatelink.regions",
+    "get_region": "maxcompute_privatelink.regions",
+    "PrivateLinkConfig": "maxcompute_privatelink.config",
+    "load_config": "maxcompute_privatelink.config",
+    "EndpointUrlsProps": "maxcompute_privatelink.privatelink_props",
+    "MaxComputePrivateLinkProps": "maxcompute_privatelink.privatelink_props",
+    "ZoneProps": "maxcompute_privatelink.privatelink_props",
+}
 
 __all__ = [
     "REGIONS",
@@ -26,3 +35,18 @@ __all__ = [
     "get_region",
     "load_config",
 ]
+
+if TYPE_CHECKING:
+    from maxcompute_privatelink.config import PrivateLinkConfig, load_config
+    from maxcompute_privatelink.privatelink_props import (
+        EndpointUrlsProps,
+        MaxComputePrivateLinkProps,
+        ZoneProps,
+    )
+    from maxcompute_privatelink.regions import REGIONS, Region, get_region
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'maxcompute_privatelink' has no attribute {name!r}")

@@ -13,11 +13,13 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from maxcompute_privatelink import __version__
-from maxcompute_privatelink.config import PrivateLinkConfig
 from maxcompute_privatelink.errors import CiError
-from maxcompute_privatelink.render import environment
+
+if TYPE_CHECKING:
+    from maxcompute_privatelink.config import PrivateLinkConfig
 
 WORKFLOW = Path(".github/workflows/privatelink.yml")
 DEFAULT_INSTALL = f'pip install "maxcompute-privatelink[hcl]=={__version__}"'
@@ -83,6 +85,8 @@ def _one_line(command: str) -> str:
 
 
 def workflow_text(context: WorkflowContext) -> str:
+    from maxcompute_privatelink.render import environment
+
     return environment().get_template("privatelink.yml.j2").render(c=context)
 
 

@@ -12,22 +12,24 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Literal, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, ParamSpec, TypeVar
 
 import typer
-from pydantic import ValidationError
+from pydantic_core import ValidationError
 
 from maxcompute_privatelink import __version__
-from maxcompute_privatelink.ci import DEFAULT_INSTALL, WORKFLOW, write_workflow
-from maxcompute_privatelink.config import (
-    DEFAULT_CONFIG,
-    PrivateLinkConfig,
-    json_schema,
-    load_config,
-)
-from maxcompute_privatelink.diagnostics import problem_line, validation_lines
+from maxcompute_privatelink.ci import DEFAULT_INSTALL, WORKFLOW
+from maxcompute_privatelink.config_file import DEFAULT_CONFIG, read_config_data
 from maxcompute_privatelink.errors import InvalidConfigError, McplError
 from maxcompute_privatelink.regions import REGIONS
+
+if TYPE_CHECKING:
+    from maxcompute_privatelink.config import PrivateLinkConfig
+    from maxcompute_privatelink.synth import Workers
+
+# The models (pydantic) and cdktf are imported inside the commands that need them:
+# `mcpl regions` and `--help` stay instant, and synth starts its workers before the
+# models are even built.
 
 SummaryFormat = Literal["markdown", "text"]
 
@@ -76,6 +78,9 @@ def _boundary(command: Callable[P, R]) -> Callable[P, R]:
             for line in error.lines:
                 _err(f"error: {line}")
         except ValidationError as error:  # raised outside a config file: no names to add
+            from maxcompute_privatelink.config import PrivateLinkConfig
+            from maxcompute_privatelink.diagnostics import validation_lines
+
             for line in validation_lines(error, None, PrivateLinkConfig):
                 _err(f"error: {line}")
         except McplError as error:
@@ -85,11 +90,27 @@ def _boundary(command: Callable[P, R]) -> Callable[P, R]:
     return run
 
 
-def _load(path: Path) -> PrivateLinkConfig:
-    config = load_config(path)
+def _validate(data: Any) -> PrivateLinkConfig:
+    from maxcompute_privatelink.config import validate_config
+    from maxcompute_privatelink.diagnostics import problem_line
+
+    config = validate_config(data)
     for warning in config.warnings():
-        _err(f"warning: {problem_line(warning, config.model_dump())}")
+        _err(f"warning: {problem_line(warning, data)}")
     return config
+
+
+def _load(path: Path) -> PrivateLinkConfig:
+    return _validate(read_config_data(path))
+
+
+def _prestart(data: Any) -> Workers:
+    """Synth workers for the fleet ``data`` describes, started before the models are built
+    (none for a small fleet): their interpreter and Node start while this one validates."""
+    from maxcompute_privatelink.synth import Workers
+
+    deployments = data.get("deployments") if isinstance(data, dict) else None
+    return Workers.for_stacks(len(deployments) if isinstance(deployments, list) else 0)
 
 
 @app.command()
@@ -111,8 +132,10 @@ def synth(
     """Write one Terraform stack per deployment: OUT/stacks/<name>/cdk.tf.json (or cdk.tf)."""
     from maxcompute_privatelink.synth import hcl_requested, synthesize
 
-    loaded = _load(config)
-    result = synthesize(loaded, config_dir=config.parent, out=out, hcl=hcl)
+    data = read_config_data(config)
+    with _prestart(data) as workers:
+        loaded = _validate(data)
+        result = synthesize(loaded, config_dir=config.parent, out=out, hcl=hcl, workers=workers)
     file_name = "cdk.tf" if hcl_requested(hcl) else "cdk.tf.json"
     for name, count in result.stacks.items():
         typer.echo(f"{out}/stacks/{name}/{file_name}: {count} resources")
@@ -131,8 +154,10 @@ def check(
     from maxcompute_privatelink.synth import check as check_synth
     from maxcompute_privatelink.synth import hcl_requested
 
-    loaded = _load(config)
-    result = check_synth(loaded, config_dir=config.parent, out=out, hcl=hcl)
+    data = read_config_data(config)
+    with _prestart(data) as workers:
+        loaded = _validate(data)
+        result = check_synth(loaded, config_dir=config.parent, out=out, hcl=hcl, workers=workers)
     if not result.differences:
         typer.echo(f"{out}: up to date with {config} ({result.files} files)")
         return
@@ -214,6 +239,8 @@ def ci_github(
     target: Annotated[Path, typer.Option("--write-to", help="Where the workflow goes.")] = WORKFLOW,
 ) -> None:
     """Write .github/workflows/privatelink.yml: plan and summarize on PRs, apply on main."""
+    from maxcompute_privatelink.ci import write_workflow
+
     loaded = _load(config)
     use_hcl = any(out.glob("stacks/*/cdk.tf")) if hcl is None else hcl
     written = write_workflow(
@@ -234,6 +261,8 @@ def ci_github(
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of privatelink.yaml, for editors (yaml-language-server)."""
+    from maxcompute_privatelink.config import json_schema
+
     typer.echo(json_schema(), nl=False)
 
 

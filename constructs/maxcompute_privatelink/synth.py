@@ -26,12 +26,15 @@ import tempfile
 from dataclasses import dataclass
 from importlib.metadata import version as metadata_version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from maxcompute_privatelink.cdktf_json import stable_json
-from maxcompute_privatelink.config import PrivateLinkConfig
 from maxcompute_privatelink.errors import NodeNotFoundError, SynthWorkerError
 from maxcompute_privatelink.hcl import format_tree
 from maxcompute_privatelink.output_dir import write_folder
+
+if TYPE_CHECKING:
+    from maxcompute_privatelink.config import PrivateLinkConfig
 
 KEPT_IN_STACK_DIRS = (".terraform", ".terraform.lock.hcl")
 """Written by `terraform init` in a stack folder; never generated, never dropped."""
@@ -71,25 +74,41 @@ def hcl_requested(hcl: bool) -> bool:
 
 
 def synthesize(
-    config: PrivateLinkConfig, *, config_dir: Path, out: Path, hcl: bool = False
+    config: PrivateLinkConfig,
+    *,
+    config_dir: Path,
+    out: Path,
+    hcl: bool = False,
+    workers: Workers | None = None,
 ) -> SynthResult:
-    """Write the stacks of ``config`` to ``out``; ``config_dir`` anchors local state."""
+    """Write the stacks of ``config`` to ``out``; ``config_dir`` anchors local state.
+    ``workers``: processes started beforehand (``Workers.for_stacks``). Default: started
+    here when the fleet is large enough."""
     counts: dict[str, int] = {}
     removed: list[str] = []
 
     def build(staging: Path) -> None:
-        counts.update(_synth_into(staging, config, config_dir=config_dir, out=out, hcl=hcl))
+        counts.update(
+            _synth_into(staging, config, config_dir=config_dir, out=out, hcl=hcl, workers=workers)
+        )
         removed.extend(_carry_over(out, staging, list(counts)))
 
     write_folder(out, build)
     return SynthResult(out=out, stacks=counts, removed=tuple(removed))
 
 
-def check(config: PrivateLinkConfig, *, config_dir: Path, out: Path, hcl: bool) -> CheckResult:
+def check(
+    config: PrivateLinkConfig,
+    *,
+    config_dir: Path,
+    out: Path,
+    hcl: bool,
+    workers: Workers | None = None,
+) -> CheckResult:
     """Compare what synth would write to ``out`` with what is there."""
     with tempfile.TemporaryDirectory(prefix="mcpl-check.") as scratch:
         expected = Path(scratch)
-        _synth_into(expected, config, config_dir=config_dir, out=out, hcl=hcl)
+        _synth_into(expected, config, config_dir=config_dir, out=out, hcl=hcl, workers=workers)
         return _compare(expected, out)
 
 
@@ -108,8 +127,95 @@ def worker_count(stacks: int) -> int:
     return max(1, min(cores or 1, stacks // WORKER_MIN_STACKS))
 
 
+class Workers:
+    """Synth worker processes, one per core: started early (``for_stacks``, before the
+    config's models are even built) so that their interpreter and Node start while the
+    parent validates; then given their jobs by ``run``. A context manager: whatever was
+    not used is stopped on exit."""
+
+    def __init__(self, count: int) -> None:
+        package_root = str(Path(__file__).resolve().parent.parent)
+        paths = [package_root, os.environ.get("PYTHONPATH", "")]
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(path for path in paths if path),
+            "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
+        }
+        command = [sys.executable, *_optimize_flag(), "-m", "maxcompute_privatelink.synth_worker"]
+        self.processes = [
+            subprocess.Popen(
+                command,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=env,
+            )
+            for _ in range(count)
+        ]
+
+    @classmethod
+    def for_stacks(cls, stacks: int) -> Workers:
+        """Workers for ``stacks`` stacks: none when one process is faster."""
+        count = worker_count(stacks)
+        if shutil.which("node") is None:
+            count = 1  # synth will say why; nothing to start
+        return cls(count if count > 1 else 0)
+
+    def __len__(self) -> int:
+        return len(self.processes)
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+
+    def run(
+        self, target: Path, config: PrivateLinkConfig, state_paths: dict[str, str], hcl: bool
+    ) -> dict[str, int]:
+        """Split the stacks round-robin over the workers; their resource counts."""
+        names = list(state_paths)
+        count = len(self.processes)
+        for index, process in enumerate(self.processes):
+            job = {
+                "config": config,
+                "names": names[index::count],
+                "target": str(target),
+                "state_paths": state_paths,
+                "hcl": hcl,
+            }
+            assert process.stdin is not None
+            try:
+                process.stdin.write(pickle.dumps(job))
+                process.stdin.close()
+            except BrokenPipeError:
+                pass  # the worker died at start; its exit status and stderr tell why below
+        counts: dict[str, int] = {}
+        failures: list[str] = []
+        for process in self.processes:
+            assert process.stdout is not None and process.stderr is not None
+            stdout = process.stdout.read()
+            stderr = process.stderr.read().decode(errors="replace").strip()
+            if process.wait() != 0:
+                failures.append(stderr.splitlines()[-1] if stderr else "no output")
+            else:
+                counts.update(json.loads(stdout))
+        if failures:
+            raise SynthWorkerError(failures)
+        return counts
+
+
 def _synth_into(
-    target: Path, config: PrivateLinkConfig, *, config_dir: Path, out: Path, hcl: bool
+    target: Path,
+    config: PrivateLinkConfig,
+    *,
+    config_dir: Path,
+    out: Path,
+    hcl: bool,
+    workers: Workers | None = None,
 ) -> dict[str, int]:
     """Synthesize into ``target`` as if it were ``out`` (state paths are relative to it)."""
     if shutil.which("node") is None:
@@ -117,67 +223,22 @@ def _synth_into(
     hcl = hcl_requested(hcl)
     names = [d.name for d in config.deployments]
     state_paths = {name: state_path(config_dir, out, name) for name in names}
-    workers = worker_count(len(names))
-    if workers == 1:
+    wanted = worker_count(len(names))
+    if workers is not None and len(workers) == wanted:
+        counts = workers.run(target, config, state_paths, hcl)
+    elif wanted > 1:
+        with Workers(wanted) as started:
+            counts = started.run(target, config, state_paths, hcl)
+    else:
         from maxcompute_privatelink.stack_writer import write_stacks
 
         counts = write_stacks(
             target, config.deployments, backend=config.backend, state_paths=state_paths, hcl=hcl
         )
-    else:
-        counts = _run_workers(target, config, state_paths, hcl, workers)
     _write_manifest(target, names, hcl)
     if hcl:
         format_tree(target / "stacks")
     return {name: counts[name] for name in names}
-
-
-def _run_workers(
-    target: Path, config: PrivateLinkConfig, state_paths: dict[str, str], hcl: bool, workers: int
-) -> dict[str, int]:
-    """Split the stacks round-robin over ``workers`` processes running side by side."""
-    names = list(state_paths)
-    package_root = str(Path(__file__).resolve().parent.parent)
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])),
-        "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
-    }
-    running = []
-    for index in range(workers):
-        job = {
-            "config": config,
-            "names": names[index::workers],
-            "target": str(target),
-            "state_paths": state_paths,
-            "hcl": hcl,
-        }
-        process = subprocess.Popen(
-            [sys.executable, *_optimize_flag(), "-m", "maxcompute_privatelink.synth_worker"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=env,
-        )
-        assert process.stdin is not None
-        try:
-            process.stdin.write(pickle.dumps(job))
-            process.stdin.close()
-        except BrokenPipeError:
-            pass  # the worker died at start; its exit status and stderr tell why below
-        running.append(process)
-    counts: dict[str, int] = {}
-    failures: list[str] = []
-    for process in running:
-        assert process.stdout is not None and process.stderr is not None
-        stdout, stderr = process.stdout.read(), process.stderr.read().decode(errors="replace")
-        if process.wait() != 0:
-            failures.append(stderr.strip().splitlines()[-1] if stderr.strip() else "no output")
-        else:
-            counts.update(json.loads(stdout))
-    if failures:
-        raise SynthWorkerError(failures)
-    return counts
 
 
 def _optimize_flag() -> list[str]:

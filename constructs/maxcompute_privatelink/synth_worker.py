@@ -15,9 +15,6 @@ import sys
 import threading
 from pathlib import Path
 
-from maxcompute_privatelink.config import PrivateLinkConfig
-from maxcompute_privatelink.stack_writer import write_stacks
-
 
 def _start_jsii() -> None:
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
@@ -30,6 +27,9 @@ def main() -> None:
     warm_up = threading.Thread(target=_start_jsii)
     warm_up.start()
     # the parent validated the config already and pickles it; this process is its own
+    from maxcompute_privatelink.config import PrivateLinkConfig
+    from maxcompute_privatelink.stack_writer import write_stacks
+
     job = pickle.load(sys.stdin.buffer)
     warm_up.join()
     config: PrivateLinkConfig = job["config"]

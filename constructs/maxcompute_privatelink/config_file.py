@@ -1,0 +1,116 @@
+"""Reading ``privatelink.yaml`` into plain data, with the checks that need no model.
+
+Apart from the models (``config.py``) so that the CLI can read a file, and start synth
+workers on what it holds, before it pays for importing and building the models.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from maxcompute_privatelink.errors import ConfigFileError
+
+DEFAULT_CONFIG = "privatelink.yaml"
+
+
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's parser where PyYAML was built with it (five times faster), else PyYAML's."""
+
+
+class _UniqueKeyLoader(_SafeLoader):  # type: ignore[misc,valid-type]
+    """A safe loader that refuses duplicate keys instead of silently keeping the last."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                mark = key_node.start_mark
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"duplicate key {key!r} (line {mark.line + 1}); each key may appear once",
+                    mark,
+                )
+            seen.add(key)
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        return mapping
+
+
+MAX_CONFIG_BYTES = 1024 * 1024
+"""A config file describes a fleet of VPCs in well under a megabyte."""
+
+MAX_CONFIG_NODES = 100_000
+"""Values in the parsed file, aliases counted each time they are used: refuses YAML
+alias bombs ("billion laughs") before anything walks them."""
+
+
+def _count_nodes(data: Any, budget: int) -> int:
+    """How many values ``data`` holds, stopping once past ``budget``."""
+    count, stack = 0, [data]
+    while stack and count <= budget:
+        item = stack.pop()
+        count += 1
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return count
+
+
+def read_config_data(path: Path) -> Any:
+    """The parsed YAML of ``path``; ``ConfigFileError`` when it cannot be the config."""
+    shown = str(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise ConfigFileError(
+            shown, "no such file; pass --config PATH or copy one from examples/"
+        ) from None
+    except OSError as error:
+        raise ConfigFileError(shown, f"cannot be read ({error.strerror})") from None
+    if size > MAX_CONFIG_BYTES:
+        raise ConfigFileError(
+            shown, f"is {size:,} bytes; a config file may be at most {MAX_CONFIG_BYTES:,}"
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigFileError(
+            shown, "no such file; pass --config PATH or copy one from examples/"
+        ) from None
+    except IsADirectoryError:
+        raise ConfigFileError(shown, "is a folder; pass the YAML file with --config") from None
+    except UnicodeDecodeError:
+        raise ConfigFileError(shown, "is not UTF-8 text; save it as UTF-8 YAML") from None
+    except OSError as error:
+        raise ConfigFileError(shown, f"cannot be read ({error.strerror})") from None
+    try:
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise ConfigFileError(shown, f"not valid YAML: {where}{error.problem}") from None
+    except yaml.YAMLError as error:
+        raise ConfigFileError(shown, f"not valid YAML: {error}") from None
+    if _count_nodes(data, MAX_CONFIG_NODES) > MAX_CONFIG_NODES:
+        raise ConfigFileError(
+            shown,
+            f"expands to more than {MAX_CONFIG_NODES:,} values (YAML aliases used over and "
+            "over); write the deployments out",
+        )
+    if data is None:
+        raise ConfigFileError(
+            shown, "is empty; it needs a top-level 'deployments:' list (see examples/)"
+        )
+    if not isinstance(data, dict):
+        raise ConfigFileError(
+            shown,
+            f"the top level is a {type(data).__name__}; it must be a mapping with a "
+            "'deployments:' list (see examples/)",
+        )
+    return data
