@@ -34,7 +34,7 @@ SCHEMA_TYPES: dict[str, Any] = {
     "string_set": ["set", "string"],
     "string_map": ["map", "string"],
 }
-META_PARAMETERS = {"self", "scope", "id", "depends_on", "lifecycle"}
+META_PARAMETERS = {"self", "scope", "id", "meta"}  # meta: depends_on and lifecycle
 ALL_BINDINGS = [*RESOURCES, *DATA_SOURCES]
 
 

@@ -104,13 +104,17 @@ def _load(path: Path) -> PrivateLinkConfig:
     return _validate(read_config_data(path))
 
 
-def _prestart(data: Any) -> Workers:
-    """Synth workers for the fleet ``data`` describes, started before the models are built
-    (none for a small fleet): their interpreter and Node start while this one validates."""
+@contextmanager
+def _load_for_synth(path: Path) -> Iterator[tuple[PrivateLinkConfig, Workers]]:
+    """The config, and the synth workers its fleet needs (none for a small one), started
+    before the models are built: their interpreter and Node start while this one
+    validates. Workers left unused are stopped on exit."""
     from maxcompute_privatelink.synth import Workers
 
+    data = read_config_data(path)
     deployments = data.get("deployments") if isinstance(data, dict) else None
-    return Workers.for_stacks(len(deployments) if isinstance(deployments, list) else 0)
+    with Workers.for_stacks(len(deployments) if isinstance(deployments, list) else 0) as workers:
+        yield _validate(data), workers
 
 
 @app.command()
@@ -132,9 +136,7 @@ def synth(
     """Write one Terraform stack per deployment: OUT/stacks/<name>/cdk.tf.json (or cdk.tf)."""
     from maxcompute_privatelink.synth import hcl_requested, synthesize
 
-    data = read_config_data(config)
-    with _prestart(data) as workers:
-        loaded = _validate(data)
+    with _load_for_synth(config) as (loaded, workers):
         result = synthesize(loaded, config_dir=config.parent, out=out, hcl=hcl, workers=workers)
     file_name = "cdk.tf" if hcl_requested(hcl) else "cdk.tf.json"
     for name, count in result.stacks.items():
@@ -154,9 +156,7 @@ def check(
     from maxcompute_privatelink.synth import check as check_synth
     from maxcompute_privatelink.synth import hcl_requested
 
-    data = read_config_data(config)
-    with _prestart(data) as workers:
-        loaded = _validate(data)
+    with _load_for_synth(config) as (loaded, workers):
         result = check_synth(loaded, config_dir=config.parent, out=out, hcl=hcl, workers=workers)
     if not result.differences:
         typer.echo(f"{out}: up to date with {config} ({result.files} files)")

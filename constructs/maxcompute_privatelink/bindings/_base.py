@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, TypedDict
 
 import cdktf
 from constructs import Construct
@@ -105,6 +105,13 @@ class _Arguments:
 
     def _synthesize_hcl_attributes(self) -> Mapping[str, Any]:
         return _hcl(self.ARGUMENTS, self._mcpl_arguments)
+
+
+class ResourceMeta(TypedDict, total=False):
+    """Terraform's meta-arguments that every resource binding takes."""
+
+    depends_on: Sequence[cdktf.ITerraformDependable] | None
+    lifecycle: cdktf.TerraformResourceLifecycle | None
 
 
 PREVENT_DESTROY = cdktf.TerraformResourceLifecycle(prevent_destroy=True)

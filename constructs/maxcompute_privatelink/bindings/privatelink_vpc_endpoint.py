@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import ClassVar
+from typing import ClassVar, Unpack
 
-import cdktf
 from constructs import Construct
 
-from maxcompute_privatelink.bindings._base import AlicloudResource, Kind
+from maxcompute_privatelink.bindings._base import AlicloudResource, Kind, ResourceMeta
 
 
 class PrivatelinkVpcEndpoint(AlicloudResource):
@@ -35,14 +34,12 @@ class PrivatelinkVpcEndpoint(AlicloudResource):
         vpc_endpoint_name: str | None = None,
         endpoint_description: str | None = None,
         tags: Mapping[str, str] | None = None,
-        depends_on: Sequence[cdktf.ITerraformDependable] | None = None,
-        lifecycle: cdktf.TerraformResourceLifecycle | None = None,
+        **meta: Unpack[ResourceMeta],
     ) -> None:
         super().__init__(
             scope,
             id,
-            depends_on=depends_on,
-            lifecycle=lifecycle,
+            **meta,
             arguments={
                 "vpc_id": vpc_id,
                 "service_name": service_name,

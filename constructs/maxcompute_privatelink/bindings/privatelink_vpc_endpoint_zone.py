@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import ClassVar
+from collections.abc import Mapping
+from typing import ClassVar, Unpack
 
-import cdktf
 from constructs import Construct
 
-from maxcompute_privatelink.bindings._base import AlicloudResource, Kind
+from maxcompute_privatelink.bindings._base import AlicloudResource, Kind, ResourceMeta
 
 
 class PrivatelinkVpcEndpointZone(AlicloudResource):
@@ -27,14 +26,12 @@ class PrivatelinkVpcEndpointZone(AlicloudResource):
         endpoint_id: str,
         vswitch_id: str,
         zone_id: str | None = None,
-        depends_on: Sequence[cdktf.ITerraformDependable] | None = None,
-        lifecycle: cdktf.TerraformResourceLifecycle | None = None,
+        **meta: Unpack[ResourceMeta],
     ) -> None:
         super().__init__(
             scope,
             id,
-            depends_on=depends_on,
-            lifecycle=lifecycle,
+            **meta,
             arguments={"endpoint_id": endpoint_id, "vswitch_id": vswitch_id, "zone_id": zone_id},
         )
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import ClassVar
+from typing import ClassVar, Unpack
 
-import cdktf
 from constructs import Construct
 
-from maxcompute_privatelink.bindings._base import AlicloudResource, Kind
+from maxcompute_privatelink.bindings._base import AlicloudResource, Kind, ResourceMeta
 
 
 class PvtzZoneAttachment(AlicloudResource):
@@ -22,13 +21,11 @@ class PvtzZoneAttachment(AlicloudResource):
         *,
         zone_id: str,
         vpc_ids: Sequence[str] | None = None,
-        depends_on: Sequence[cdktf.ITerraformDependable] | None = None,
-        lifecycle: cdktf.TerraformResourceLifecycle | None = None,
+        **meta: Unpack[ResourceMeta],
     ) -> None:
         super().__init__(
             scope,
             id,
-            depends_on=depends_on,
-            lifecycle=lifecycle,
+            **meta,
             arguments={"zone_id": zone_id, "vpc_ids": vpc_ids},
         )

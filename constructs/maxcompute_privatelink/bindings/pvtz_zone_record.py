@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import ClassVar
+from collections.abc import Mapping
+from typing import ClassVar, Unpack
 
-import cdktf
 from constructs import Construct
 
-from maxcompute_privatelink.bindings._base import AlicloudResource, Kind
+from maxcompute_privatelink.bindings._base import AlicloudResource, Kind, ResourceMeta
 
 
 class PvtzZoneRecord(AlicloudResource):
@@ -33,14 +32,12 @@ class PvtzZoneRecord(AlicloudResource):
         rr: str | None = None,
         ttl: int | None = None,
         remark: str | None = None,
-        depends_on: Sequence[cdktf.ITerraformDependable] | None = None,
-        lifecycle: cdktf.TerraformResourceLifecycle | None = None,
+        **meta: Unpack[ResourceMeta],
     ) -> None:
         super().__init__(
             scope,
             id,
-            depends_on=depends_on,
-            lifecycle=lifecycle,
+            **meta,
             arguments={
                 "zone_id": zone_id,
                 "rr": rr,

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import ClassVar
+from collections.abc import Mapping
+from typing import ClassVar, Unpack
 
-import cdktf
 from constructs import Construct
 
-from maxcompute_privatelink.bindings._base import AlicloudResource, Kind
+from maxcompute_privatelink.bindings._base import AlicloudResource, Kind, ResourceMeta
 
 
 class Vswitch(AlicloudResource):
@@ -33,14 +32,12 @@ class Vswitch(AlicloudResource):
         vswitch_name: str | None = None,
         description: str | None = None,
         tags: Mapping[str, str] | None = None,
-        depends_on: Sequence[cdktf.ITerraformDependable] | None = None,
-        lifecycle: cdktf.TerraformResourceLifecycle | None = None,
+        **meta: Unpack[ResourceMeta],
     ) -> None:
         super().__init__(
             scope,
             id,
-            depends_on=depends_on,
-            lifecycle=lifecycle,
+            **meta,
             arguments={
                 "vpc_id": vpc_id,
                 "cidr_block": cidr_block,
