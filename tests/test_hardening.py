@@ -140,6 +140,15 @@ def test_checkov_passes_the_bundled_examples(tmp_path: Path) -> None:
     checkov = Path(os.environ.get("MCPL_CHECKOV", ROOT / ".venv-checkov/bin/checkov"))
     assert checkov.exists(), "checkov is installed by `make test-tools`"
     synth_examples(tmp_path)
+    # checkov 3.3.30's terraform_json parser fails on top-level import blocks (adopt);
+    # they hold ids and addresses, nothing a security check reads: scan without them
+    adopted = 0
+    for stack_file in tmp_path.glob("*/stacks/*/cdk.tf.json"):
+        stack = json.loads(stack_file.read_text())
+        if stack.pop("import", None) is not None:
+            stack_file.write_text(json.dumps(stack, indent=2))
+            adopted += 1
+    assert adopted == 1
     # when
     run = subprocess.run(
         [
@@ -169,6 +178,8 @@ def test_checkov_passes_the_bundled_examples(tmp_path: Path) -> None:
         for check in report.get("results", {}).get("failed_checks", [])
     ]
     passed = sum(report["summary"]["passed"] for report in reports)
+    parsing_errors = [e for r in reports for e in r.get("results", {}).get("parsing_errors", [])]
+    assert parsing_errors == []
     assert failed == []
     assert passed > 0, "checkov checked something"
     assert run.returncode == 0, run.stderr[-2000:]
