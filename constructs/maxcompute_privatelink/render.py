@@ -144,7 +144,7 @@ def _literal(value: Any) -> str | None:
 
 def synth_outputs(from_dir: Path, name: str) -> StackOutputs:
     path = from_dir / "stacks" / name / "cdk.tf.json"
-    data = _read_json(path, hint="run `mcpl synth` first, or pass --tf-output")
+    data = read_json(path, hint="run `mcpl synth` first, or pass --tf-output")
     outputs = data.get("output") if isinstance(data, dict) else None
     if not isinstance(outputs, dict):
         raise RenderError(name, f"{path} has no outputs; run `mcpl synth` again")
@@ -156,7 +156,7 @@ def synth_outputs(from_dir: Path, name: str) -> StackOutputs:
 
 
 def terraform_outputs(path: Path, name: str) -> StackOutputs:
-    data = _read_json(path, hint="write it with `terraform output -json > FILE`")
+    data = read_json(path, hint="write it with `terraform output -json > FILE`")
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
         raise RenderError(
             name, f"{path} is not the JSON of `terraform output -json` (name -> {{value: ...}})"
@@ -165,13 +165,14 @@ def terraform_outputs(path: Path, name: str) -> StackOutputs:
     return StackOutputs("terraform output", str(path), values)
 
 
-def _read_json(path: Path, *, hint: str) -> Any:
+def read_json(path: Path, *, hint: str, deployment: str | None = None) -> Any:
+    """The JSON in ``path``; ``RenderError`` (with ``hint`` when it is missing) if not."""
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise RenderError(None, f"{path}: no such file; {hint}") from None
+        raise RenderError(deployment, f"{path}: no such file; {hint}") from None
     except (OSError, UnicodeDecodeError, ValueError) as error:
-        raise RenderError(None, f"{path}: cannot be read as JSON ({error})") from None
+        raise RenderError(deployment, f"{path}: cannot be read as JSON ({error})") from None
 
 
 def assign_files(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,7 +17,6 @@ from typing import Any
 from maxcompute_privatelink.backend_props import BackendProps
 from maxcompute_privatelink.cdktf_json import stable_json
 from maxcompute_privatelink.config import Deployment
-from maxcompute_privatelink.errors import NodeNotFoundError
 from maxcompute_privatelink.hcl import bare_references
 
 _BLOCK = re.compile(r'^(?:resource|data) "', re.M)
@@ -33,9 +31,8 @@ def write_stacks(
     state_paths: dict[str, str],
     hcl: bool,
 ) -> dict[str, int]:
-    """Write ``target/stacks/<name>/`` for each deployment; resources per stack."""
-    if shutil.which("node") is None:
-        raise NodeNotFoundError()
+    """Write ``target/stacks/<name>/`` for each deployment; resources per stack. The caller
+    (``synth``) has made sure Node is there."""
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
     import cdktf  # jsii starts Node on import: only when synth is asked for
 

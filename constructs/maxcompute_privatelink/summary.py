@@ -10,7 +10,6 @@ replacements of endpoints, zone bindings and DNS records first, in bold.
 from __future__ import annotations
 
 import ipaddress
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,9 +18,8 @@ from typing import Any, Literal
 from maxcompute_privatelink.config import Deployment, PrivateLinkConfig
 from maxcompute_privatelink.errors import RenderError
 from maxcompute_privatelink.privatelink_props import EXISTING_VPC_CIDR
-from maxcompute_privatelink.render import assign_files, environment
+from maxcompute_privatelink.render import assign_files, environment, read_json
 
-Format = Literal["markdown", "text"]
 Action = Literal["create", "update", "replace", "delete", "import"]
 
 CRITICAL_TYPES = (
@@ -95,12 +93,9 @@ def _action(change: dict[str, Any]) -> Action | None:
 
 
 def read_plan(path: Path, deployment: str) -> tuple[Change, ...]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise RenderError(deployment, f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError, ValueError) as error:
-        raise RenderError(deployment, f"{path}: cannot be read as JSON ({error})") from None
+    data = read_json(
+        path, hint="write it with `terraform show -json PLANFILE > FILE`", deployment=deployment
+    )
     entries = data.get("resource_changes") if isinstance(data, dict) else None
     if not isinstance(entries, list):
         raise RenderError(
