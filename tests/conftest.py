@@ -52,3 +52,20 @@ def tree(folder: Path) -> dict[str, bytes]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+def everything(folder: Path) -> dict[str, str | bytes]:
+    """Every entry below ``folder``, never following a symlink: files by their bytes,
+    symlinks by their target, folders as ``"dir"``; to show that nothing changed."""
+    found: dict[str, str | bytes] = {}
+    for root, dirs, files in os.walk(folder):
+        for name in [*dirs, *files]:
+            path = Path(root) / name
+            key = path.relative_to(folder).as_posix()
+            if path.is_symlink():
+                found[key] = "-> " + os.readlink(path)
+            elif path.is_dir():
+                found[key] = "dir"
+            else:
+                found[key] = path.read_bytes()
+    return found

@@ -104,7 +104,7 @@ def test_fails_when_backend_holds_credentials(
     # when
     result = runner.invoke(app, ["synth", "-c", str(config), "-o", str(tmp_path / "out")])
     # then
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr == (
         f"error: backend.oss.{key}: credentials do not belong in privatelink.yaml, which is "
         "committed; remove it and set ALICLOUD_ACCESS_KEY, ALICLOUD_SECRET_KEY (and "
@@ -134,7 +134,8 @@ def test_fails_when_backend_holds_credentials(
         (
             "{bucket: acme-state, region: cn-hangzhou, prefix: /abs/}",
             "backend.oss.prefix: '/abs/' is not a valid state prefix: path segments of letters, "
-            "digits, '.', '_' and '-' joined by '/', no leading or trailing '/'",
+            "digits, '.', '_' and '-' joined by '/', no leading or trailing '/', no '.' or '..' "
+            "segment",
         ),
         (
             "{bucket: acme-state}",

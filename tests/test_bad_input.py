@@ -1,10 +1,12 @@
-"""Table-driven bad input through the real command: every malformed config exits 1 with
+"""Table-driven bad input through the real command: every malformed config exits 2 with
 one line that names the field (or the file and line), never a traceback, and writes
 nothing at all."""
 
 from __future__ import annotations
 
 import copy
+import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -59,6 +61,32 @@ def existing_network(data: Data) -> None:
 
 def twice(data: Data) -> None:
     data["deployments"].append(copy.deepcopy(data["deployments"][0]))
+
+
+def two_adopting(data: Data) -> None:
+    existing_network(data)
+    data["deployments"][0]["adopt"] = {
+        "frontend_endpoint_id": "ep-front1",
+        "tunnel_endpoint_id": "ep-tunnel1",
+    }
+    twice(data)
+    data["deployments"][1]["name"] = "second"
+    data["deployments"][1]["dns"] = "console"
+    data["deployments"][1]["adopt"] = {
+        "frontend_endpoint_id": "ep-front1",
+        "tunnel_endpoint_id": "ep-tunnel2",
+    }
+
+
+def one_vswitch_two_zones(data: Data) -> None:
+    existing_network(data)
+    data["deployments"][0]["zones"].append({"zone_id": "cn-shenzhen-f", "vswitch_id": "vsw-wz9e"})
+
+
+def renamed_from_a_present_deployment(data: Data) -> None:
+    twice(data)
+    data["deployments"][1]["name"] = "second"
+    data["deployments"][1]["renamed_from"] = "prod-shenzhen"
 
 
 def twice_in_one_vpc(data: Data) -> None:
@@ -240,6 +268,86 @@ CASES: list[tuple[str, str | Callable[[Data], None], str]] = [
         change(security_group_ids=["sg-a1"], allowed_cidrs=["10.0.0.0/8"]),
         "allowed_cidrs: only applies to the security group this tool creates",
     ),
+    # issue 11: values that were accepted and should not have been
+    ("vpc_cidr_everything", change(vpc_cidr="0.0.0.0/0"), "'0.0.0.0/0' has a /0 mask"),
+    (
+        "vpc_cidr_reserved",
+        change(vpc_cidr="100.64.0.0/16"),
+        "vpc_cidr: '100.64.0.0/16' overlaps 100.64.0.0/10, which a VPC cannot use",
+    ),
+    (
+        "allowed_half_internets",
+        change(allowed_cidrs=["0.0.0.0/1", "128.0.0.0/1"]),
+        "allowed_cidrs: 0.0.0.0/1, 128.0.0.0/1 admit 3,702,390,784 public (internet) addresses",
+    ),
+    (
+        "allowed_two_public_eights",
+        change(allowed_cidrs=["11.0.0.0/8", "12.0.0.0/8"]),
+        "set allow_wide_public_cidrs: true if you mean it",
+    ),
+    ("yaml_set", "deployments: !!set {a, b}\n", "!!set values are not allowed"),
+    ("yaml_binary", "deployments: !!binary aGVsbG8=\n", "!!binary values are not allowed"),
+    (
+        "yaml_omap",
+        "deployments: !!omap [{a: 1}]\n",
+        "!!omap values are not allowed",
+    ),
+    ("yaml_list_key", "deployments:\n  - ? [a]\n    : 1\n", "a key must be a plain value"),
+    ("yaml_mapping_key", "? {a: 1}\n: 1\n", "a key must be a plain value"),
+    (
+        "url_port_too_large",
+        change(endpoint_urls={"maxcompute": "https://a.b.c:99999/api", "tunnel": "https://d.b.c"}),
+        "'https://a.b.c:99999/api' is not a valid URL (a port must be a number from 1 to 65535)",
+    ),
+    (
+        "url_port_zero",
+        change(endpoint_urls={"maxcompute": "https://a.b.c:0/api", "tunnel": "https://d.b.c"}),
+        "'https://a.b.c:0/api' has port 0; a port is a number from 1 to 65535",
+    ),
+    (
+        "url_port_word",
+        change(endpoint_urls={"maxcompute": "https://a.b.c/api", "tunnel": "https://d.b.c:x"}),
+        "endpoint_urls.tunnel: 'https://d.b.c:x' is not a valid URL",
+    ),
+    (
+        "url_password",
+        change(
+            endpoint_urls={"maxcompute": "https://ak:s3cr3t@a.b.c/api", "tunnel": "https://d.b.c"}
+        ),
+        "'https://***@a.b.c/api' carries credentials",
+    ),
+    (
+        "backend_prefix_dotdot",
+        top(backend={"oss": {**OSS, "prefix": "state/../other"}}),
+        "backend.oss.prefix: 'state/../other' is not a valid state prefix",
+    ),
+    (
+        "backend_prefix_dot",
+        top(backend={"oss": {**OSS, "prefix": "./state"}}),
+        "backend.oss.prefix: './state' is not a valid state prefix",
+    ),
+    (
+        "one_vswitch_two_zones",
+        one_vswitch_two_zones,
+        "zones[1].vswitch_id: 'vsw-wz9e' is also given for cn-shenzhen-e; a vSwitch lies in one "
+        "zone",
+    ),
+    (
+        "two_adopt_one_endpoint",
+        two_adopting,
+        "deployment 'second': adopt.frontend_endpoint_id: 'ep-front1' is adopted by deployment "
+        "'prod-shenzhen' already",
+    ),
+    (
+        "renamed_from_itself",
+        change(renamed_from="prod-shenzhen"),
+        "renamed_from: 'prod-shenzhen' is this deployment's own name",
+    ),
+    (
+        "renamed_from_present",
+        renamed_from_a_present_deployment,
+        "renamed_from: 'prod-shenzhen' is still a deployment here (deployments[0])",
+    ),
     (
         "client_project_newline",
         change(client={"project_name": "p1\nend_point=x"}),
@@ -267,7 +375,7 @@ def test_fails_when_the_config_is_malformed(
     result = runner.invoke(app, ["synth", "-c", str(config), "-o", str(out)])
     # then
     lines = result.stderr.splitlines()
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 2, result.output
     assert len(lines) == 1, lines
     assert lines[0].startswith("error: ")
     assert expected in lines[0]
@@ -277,7 +385,91 @@ def test_fails_when_the_config_is_malformed(
         or isinstance(result.exception, SystemExit)
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["privatelink.yaml"], "nothing written"
+    assert "s3cr3t" not in result.output, "a password is never echoed"
 
 
 def test_the_suite_covers_at_least_fifty_distinct_cases() -> None:
     assert len({case[0] for case in CASES}) == len(CASES) >= 50
+
+
+def test_yaml_merge_keys_are_applied(tmp_path: Path) -> None:
+    # given: the second deployment takes the first one's settings through << and overrides
+    config = tmp_path / "privatelink.yaml"
+    config.write_text(
+        "deployments:\n"
+        "  - &base\n"
+        "    name: a\n"
+        "    region: cn-shenzhen\n"
+        "    vpc_cidr: 10.20.0.0/16\n"
+        "    zones: [{zone_id: cn-shenzhen-e, vswitch_cidr: 10.20.1.0/24}]\n"
+        "  - <<: *base\n"
+        "    name: b\n"
+        "    vpc_cidr: 10.30.0.0/16\n"
+        "    zones: [{zone_id: cn-shenzhen-f, vswitch_cidr: 10.30.1.0/24}]\n"
+    )
+    # when
+    from maxcompute_privatelink.config import load_config
+
+    loaded = load_config(config)
+    # then
+    second = loaded.deployments[1]
+    assert (second.name, second.region, second.vpc_cidr) == ("b", "cn-shenzhen", "10.30.0.0/16")
+
+
+def test_yaml_dates_stay_text(tmp_path: Path) -> None:
+    data = base()
+    data["deployments"][0]["tags"] = {"since": "2024-01-01"}
+    config = tmp_path / "privatelink.yaml"
+    config.write_text(yaml.safe_dump(data).replace("'2024-01-01'", "2024-01-01"))
+    from maxcompute_privatelink.config import load_config
+
+    assert load_config(config).deployments[0].tags == {"since": "2024-01-01"}
+
+
+def test_reads_a_config_from_a_pipe(tmp_path: Path) -> None:
+    # given: `--config <(...)`: a FIFO with a writer
+    fifo = tmp_path / "config.fifo"
+    os.mkfifo(fifo)
+    text = yaml.safe_dump(base())
+    writer = threading.Thread(target=lambda: fifo.write_text(text))
+    writer.start()
+    # when
+    result = runner.invoke(app, ["validate", "-c", str(fifo)])
+    writer.join(timeout=10)
+    # then
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/dev/zero", "error: /dev/zero: holds more than 1,048,576 bytes, the most a config"),
+        ("folder", "is a folder; pass the YAML file with --config"),
+    ],
+)
+def test_fails_when_the_config_is_not_a_file_of_bounded_size(
+    tmp_path: Path, path: str, expected: str
+) -> None:
+    (tmp_path / "folder").mkdir()
+    config = path if path.startswith("/") else str(tmp_path / path)
+    result = runner.invoke(app, ["synth", "-c", config, "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(expected) or expected in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_fails_with_one_line_when_a_plan_is_nested_too_deeply(tmp_path: Path) -> None:
+    config = tmp_path / "privatelink.yaml"
+    config.write_text(yaml.safe_dump(base()))
+    plan = tmp_path / "prod-shenzhen.json"
+    plan.write_text("[" * 100_000 + "]" * 100_000)
+    result = runner.invoke(
+        app, ["summary", "-c", str(config), "--from", str(tmp_path / "none"), "--plan", str(plan)]
+    )
+    assert result.exit_code == 2
+    assert (
+        result.stderr
+        == f"error: deployment 'prod-shenzhen': {plan}: nested too deeply to be Terraform's "
+        "JSON; check the file\n"
+    )

@@ -189,7 +189,7 @@ def synthesized(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]
     stacks: list[dict[str, Any]] = []
     for example in EXAMPLES:
         out = tmp_path_factory.mktemp(example.stem) / "cdktf.out"
-        synthesize(load_config(example), config_dir=example.parent, out=out)
+        synthesize(load_config(example), config_path=example, out=out)
         stacks += [json.loads(p.read_text()) for p in sorted(out.glob("stacks/*/cdk.tf.json"))]
     return stacks
 

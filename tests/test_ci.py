@@ -131,6 +131,6 @@ def test_fails_when_an_option_would_inject_into_the_workflow(
     result = runner.invoke(
         app, ["ci", "github", "-c", str(config), "--write-to", str(target), *args]
     )
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr == expected + "\n"
     assert not target.exists()

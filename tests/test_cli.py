@@ -47,7 +47,7 @@ def test_fails_when_config_is_bad_with_one_line_per_problem_and_writes_nothing(
     # when
     result = runner.invoke(app, ["synth", "-c", str(config), "-o", str(out)])
     # then
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     lines = result.stderr.splitlines()
     assert [line.split(": ")[:3] for line in lines] == [
         ["error", "deployment 'prod-shenzhen'", "allowed_cidrs"],
@@ -60,7 +60,7 @@ def test_fails_when_config_is_bad_with_one_line_per_problem_and_writes_nothing(
 
 def test_fails_when_config_is_missing(tmp_path: Path) -> None:
     result = runner.invoke(app, ["validate", "-c", str(tmp_path / "none.yaml")])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr == (
         f"error: {tmp_path / 'none.yaml'}: no such file; pass --config PATH or copy one from "
         "examples/\n"
@@ -120,7 +120,7 @@ def test_synth_replaces_stale_stacks_and_keeps_terraform_files(
 ) -> None:
     # given: a synthesized pair, with `terraform init` files in one stack folder
     out = tmp_path / "cdktf.out"
-    config = write_config(tmp_path, [deployment, dict(deployment, name="gone")])
+    config = write_config(tmp_path, [deployment, dict(deployment, name="gone", protect=False)])
     assert runner.invoke(app, ["synth", "-c", str(config), "-o", str(out)]).exit_code == 0
     stack_dir = out / "stacks" / "prod-shenzhen"
     (stack_dir / ".terraform").mkdir()
@@ -141,9 +141,9 @@ def test_fails_when_out_is_a_file(tmp_path: Path, deployment: dict[str, Any]) ->
     config = write_config(tmp_path, [deployment])
     (tmp_path / "out").write_text("x")
     result = runner.invoke(app, ["synth", "-c", str(config), "-o", str(tmp_path / "out")])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr == (
-        f"error: {tmp_path / 'out'}: exists and is not a folder; choose another --out\n"
+        f"error: {tmp_path / 'out'}: --out exists and is not a folder; choose another --out\n"
     )
 
 
@@ -153,7 +153,7 @@ def test_fails_when_node_is_missing(
     config = write_config(tmp_path, [deployment])
     monkeypatch.setattr("shutil.which", lambda _: None)
     result = runner.invoke(app, ["synth", "-c", str(config), "-o", str(tmp_path / "out")])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr.startswith("error: synth needs Node.js >= 20 on PATH")
     assert not (tmp_path / "out").exists()
 

@@ -112,6 +112,7 @@ def test_fails_with_one_readable_line_per_problem(tmp_path: Path) -> None:
         "ap-northeast-1, eu-central-1, us-west-1, us-east-1",
         "deployment 'a': zones: is empty; give at least 1 zone",
         "deployment 'a': oops: unknown key 'oops'; allowed keys: name, region, vpc_id, "
-        "vpc_cidr, zones, security_group_ids, allowed_cidrs, protocol, dns, ticket_approved, "
-        "endpoint_urls, protect, adopt, tags, client",
+        "vpc_cidr, zones, security_group_ids, allowed_cidrs, allow_wide_public_cidrs, "
+        "protocol, dns, ticket_approved, endpoint_urls, protect, adopt, tags, client, "
+        "renamed_from",
     )

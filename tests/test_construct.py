@@ -21,7 +21,7 @@ TUNNEL = "alicloud_privatelink_vpc_endpoint.maxcompute_tunnel"
 def synth_one(deployment: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
     config = PrivateLinkConfig.model_validate({"deployments": [deployment]})
     out = tmp_path / "cdktf.out"
-    synthesize(config, config_dir=tmp_path, out=out)
+    synthesize(config, config_path=tmp_path / "privatelink.yaml", out=out)
     stack: dict[str, Any] = json.loads(
         (out / "stacks" / deployment["name"] / "cdk.tf.json").read_text()
     )
@@ -421,7 +421,7 @@ def test_adopt_imports_both_endpoints_and_their_zone_bindings(
     config = load_config(ROOT / "examples/adopt.yaml")
     out = tmp_path / "cdktf.out"
     # when
-    synthesize(config, config_dir=tmp_path, out=out)
+    synthesize(config, config_path=tmp_path / "privatelink.yaml", out=out)
     stack = json.loads((out / "stacks/legacy-shenzhen/cdk.tf.json").read_text())
     # then
     imports = {entry["to"]: entry["id"] for entry in stack["import"]}

@@ -290,7 +290,7 @@ def test_synth_failing_half_way_leaves_the_previous_output(
     def fail(*_: object) -> list[str]:
         raise OSError("injected: disk full")
 
-    monkeypatch.setattr("maxcompute_privatelink.synth._carry_over", fail)
+    monkeypatch.setattr("maxcompute_privatelink.output_dir.carry_over", fail)
     # when
     result = runner.invoke(app, ["synth", "-c", str(config), "-o", str(out)])
     # then

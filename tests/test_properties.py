@@ -218,7 +218,7 @@ def test_every_accepted_config_synthesizes_and_renders(data: dict[str, Any]) -> 
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         (root / "privatelink.yaml").write_text(yaml.safe_dump(data))
-        result = synthesize(config, config_dir=root, out=root / "cdktf.out")
+        result = synthesize(config, config_path=root / "privatelink.yaml", out=root / "cdktf.out")
         for deployment in config.deployments:
             stack = json.loads(
                 (root / f"cdktf.out/stacks/{deployment.name}/cdk.tf.json").read_text()

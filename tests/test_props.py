@@ -217,8 +217,9 @@ BAD_INPUT: list[tuple[str, Mutation, str]] = [
         "unknown_key",
         _set(vpc_cdir="10.0.0.0/16"),
         "deployment 'prod-shenzhen': vpc_cdir: unknown key 'vpc_cdir'; allowed keys: name, "
-        "region, vpc_id, vpc_cidr, zones, security_group_ids, allowed_cidrs, protocol, dns, "
-        "ticket_approved, endpoint_urls, protect, adopt, tags, client",
+        "region, vpc_id, vpc_cidr, zones, security_group_ids, allowed_cidrs, "
+        "allow_wide_public_cidrs, protocol, dns, ticket_approved, endpoint_urls, protect, "
+        "adopt, tags, client, renamed_from",
     ),
     (
         "unknown_zone_key",
@@ -245,7 +246,7 @@ BAD_INPUT: list[tuple[str, Mutation, str]] = [
                 "tunnel": "https://dt.example",
             }
         ),
-        "deployment 'prod-shenzhen': endpoint_urls.maxcompute: 'https://ak:sk@mc.example/api' "
+        "deployment 'prod-shenzhen': endpoint_urls.maxcompute: 'https://***@mc.example/api' "
         "carries credentials; remove the user:password@ part",
     ),
     (

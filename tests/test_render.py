@@ -87,7 +87,7 @@ def test_renders_each_file_of_a_synthesized_example(
     result = synth_and_render(config, tmp_path)
     # then
     assert result.exit_code == 0, result.output
-    [deployment] = (tmp_path / "client").iterdir()
+    [deployment] = [p for p in (tmp_path / "client").iterdir() if p.is_dir()]
     files = tree(deployment)
     assert sorted(files) == FILES
     for name in FILES:
@@ -209,7 +209,7 @@ def test_fails_when_credentials_are_asked_for_but_not_set(tmp_path: Path) -> Non
         config, tmp_path, "--with-credentials", env={"ALIBABA_CLOUD_ACCESS_KEY_ID": AK_ID}
     )
     # then
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr == (
         "error: --with-credentials reads ALIBABA_CLOUD_ACCESS_KEY_ID and "
         "ALIBABA_CLOUD_ACCESS_KEY_SECRET (and ALIBABA_CLOUD_SECURITY_TOKEN for STS) from the "
@@ -225,7 +225,7 @@ def test_fails_without_echoing_a_credential_that_would_inject(tmp_path: Path) ->
         "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "secret\nproject_name=evil",
     }
     result = synth_and_render(config, tmp_path, "--with-credentials", env=env)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "ALIBABA_CLOUD_ACCESS_KEY_SECRET holds characters" in result.stderr
     assert "evil" not in result.output
     assert not (tmp_path / "client").exists()
@@ -283,7 +283,7 @@ def test_fails_at_validation_when_a_client_value_would_inject(
     result = mcpl("validate", "-c", str(config))
     rendered = mcpl("render", "-c", str(config), "-o", str(tmp_path / "client"))
     # then
-    assert result.exit_code == rendered.exit_code == 1
+    assert (result.exit_code, rendered.exit_code) == (1, 2)  # a finding; cannot run
     assert result.stderr == rendered.stderr == f"error: {expected}\n"
     assert not (tmp_path / "client").exists()
 
@@ -339,7 +339,7 @@ def test_fails_when_a_terraform_output_value_would_inject(
         str(tmp_path / "client"),
     )
     # then
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr == (
         f"error: deployment 'prod-shenzhen': {tmp_path / 'prod-shenzhen.json'}: output "
         "tunnel_endpoint = 'https://dt.example\\nproject_name=evil' is not valid\n"
@@ -366,7 +366,7 @@ def test_fails_naming_a_value_only_known_after_apply(
     # when
     result = mcpl("render", "-c", str(config), "--from", str(out), "-o", str(tmp_path / "c"))
     # then
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr == (
         f"error: deployment 'prod-shenzhen': tunnel_endpoint is not known yet in {stack_file} "
         "(a Terraform reference, known after apply); run `terraform apply`, then pass "
@@ -385,7 +385,7 @@ def test_fails_when_the_synthesized_stacks_are_older_than_the_config(
     # when
     result = mcpl("render", "-c", str(config), "--from", str(out), "-o", str(tmp_path / "c"))
     # then
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "is older than the config: maxcompute_endpoint is 'https://" in result.stderr
     assert result.stderr.endswith("in the config; run `mcpl synth`\n")
 
@@ -394,7 +394,7 @@ def test_fails_when_nothing_was_synthesized(tmp_path: Path, deployment: dict[str
     deployment["client"] = {"project_name": "proj1"}
     config = write_config(tmp_path, [deployment])
     result = mcpl("render", "-c", str(config), "--from", str(tmp_path / "none"))
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr == (
         f"error: {tmp_path / 'none/stacks/prod-shenzhen/cdk.tf.json'}: no such file; run "
         "`mcpl synth` first, or pass --tf-output\n"
@@ -406,7 +406,7 @@ def test_fails_when_client_project_name_is_missing(
 ) -> None:
     config = write_config(tmp_path, [deployment])
     result = mcpl("render", "-c", str(config), "--from", str(synthesize(config, tmp_path)))
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr == (
         "error: deployment 'prod-shenzhen': client.project_name: required for render; add "
         "client: {project_name: <your MaxCompute project>} to the deployment\n"
@@ -448,7 +448,7 @@ def test_fails_when_a_tf_output_file_matches_no_deployment(
     result = mcpl(
         "render", "-c", str(config), "--tf-output", str(FIXTURES / "tf-output/prod-hangzhou.json")
     )
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "cannot tell which deployment it belongs to; name it <deployment>.json" in result.stderr
 
 
@@ -457,14 +457,17 @@ def test_render_replaces_the_previous_output_whole(
 ) -> None:
     # given: a rendered pair
     deployment["client"] = {"project_name": "proj1"}
-    config = write_config(tmp_path, [deployment, dict(deployment, name="gone")])
+    config = write_config(tmp_path, [deployment, dict(deployment, name="gone", protect=False)])
     assert synth_and_render(config, tmp_path).exit_code == 0
     # when: one deployment leaves
     config = write_config(tmp_path, [deployment])
     result = synth_and_render(config, tmp_path)
     # then
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (tmp_path / "client").iterdir()) == ["prod-shenzhen"]
+    assert sorted(p.name for p in (tmp_path / "client").iterdir()) == [
+        "mcpl-render.json",
+        "prod-shenzhen",
+    ]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.yaml", "cdktf.out", "client"]
 
 
@@ -481,7 +484,7 @@ def test_dns_none_needs_terraform_output_and_says_so(
     # when
     result = mcpl("render", "-c", str(config), "--from", str(out), "-o", str(tmp_path / "c"))
     # then
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr == (
         "error: deployment 'prod-shenzhen': maxcompute_endpoint is not known yet in "
         f"{out / 'stacks/prod-shenzhen/cdk.tf.json'} (a Terraform reference, known after "

@@ -191,7 +191,7 @@ def test_fails_when_the_plan_is_not_a_plan(tmp_path: Path, deployment: dict[str,
     bad = tmp_path / "prod-shenzhen.json"
     bad.write_text('{"values": {}}')
     result = summary("-c", str(config), "--from", str(tmp_path / "none"), "--plan", str(bad))
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr == (
         f"error: deployment 'prod-shenzhen': {bad} is not the JSON of `terraform show -json "
         "<planfile>` (no resource_changes)\n"

@@ -43,9 +43,9 @@ Bucket = Annotated[
 Prefix = Annotated[
     str,
     _pattern(
-        r"[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*",
+        r"(?!\.\.?(/|$))[A-Za-z0-9_.-]+(/(?!\.\.?(/|$))[A-Za-z0-9_.-]+)*",
         "state prefix: path segments of letters, digits, '.', '_' and '-' joined by '/', "
-        "no leading or trailing '/'",
+        "no leading or trailing '/', no '.' or '..' segment",
     ),
 ]
 RegionName = Annotated[str, _pattern(r"[a-z]{2}-[a-z0-9-]{2,30}", "region id, like cn-hangzhou")]

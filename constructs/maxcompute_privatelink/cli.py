@@ -1,13 +1,17 @@
 """``mcpl``: privatelink.yaml in, reviewed Terraform out.
 
 The one error boundary of the tool: every command runs inside ``_boundary``, which turns
-our errors and pydantic's into one ``field: message`` line each on stderr and exit 1.
+our errors and pydantic's into one ``field: message`` line each on stderr. Exit codes
+(``ExitCode``): 0 ok; 1 what the command exists to find (config problems for
+``validate``, drift for ``check``); 2 the command cannot run (bad usage, unreadable or
+refused files, missing tools, a config that does not validate, an unsafe change).
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,7 +24,12 @@ from pydantic_core import ValidationError
 from maxcompute_privatelink import __version__
 from maxcompute_privatelink.ci import DEFAULT_INSTALL, WORKFLOW
 from maxcompute_privatelink.config_file import DEFAULT_CONFIG, read_config_data
-from maxcompute_privatelink.errors import InvalidConfigError, McplError
+from maxcompute_privatelink.errors import (
+    ExitCode,
+    InvalidConfigError,
+    McplError,
+    UnsafeChangeError,
+)
 from maxcompute_privatelink.regions import REGIONS
 
 if TYPE_CHECKING:
@@ -69,25 +78,37 @@ def _err(line: str) -> None:
     typer.echo(line, err=True)
 
 
-def _boundary(command: Callable[P, R]) -> Callable[P, R]:
-    @functools.wraps(command)
-    def run(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return command(*args, **kwargs)
-        except InvalidConfigError as error:
-            for line in error.lines:
-                _err(f"error: {line}")
-        except ValidationError as error:  # raised outside a config file: no names to add
-            from maxcompute_privatelink.config import PrivateLinkConfig
-            from maxcompute_privatelink.diagnostics import validation_lines
+def _boundary(
+    invalid_config: ExitCode = ExitCode.CANNOT_RUN,
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Every command's one error boundary: one line per problem, no traceback, and the
+    exit code of ``ExitCode``. ``invalid_config``: the exit code of a config that does
+    not validate (a finding for ``validate``, a reason not to run for the rest)."""
 
-            for line in validation_lines(error, None, PrivateLinkConfig):
-                _err(f"error: {line}")
-        except McplError as error:
-            _err(f"error: {error}")
-        raise typer.Exit(1)
+    def wrap(command: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(command)
+        def run(*args: P.args, **kwargs: P.kwargs) -> R:
+            code = ExitCode.CANNOT_RUN
+            try:
+                return command(*args, **kwargs)
+            except (InvalidConfigError, UnsafeChangeError) as error:
+                for line in error.lines:
+                    _err(f"error: {line}")
+                if isinstance(error, InvalidConfigError):
+                    code = invalid_config
+            except ValidationError as error:  # raised outside a config file: no names to add
+                from maxcompute_privatelink.config import PrivateLinkConfig
+                from maxcompute_privatelink.diagnostics import validation_lines
 
-    return run
+                for line in validation_lines(error, None, PrivateLinkConfig):
+                    _err(f"error: {line}")
+            except McplError as error:
+                _err(f"error: {error}")
+            raise typer.Exit(code)
+
+        return run
+
+    return wrap
 
 
 def _validate(data: Any) -> PrivateLinkConfig:
@@ -104,6 +125,15 @@ def _load(path: Path) -> PrivateLinkConfig:
     return _validate(read_config_data(path))
 
 
+def _refuse_shared_state(path: Path, config: PrivateLinkConfig) -> None:
+    """Two configs in one folder must not keep local state in the same files."""
+    from maxcompute_privatelink.synth import state_file_conflicts
+
+    conflicts = state_file_conflicts(path, config)
+    if conflicts:
+        raise InvalidConfigError(conflicts)
+
+
 @contextmanager
 def _load_for_synth(path: Path) -> Iterator[tuple[PrivateLinkConfig, Workers]]:
     """The config, and the synth workers its fleet needs (none for a small one), started
@@ -114,39 +144,50 @@ def _load_for_synth(path: Path) -> Iterator[tuple[PrivateLinkConfig, Workers]]:
     data = read_config_data(path)
     deployments = data.get("deployments") if isinstance(data, dict) else None
     with Workers.for_stacks(len(deployments) if isinstance(deployments, list) else 0) as workers:
-        yield _validate(data), workers
+        config = _validate(data)
+        _refuse_shared_state(path, config)
+        yield config, workers
 
 
 @app.command()
-@_boundary
+@_boundary(invalid_config=ExitCode.FINDINGS)
 def validate(config: ConfigOption = Path(DEFAULT_CONFIG)) -> None:
-    """Check the deployments file; print one line per problem. Writes nothing."""
+    """Check the deployments file; print one line per problem (exit 1). Writes nothing."""
     loaded = _load(config)
+    _refuse_shared_state(config, loaded)
     names = ", ".join(d.name for d in loaded.deployments)
     typer.echo(f"{config}: {len(loaded.deployments)} deployment(s) valid: {names}")
 
 
 @app.command()
-@_boundary
+@_boundary()
 def synth(
     config: ConfigOption = Path(DEFAULT_CONFIG),
     out: OutOption = Path(DEFAULT_OUT),
     hcl: HclOption = False,
 ) -> None:
-    """Write one Terraform stack per deployment: OUT/stacks/<name>/cdk.tf.json (or cdk.tf)."""
+    """Write one Terraform stack per deployment: OUT/stacks/<name>/cdk.tf.json (or cdk.tf).
+
+    OUT must be new, empty or synth's own output; only the files synth generates are
+    replaced, and it refuses changes that would orphan live resources."""
+    from maxcompute_privatelink.render import CLIENT_OUTPUT
     from maxcompute_privatelink.synth import hcl_requested, synthesize
 
     with _load_for_synth(config) as (loaded, workers):
-        result = synthesize(loaded, config_dir=config.parent, out=out, hcl=hcl, workers=workers)
+        result = synthesize(
+            loaded, config_path=config, out=out, hcl=hcl, workers=workers, others=(CLIENT_OUTPUT,)
+        )
     file_name = "cdk.tf" if hcl_requested(hcl) else "cdk.tf.json"
     for name, count in result.stacks.items():
         typer.echo(f"{out}/stacks/{name}/{file_name}: {count} resources")
     for name in result.removed:
         typer.echo(f"{out}/stacks/{name}: removed (deployment no longer in {config})")
+    for note in result.notes:
+        _err(f"note: {note}")
 
 
 @app.command()
-@_boundary
+@_boundary()
 def check(
     config: ConfigOption = Path(DEFAULT_CONFIG),
     out: OutOption = Path(DEFAULT_OUT),
@@ -158,6 +199,8 @@ def check(
 
     with _load_for_synth(config) as (loaded, workers):
         result = check_synth(loaded, config_dir=config.parent, out=out, hcl=hcl, workers=workers)
+    for entry in result.left_alone:
+        typer.echo(f"{out}/{entry}: not generated, left alone")
     if not result.differences:
         typer.echo(f"{out}: up to date with {config} ({result.files} files)")
         return
@@ -168,11 +211,11 @@ def check(
         f"error: {out} differs from what {config} synthesizes ({len(result.differences)} "
         f"file(s)); run `{fix}` and commit the result"
     )
-    raise typer.Exit(1)
+    raise typer.Exit(ExitCode.FINDINGS)
 
 
 @app.command()
-@_boundary
+@_boundary()
 def summary(
     config: ConfigOption = Path(DEFAULT_CONFIG),
     from_dir: Annotated[
@@ -216,7 +259,7 @@ app.add_typer(ci_app, name="ci")
 
 
 @ci_app.command("github")
-@_boundary
+@_boundary()
 def ci_github(
     config: ConfigOption = Path(DEFAULT_CONFIG),
     out: OutOption = Path(DEFAULT_OUT),
@@ -237,6 +280,12 @@ def ci_github(
         typer.Option("--environment", help="GitHub environment that gates apply."),
     ] = "privatelink",
     target: Annotated[Path, typer.Option("--write-to", help="Where the workflow goes.")] = WORKFLOW,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Overwrite --write-to even if it is not a workflow mcpl wrote."
+        ),
+    ] = False,
 ) -> None:
     """Write .github/workflows/privatelink.yml: plan and summarize on PRs, apply on main."""
     from maxcompute_privatelink.ci import write_workflow
@@ -252,6 +301,7 @@ def ci_github(
         branch=branch,
         environment_name=environment_name,
         target=target,
+        force=force,
     )
     typer.echo(
         f"{written}: plan + summary on pull requests, apply on {branch} ({environment_name})"
@@ -267,7 +317,7 @@ def schema() -> None:
 
 
 @app.command()
-@_boundary
+@_boundary()
 def render(
     config: ConfigOption = Path(DEFAULT_CONFIG),
     from_dir: Annotated[
@@ -301,8 +351,16 @@ def render(
 
     loaded = _load(config)
     credentials = credentials_from_environment(os.environ) if with_credentials else None
+    from maxcompute_privatelink.synth import SYNTH_OUTPUT
+
     result = render_clients(
-        loaded, out=out, from_dir=from_dir, tf_outputs=tf_output or [], credentials=credentials
+        loaded,
+        out=out,
+        from_dir=from_dir,
+        tf_outputs=tf_output or [],
+        credentials=credentials,
+        config_path=config,
+        others=(SYNTH_OUTPUT,),
     )
     for name in result.deployments:
         typer.echo(f"{out}/{name}/: {', '.join(FILES)}")
@@ -359,6 +417,12 @@ def _no_traceback() -> Iterator[None]:
         sys.exit(130)
 
 
+def _terminated(signum: int, _frame: object) -> None:
+    """SIGTERM unwinds like Ctrl-C: staging folders are removed, workers stopped."""
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _terminated)
     with _no_traceback():
         app()

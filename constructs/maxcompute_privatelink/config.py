@@ -13,7 +13,7 @@ from maxcompute_privatelink.client_props import ClientProps
 from maxcompute_privatelink.config_file import read_config_data
 from maxcompute_privatelink.diagnostics import validation_lines
 from maxcompute_privatelink.errors import InvalidConfigError, Problem, ProblemsError
-from maxcompute_privatelink.privatelink_props import MaxComputePrivateLinkProps
+from maxcompute_privatelink.privatelink_props import MaxComputePrivateLinkProps, Name
 
 
 class Deployment(MaxComputePrivateLinkProps):
@@ -24,6 +24,12 @@ class Deployment(MaxComputePrivateLinkProps):
         default=None,
         description="Client settings for `mcpl render`. Default: none, and render asks for "
         "client.project_name.",
+    )
+    renamed_from: Name | None = Field(
+        default=None,
+        description="The name this deployment had before: synth moves the old stack's local "
+        "state file (terraform.<old>.tfstate) and its files to the new name instead of "
+        "refusing to orphan them. Default: a new deployment.",
     )
 
 
@@ -53,7 +59,7 @@ class PrivateLinkConfig(BaseModel):
 
     @model_validator(mode="after")
     def _check_across_deployments(self) -> PrivateLinkConfig:
-        problems = [*self._name_problems(), *self._zone_problems()]
+        problems = [*self._name_problems(), *self._zone_problems(), *self._adopt_problems()]
         if problems:
             raise ProblemsError(problems)
         return self
@@ -71,6 +77,51 @@ class PrivateLinkConfig(BaseModel):
                     )
                 )
             first.setdefault(deployment.name, index)
+        renamed: dict[str, int] = {}
+        for index, deployment in enumerate(self.deployments):
+            old = deployment.renamed_from
+            if old is None:
+                continue
+            where = ("deployments", index, "renamed_from")
+            if old == deployment.name:
+                problems.append(Problem(where, f"{old!r} is this deployment's own name"))
+            elif old in first:
+                problems.append(
+                    Problem(
+                        where,
+                        f"{old!r} is still a deployment here (deployments[{first[old]}]); "
+                        "renamed_from names a deployment that is gone",
+                    )
+                )
+            elif old in renamed:
+                problems.append(
+                    Problem(
+                        where,
+                        f"{old!r} is also renamed_from of deployments[{renamed[old]}]; one "
+                        "stack can become one deployment",
+                    )
+                )
+            renamed.setdefault(old, index)
+        return problems
+
+    def _adopt_problems(self) -> list[Problem]:
+        """An endpoint can be managed by one stack: two would fight over it."""
+        first: dict[str, str] = {}
+        problems: list[Problem] = []
+        for index, deployment in enumerate(self.deployments):
+            if deployment.adopt is None:
+                continue
+            for key in ("frontend_endpoint_id", "tunnel_endpoint_id"):
+                endpoint: str = getattr(deployment.adopt, key)
+                if endpoint in first:
+                    problems.append(
+                        Problem(
+                            ("deployments", index, "adopt", key),
+                            f"{endpoint!r} is adopted by deployment {first[endpoint]!r} "
+                            "already; an endpoint belongs to one deployment",
+                        )
+                    )
+                first.setdefault(endpoint, deployment.name)
         return problems
 
     def _zone_problems(self) -> list[Problem]:

@@ -21,14 +21,23 @@ _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoade
 
 
 class _UniqueKeyLoader(_SafeLoader):  # type: ignore[misc,valid-type]
-    """A safe loader that refuses duplicate keys instead of silently keeping the last."""
+    """A safe loader for plain data only: keys are plain values and appear once (YAML
+    merge keys ``<<`` are applied, and a key given beside them overrides the merged one);
+    dates stay the text they are written as; sets, binary, ordered maps and pairs are
+    refused, since their order or type would change the output from run to run."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
         for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            mark = key_node.start_mark
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a key must be a plain value, not a list or a mapping", mark
+                )
             key = self.construct_object(key_node, deep=deep)
             if key in seen:
-                mark = key_node.start_mark
                 raise yaml.constructor.ConstructorError(
                     None,
                     None,
@@ -36,8 +45,28 @@ class _UniqueKeyLoader(_SafeLoader):  # type: ignore[misc,valid-type]
                     mark,
                 )
             seen.add(key)
+        self.flatten_mapping(node)
         mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
         return mapping
+
+    def construct_plain_text(self, node: yaml.ScalarNode) -> str:
+        return str(self.construct_scalar(node))
+
+    def refuse_type(self, node: yaml.Node) -> None:
+        kind = node.tag.rsplit(":", 1)[-1]
+        raise yaml.constructor.ConstructorError(
+            None,
+            None,
+            f"!!{kind} values are not allowed; write plain text, numbers, lists and mappings",
+            node.start_mark,
+        )
+
+
+_UniqueKeyLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", _UniqueKeyLoader.construct_plain_text
+)
+for _tag in ("set", "binary", "omap", "pairs"):
+    _UniqueKeyLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _UniqueKeyLoader.refuse_type)
 
 
 MAX_CONFIG_BYTES = 1024 * 1024
@@ -62,33 +91,39 @@ def _count_nodes(data: Any, budget: int) -> int:
     return count
 
 
+def _read_text(path: Path, shown: str) -> str:
+    """At most ``MAX_CONFIG_BYTES`` of ``path`` as text: a FIFO (``--config <(...)``) and a
+    device are read up to the cap, never without end."""
+    missing = "no such file; pass --config PATH or copy one from examples/"
+    try:
+        if path.is_file() and path.stat().st_size > MAX_CONFIG_BYTES:
+            raise ConfigFileError(
+                shown,
+                f"is {path.stat().st_size:,} bytes; a config file may be at most "
+                f"{MAX_CONFIG_BYTES:,}",
+            )
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
+    except FileNotFoundError:
+        raise ConfigFileError(shown, missing) from None
+    except IsADirectoryError:
+        raise ConfigFileError(shown, "is a folder; pass the YAML file with --config") from None
+    except OSError as error:
+        raise ConfigFileError(shown, f"cannot be read ({error.strerror})") from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigFileError(
+            shown, f"holds more than {MAX_CONFIG_BYTES:,} bytes, the most a config file may"
+        )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigFileError(shown, "is not UTF-8 text; save it as UTF-8 YAML") from None
+
+
 def read_config_data(path: Path) -> Any:
     """The parsed YAML of ``path``; ``ConfigFileError`` when it cannot be the config."""
     shown = str(path)
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise ConfigFileError(
-            shown, "no such file; pass --config PATH or copy one from examples/"
-        ) from None
-    except OSError as error:
-        raise ConfigFileError(shown, f"cannot be read ({error.strerror})") from None
-    if size > MAX_CONFIG_BYTES:
-        raise ConfigFileError(
-            shown, f"is {size:,} bytes; a config file may be at most {MAX_CONFIG_BYTES:,}"
-        )
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigFileError(
-            shown, "no such file; pass --config PATH or copy one from examples/"
-        ) from None
-    except IsADirectoryError:
-        raise ConfigFileError(shown, "is a folder; pass the YAML file with --config") from None
-    except UnicodeDecodeError:
-        raise ConfigFileError(shown, "is not UTF-8 text; save it as UTF-8 YAML") from None
-    except OSError as error:
-        raise ConfigFileError(shown, f"cannot be read ({error.strerror})") from None
+    text = _read_text(path, shown)
     try:
         data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader
     except yaml.MarkedYAMLError as error:

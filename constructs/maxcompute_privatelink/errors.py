@@ -13,12 +13,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import IntEnum
 
 Loc = tuple[str | int, ...]
 
 
+class ExitCode(IntEnum):
+    """What ``mcpl`` exits with: one meaning per code, for every command."""
+
+    OK = 0
+    FINDINGS = 1
+    """What the command exists to find: config problems (validate), drift (check)."""
+    CANNOT_RUN = 2
+    """Bad usage, unreadable or refused files, missing tools, a config that does not
+    validate (for every command but validate), a change synth refuses to make."""
+
+
 class McplError(Exception):
-    """Root of every error this tool raises on purpose."""
+    """Root of every error this tool raises on purpose: the command cannot run."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +114,22 @@ class OutputDirError(McplError):
 
     def __init__(self, path: str, reason: str) -> None:
         super().__init__(f"{path}: {reason}")
+
+
+class UnsafeChangeError(McplError):
+    """Synth would lose track of live resources or delete the user's files: one line per
+    thing refused, each saying the way out."""
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        self.lines = tuple(lines)
+        super().__init__("\n".join(self.lines))
+
+
+class EnvironmentValueError(McplError):
+    """An environment variable this tool reads holds a value it cannot use."""
+
+    def __init__(self, variable: str, value: str, allowed: str) -> None:
+        super().__init__(f"{variable}={value!r}: {allowed}; unset it or fix it")
 
 
 def format_loc(loc: Loc) -> str:

@@ -119,6 +119,51 @@ def _check_ipv4_network(value: str) -> str:
     return value
 
 
+_RESERVED = tuple(
+    ipaddress.ip_network(block)
+    for block in ("100.64.0.0/10", "224.0.0.0/4", "127.0.0.0/8", "169.254.0.0/16")
+)
+"""What a VPC cannot use (Alibaba's VPC documentation, CreateVpc CidrBlock)."""
+
+_NOT_PUBLIC = tuple(
+    ipaddress.ip_network(block)
+    for block in (
+        "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+        "172.16.0.0/12", "192.168.0.0/16", "224.0.0.0/4", "240.0.0.0/4",
+    )
+)  # fmt: skip
+"""Private, shared, loopback, link-local, multicast and reserved space: not the internet."""
+
+WIDE_PUBLIC = 2**24
+"""Public addresses (a /8) beyond which admitting clients needs allow_wide_public_cidrs."""
+
+
+def public_addresses(blocks: tuple[str, ...]) -> int:
+    """How many public (internet) addresses ``blocks`` cover together."""
+    networks = list(ipaddress.collapse_addresses(ipaddress.IPv4Network(b) for b in blocks))
+    total = 0
+    for network in networks:
+        total += network.num_addresses
+        for other in _NOT_PUBLIC:
+            if network.overlaps(other):
+                inner = network if network.subnet_of(other) else other  # type: ignore[arg-type]
+                total -= inner.num_addresses
+    return total
+
+
+def _check_vpc_cidr(value: str) -> str:
+    network = ipaddress.IPv4Network(value)
+    if not 8 <= network.prefixlen <= 28:
+        raise ValueError(
+            f"{value!r} has a /{network.prefixlen} mask; a VPC's mask is /8 to /28 (like "
+            "10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or a block inside one)"
+        )
+    for reserved in _RESERVED:
+        if network.overlaps(reserved):
+            raise ValueError(f"{value!r} overlaps {reserved}, which a VPC cannot use")
+    return value
+
+
 def _check_zone_id(value: str) -> str:
     if not _ZONE.fullmatch(value):
         raise ValueError(f"{value!r} is not a zone id; expected one like cn-shenzhen-e")
@@ -130,23 +175,38 @@ _URL_CHARACTERS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&()*+,;=%]*")
 file, a quoted env value or a shell."""
 
 
+_USERINFO = re.compile(r"(//)[^/?#]*@")
+
+
+def _redacted(value: str) -> str:
+    """``value`` with any ``user:password@`` replaced, so no message echoes a secret."""
+    return _USERINFO.sub(r"\1***@", value)
+
+
 def check_url(value: str) -> str:
+    shown = repr(_redacted(value))
     if _has_control(value) or any(ch.isspace() for ch in value):
-        raise ValueError(f"{value!r} contains white space or control characters")
+        raise ValueError(f"{shown} contains white space or control characters")
     if not _URL_CHARACTERS.fullmatch(value):
         bad = sorted({ch for ch in value if not _URL_CHARACTERS.fullmatch(ch)})
-        raise ValueError(
-            f"{value!r} contains {' '.join(bad)}, which URLs carry only percent-encoded"
-        )
+        raise ValueError(f"{shown} contains {' '.join(bad)}, which URLs carry only percent-encoded")
     if "${" in value or "%{" in value:
-        raise ValueError(f"{value!r} contains a Terraform template sequence ('${{' or '%{{')")
-    parts = urlsplit(value)
+        raise ValueError(f"{shown} contains a Terraform template sequence ('${{' or '%{{')")
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        raise ValueError(
+            f"{shown} is not a valid URL (a port must be a number from 1 to 65535)"
+        ) from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"{value!r} is not an http(s) URL; expected one like https://host/api")
-    if parts.username or parts.password:
-        raise ValueError(f"{value!r} carries credentials; remove the user:password@ part")
+        raise ValueError(f"{shown} is not an http(s) URL; expected one like https://host/api")
+    if "@" in parts.netloc:
+        raise ValueError(f"{shown} carries credentials; remove the user:password@ part")
+    if port is not None and not 1 <= port <= 65535:
+        raise ValueError(f"{shown} has port {port}; a port is a number from 1 to 65535")
     if parts.query or parts.fragment:
-        raise ValueError(f"{value!r} has a query or fragment; give only scheme, host and path")
+        raise ValueError(f"{shown} has a query or fragment; give only scheme, host and path")
     return value
 
 
@@ -226,6 +286,7 @@ SecurityGroupId = Annotated[
     str, _resource_id("sg", "security group"), _schema_pattern("sg-[a-z0-9]+")
 ]
 Cidr = Annotated[str, AfterValidator(_check_ipv4_network)]
+VpcCidr = Annotated[str, AfterValidator(_check_ipv4_network), AfterValidator(_check_vpc_cidr)]
 ZoneId = Annotated[str, AfterValidator(_check_zone_id)]
 Url = Annotated[str, AfterValidator(check_url)]
 
@@ -278,9 +339,9 @@ class MaxComputePrivateLinkProps(_Frozen):
         description="Existing VPC. Default: a VPC is created from vpc_cidr "
         "(give exactly one of the two).",
     )
-    vpc_cidr: Cidr | None = Field(
+    vpc_cidr: VpcCidr | None = Field(
         default=None,
-        description="CIDR of a VPC to create. Default: the existing vpc_id is used "
+        description="CIDR of a VPC to create, /8 to /28. Default: the existing vpc_id is used "
         "(give exactly one of the two).",
     )
     zones: Annotated[tuple[ZoneProps, ...], _count("zone", 1)] = Field(
@@ -312,6 +373,11 @@ class MaxComputePrivateLinkProps(_Frozen):
         default=None,
         description="Networks that may reach the endpoints through the created security "
         "group. Default: the VPC's CIDR.",
+    )
+    allow_wide_public_cidrs: bool = Field(
+        default=False,
+        description="Admit more than a /8 of public (internet) addresses through the "
+        "created security group. Default: false, and such allowed_cidrs are refused.",
     )
     protocol: Protocol = Field(
         default="https",
@@ -497,6 +563,20 @@ class MaxComputePrivateLinkProps(_Frozen):
                     "VPC or vpc_cidr to create one",
                 )
             )
+        if (
+            self.allowed_cidrs is not None
+            and not self.allow_wide_public_cidrs
+            and public_addresses(self.allowed_cidrs) > WIDE_PUBLIC
+        ):
+            count = public_addresses(self.allowed_cidrs)
+            problems.append(
+                Problem(
+                    ("allowed_cidrs",),
+                    f"{', '.join(self.allowed_cidrs)} admit {count:,} public (internet) "
+                    f"addresses, more than a /8 ({WIDE_PUBLIC:,}); list your clients' "
+                    "networks, or set allow_wide_public_cidrs: true if you mean it",
+                )
+            )
         if self.allowed_cidrs is not None and self.security_group_ids is not None:
             problems.append(
                 Problem(
@@ -545,6 +625,7 @@ class MaxComputePrivateLinkProps(_Frozen):
         vpc = ipaddress.ip_network(self.vpc_cidr) if self.vpc_cidr else None
         problems: list[Problem] = []
         seen_zones: set[str] = set()
+        vswitch_zone: dict[str, str] = {}
         placed: list[tuple[int, ipaddress.IPv4Network | ipaddress.IPv6Network]] = []
         for index, zone in enumerate(self.zones):
             if not region.is_zone(zone.zone_id):
@@ -563,6 +644,16 @@ class MaxComputePrivateLinkProps(_Frozen):
                     )
                 )
             seen_zones.add(zone.zone_id)
+            if zone.vswitch_id is not None:
+                first = vswitch_zone.setdefault(zone.vswitch_id, zone.zone_id)
+                if first != zone.zone_id:
+                    problems.append(
+                        Problem(
+                            ("zones", index, "vswitch_id"),
+                            f"{zone.vswitch_id!r} is also given for {first}; a vSwitch lies "
+                            "in one zone: give each zone a vSwitch of its own",
+                        )
+                    )
             if (zone.vswitch_id is None) == (zone.vswitch_cidr is None):
                 which = "both" if zone.vswitch_id else "neither"
                 problems.append(

@@ -3,7 +3,10 @@
 The outputs come from the synthesized stacks (the endpoint URLs are literal there) or
 from ``terraform output -json`` after apply (which adds endpoint ids and domains).
 Everything is read and checked first; files are written only when every deployment
-rendered, into a fresh folder swapped in whole (``output_dir.write_folder``).
+rendered, into a fresh folder swapped in whole (``output_dir.write_folder``), which holds
+``mcpl-render.json``, render's marker: render writes only to an empty or new folder or
+to its own output, and replaces only its own files there. Credential files are written
+last, straight into the final folder, so no secret is ever left in a staging folder.
 """
 
 from __future__ import annotations
@@ -21,8 +24,15 @@ from maxcompute_privatelink.config import Deployment, PrivateLinkConfig
 
 if TYPE_CHECKING:
     import jinja2
-from maxcompute_privatelink.errors import RenderError
-from maxcompute_privatelink.output_dir import write_folder
+from maxcompute_privatelink.cdktf_json import stable_json
+from maxcompute_privatelink.errors import OutputDirError, RenderError
+from maxcompute_privatelink.output_dir import (
+    MARK,
+    OutputKind,
+    physical,
+    read_json_file,
+    write_folder,
+)
 from maxcompute_privatelink.privatelink_props import check_url
 
 FILES = ("odps_config.ini", "pyodps.env", "jdbc.url", "README.md")
@@ -35,6 +45,27 @@ CREDENTIAL_VARIABLES = (
     "ALIBABA_CLOUD_ACCESS_KEY_ID",
     "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
     "ALIBABA_CLOUD_SECURITY_TOKEN",
+)
+
+MARKER = "mcpl-render.json"
+"""Render's marker at the top of its output: which deployments it rendered."""
+
+
+def _generated(parts: tuple[str, ...]) -> bool:
+    return parts == (MARKER,) or (len(parts) == 2 and parts[1] in FILES)
+
+
+def _is_marker(path: Path) -> bool:
+    data = None if path.is_symlink() else read_json_file(path, limit=1024 * 1024)
+    return (
+        isinstance(data, dict)
+        and data.get("generator") == MARK
+        and data.get("output") == ("client configs")
+    )
+
+
+CLIENT_OUTPUT = OutputKind(
+    command="mcpl render", marker=MARKER, option="--out", generated=_generated, is_marker=_is_marker
 )
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -171,6 +202,10 @@ def read_json(path: Path, *, hint: str, deployment: str | None = None) -> Any:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise RenderError(deployment, f"{path}: no such file; {hint}") from None
+    except RecursionError:
+        raise RenderError(
+            deployment, f"{path}: nested too deeply to be Terraform's JSON; check the file"
+        ) from None
     except (OSError, UnicodeDecodeError, ValueError) as error:
         raise RenderError(deployment, f"{path}: cannot be read as JSON ({error})") from None
 
@@ -376,7 +411,11 @@ def render(
     from_dir: Path,
     tf_outputs: list[Path],
     credentials: Credentials | None,
+    config_path: Path | None = None,
+    others: tuple[OutputKind, ...] = (),
 ) -> RenderResult:
+    """Render every deployment's client files into ``out``; ``config_path`` and ``others``
+    (other commands' outputs) keep ``out`` from being a folder that is not render's."""
     names = [d.name for d in config.deployments]
     if tf_outputs:
         assigned = assign_files(
@@ -396,14 +435,27 @@ def render(
     }
 
     def build(staging: Path) -> None:
+        marker = {"deployments": names, "generator": MARK, "output": "client configs"}
+        (staging / MARKER).write_text(stable_json(marker), encoding="utf-8")
         for name, files in rendered.items():
             folder = staging / name
             folder.mkdir(mode=0o700 if credentials else 0o777)
             for file_name, text in files.items():
-                secret = credentials is not None and file_name in CREDENTIAL_FILES
-                _write(folder / file_name, text, mode=0o600 if secret else None)
+                if credentials is None or file_name not in CREDENTIAL_FILES:
+                    _write(folder / file_name, text, mode=None)
 
-    write_folder(out, build)
+    write_folder(out, build, kind=CLIENT_OUTPUT, config=config_path, others=others)
+    if credentials is not None:
+        target = physical(out)
+        for name, files in rendered.items():
+            for file_name in CREDENTIAL_FILES:
+                try:
+                    _write(target / name / file_name, files[file_name], mode=0o600)
+                except OSError as error:
+                    raise OutputDirError(
+                        str(out / name / file_name),
+                        f"cannot be written ({error.strerror}); run render again",
+                    ) from None
     return RenderResult(out, tuple(names), credentials is not None)
 
 

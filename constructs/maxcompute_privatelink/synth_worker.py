@@ -21,7 +21,25 @@ def _start_jsii() -> None:
     import cdktf  # noqa: F401  (Node loads the cdktf and constructs assemblies)
 
 
+def _die_with_parent() -> None:
+    """Have the kernel kill this worker when the synth that started it dies, however it
+    dies (SIGKILL included), so no worker writes into a staging folder nobody owns. Linux
+    only (prctl); elsewhere the worker ends at its next write to the closed pipes."""
+    parent = os.environ.get("MCPL_SYNTH_PARENT")
+    if not sys.platform.startswith("linux") or parent is None:
+        return
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    if str(os.getppid()) != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
 def main() -> None:
+    _die_with_parent()
     # Node loads cdktf's assemblies while this thread unpickles the job (and imports the
     # models it needs): both take a few hundred milliseconds, and mostly on different CPUs
     warm_up = threading.Thread(target=_start_jsii)
