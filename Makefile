@@ -52,8 +52,10 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+# -n auto: one pytest worker per core (xdist); the Terraform suite (-m terraform) runs
+# in it too, always
 unit: install test-tools
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 test: lint typecheck unit
 

@@ -48,9 +48,29 @@ def test_oss_backend_matches_the_bundled_example(tmp_path: Path) -> None:
         "encrypt": True,
         "tablestore_endpoint": "https://tf-lock.cn-hangzhou.ots.aliyuncs.com",
         "tablestore_table": "terraform_lock",
-        "tablestore_instance_name": "tf-lock",
     }
     assert set(backend["oss"]) <= OSS_BACKEND_ARGUMENTS
+    assert stack["terraform"]["required_version"] == ">= 1.5.0"
+
+
+def with_instance_name(tmp_path: Path) -> Path:
+    """The bundled OSS example with tablestore_instance_name, which needs Terraform 1.12."""
+    text = (ROOT / "examples/oss-backend.yaml").read_text()
+    config = tmp_path / "oss.yaml"
+    config.write_text(
+        text.replace(
+            "    tablestore_table: terraform_lock",
+            "    tablestore_table: terraform_lock\n    tablestore_instance_name: tf-lock",
+        )
+    )
+    return config
+
+
+def test_tablestore_instance_name_raises_the_required_terraform(tmp_path: Path) -> None:
+    out = synth(tmp_path, with_instance_name(tmp_path))
+    stack = json.loads((out / "stacks/warehouse-hangzhou/cdk.tf.json").read_text())
+    assert stack["terraform"]["backend"]["oss"]["tablestore_instance_name"] == "tf-lock"
+    assert stack["terraform"]["required_version"] == ">= 1.12.0"
 
 
 def test_each_stack_gets_its_own_state_key(tmp_path: Path, deployment: dict[str, Any]) -> None:
@@ -75,9 +95,10 @@ def test_each_stack_gets_its_own_state_key(tmp_path: Path, deployment: dict[str,
 
 
 def test_hcl_backend_block_carries_the_override(tmp_path: Path) -> None:
-    out = synth(tmp_path, ROOT / "examples/oss-backend.yaml", "--hcl")
+    out = synth(tmp_path, with_instance_name(tmp_path), "--hcl")
     parsed = hcl2.loads((out / "stacks/warehouse-hangzhou/cdk.tf").read_text())
     [terraform] = parsed["terraform"]
+    assert terraform["required_version"] == '">= 1.12.0"'
     [backend] = terraform["backend"]
     oss = backend['"oss"']
     assert oss["tablestore_instance_name"] == '"tf-lock"'

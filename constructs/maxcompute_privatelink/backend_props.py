@@ -97,7 +97,9 @@ class OssBackendProps(BaseModel):
     )
     tablestore_instance_name: InstanceName | None = Field(
         default=None,
-        description="Tablestore instance of the lock table. Default: read from "
+        description="Tablestore instance of the lock table, for a VPC endpoint whose host "
+        "does not start with the instance name; the stacks then require Terraform >= 1.12, "
+        "the first whose oss backend takes it. Default: read from "
         "tablestore_endpoint by Terraform.",
     )
 

@@ -29,6 +29,22 @@ OUTPUTS: dict[str, str] = {
 """Output names and descriptions; names are read by `terraform output` users: stable."""
 
 
+IMPORT_BLOCKS_TERRAFORM = "1.5.0"
+"""The first Terraform with `import` blocks, which `adopt` writes: the floor of every
+stack, so that one constraint holds for all of them."""
+
+TABLESTORE_INSTANCE_TERRAFORM = "1.12.0"
+"""The first Terraform whose oss backend takes ``tablestore_instance_name`` (hashicorp/
+terraform#36253; 1.11.4 still refuses it as an unsupported argument)."""
+
+
+def required_version(backend: BackendProps | None) -> str:
+    """The ``required_version`` of a stack: the lowest Terraform its features need."""
+    if backend is not None and backend.oss.tablestore_instance_name is not None:
+        return f">= {TABLESTORE_INSTANCE_TERRAFORM}"
+    return f">= {IMPORT_BLOCKS_TERRAFORM}"
+
+
 class DeploymentStack(cdktf.TerraformStack):
     """The stack of one deployment, named after it."""
 

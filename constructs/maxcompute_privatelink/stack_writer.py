@@ -51,9 +51,10 @@ def _write(
     state_paths: dict[str, str],
     hcl: bool,
 ) -> dict[str, int]:
-    from maxcompute_privatelink.stack import DeploymentStack
+    from maxcompute_privatelink.stack import DeploymentStack, required_version
 
     counts: dict[str, int] = {}
+    constraint = required_version(backend)
     for deployment in deployments:
         stack = DeploymentStack(
             app, deployment, state_path=state_paths[deployment.name], backend=backend
@@ -64,12 +65,14 @@ def _write(
             synthesized = stack.to_hcl_terraform()
             text = synthesized["hcl"]
             assert isinstance(text, str)
+            text = _with_required_version(text, constraint)
             (stack_dir / "cdk.tf").write_text(bare_references(text), encoding="utf-8")
             metadata = stable_json(synthesized["metadata"])
             (stack_dir / "metadata.json").write_text(metadata, encoding="utf-8")
             counts[deployment.name] = len(_BLOCK.findall(text))
         else:
             data: dict[str, Any] = stack.to_terraform()
+            data["terraform"] = {"required_version": constraint, **data["terraform"]}
             (stack_dir / "cdk.tf.json").write_text(stable_json(data), encoding="utf-8")
             counts[deployment.name] = sum(
                 len(bodies)
@@ -77,3 +80,13 @@ def _write(
                 for bodies in data.get(group, {}).values()
             )
     return counts
+
+
+def _with_required_version(hcl: str, constraint: str) -> str:
+    """``required_version`` as the first line of the stack's ``terraform`` block. Written
+    here, not as a stack override: cdktf 0.21's HCL writer turns that override into
+    ``0 = "required_version"``, which Terraform rejects."""
+    head = "terraform {\n"
+    if not hcl.startswith(head):
+        raise ValueError("cdktf's HCL no longer starts with the terraform block")
+    return f'{head}required_version = "{constraint}"\n{hcl[len(head) :]}'

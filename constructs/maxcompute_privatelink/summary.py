@@ -44,6 +44,15 @@ class Change:
     action: Action
     reasons: tuple[str, ...] = ()
     """The attributes that force a replacement."""
+    importing: bool = False
+    """Terraform imports the object first (an ``import`` block), then applies ``action``."""
+
+    @property
+    def label(self) -> str:
+        """``update``, or ``import + update`` when the object is imported first."""
+        if self.importing and self.action != "import":
+            return f"import + {self.action}"
+        return self.action
 
     @property
     def critical(self) -> bool:
@@ -78,6 +87,8 @@ class Summary:
 
 
 def _action(change: dict[str, Any]) -> Action | None:
+    """What Terraform does to the object; an import alone is ``import`` (``importing`` is
+    read beside it, so an imported object that also changes shows both)."""
     actions = change.get("actions") or []
     if "delete" in actions and "create" in actions:
         return "replace"
@@ -116,7 +127,14 @@ def read_plan(path: Path, deployment: str) -> tuple[Change, ...]:
             if isinstance(replace_path, list)
         )
         changes.append(
-            Change(deployment, str(entry.get("address")), str(entry.get("type")), action, reasons)
+            Change(
+                deployment,
+                str(entry.get("address")),
+                str(entry.get("type")),
+                action,
+                reasons,
+                importing=bool(change.get("importing")),
+            )
         )
     changes.sort(key=lambda c: (ACTION_ORDER.index(c.action), c.address))
     return tuple(changes)
@@ -281,7 +299,7 @@ def text(summary: Summary, width: int = 120) -> str:
     if summary.critical:
         console.print("CUTS MAXCOMPUTE ACCESS UNTIL RECREATED:")
         for change in summary.critical:
-            console.print(f"  {change.action.upper()} {change.address} ({change.deployment})")
+            console.print(f"  {change.label.upper()} {change.address} ({change.deployment})")
     for d in summary.deployments:
         table = Table(title=f"{d.name}", show_header=False, expand=False)
         table.add_column("", style="bold")
@@ -299,6 +317,6 @@ def text(summary: Summary, width: int = 120) -> str:
             plan.add_column("action")
             plan.add_column("address")
             for change in d.changes:
-                plan.add_row(change.action, change.address)
+                plan.add_row(change.label, change.address)
             console.print(plan if d.changes else f"{d.name}: plan: no changes")
     return console.export_text()

@@ -1,0 +1,110 @@
+"""Fixtures of the Terraform suite: the stand-in provider, once per session, and a lab
+per test: a throw-away folder, its own stand-in cloud, and the environment Terraform
+runs in."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from maxcompute_privatelink.cli import app
+from terraform.harness import Result, Terraform, available, environment, install_standin, seed_cloud
+
+TERRAFORMS = available()
+runner = CliRunner()
+
+
+@pytest.fixture(scope="session")
+def cli_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return install_standin(tmp_path_factory.mktemp("standin"))
+
+
+@dataclass
+class Lab:
+    """One test's world: a repo folder, a cloud, and the Terraform under test."""
+
+    terraform: Terraform
+    root: Path
+    cloud: Path
+
+    def mcpl(self, *args: str | Path) -> Any:
+        result = runner.invoke(app, [str(a) for a in args])
+        assert result.exit_code == 0, result.output
+        return result
+
+    def copy(self, example: Path) -> Path:
+        target = self.root / example.name
+        shutil.copy(example, target)
+        return target
+
+    def synth(self, config: Path, *flags: str) -> Path:
+        out = config.parent / "cdktf.out"
+        self.mcpl("synth", "-c", config, "-o", out, *flags)
+        return out
+
+    def tf(self, folder: Path, *args: str) -> Result:
+        return self.terraform.run(folder, *args)
+
+    def ok(self, folder: Path, *args: str) -> Result:
+        return self.terraform.ok(folder, *args)
+
+    def seed_from_stack_files(self, stack: Path) -> None:
+        """What the console made before this tool: every existing VPC the stack reads, and
+        every object it imports, with the stack's own arguments but names and tags of a
+        hand-made object (so an adopted endpoint imports and then updates)."""
+        data = json.loads((stack / "cdk.tf.json").read_text())
+        vpcs = {}
+        for body in data.get("data", {}).get("alicloud_vpcs", {}).values():
+            for ident in body.get("ids", []):
+                vpcs[ident] = "10.0.0.0/8"
+        resources: dict[str, list[dict[str, Any]]] = {}
+        for block in data.get("import", []):
+            kind, name = block["to"].split(".")
+            body = {
+                key: value
+                for key, value in data["resource"][kind][name].items()
+                if key not in ("depends_on", "lifecycle", "//", "vpc_endpoint_name", "tags")
+            }
+            if kind == "alicloud_privatelink_vpc_endpoint":
+                body.update(
+                    vpc_endpoint_name="made-in-the-console",
+                    endpoint_domain=f"{block['id']}-console.epsrv-console.{data['provider']['alicloud'][0]['region']}.privatelink.aliyuncs.com",
+                    endpoint_description=None,
+                )
+            else:  # a zone binding: its references become the console's ids
+                endpoint, zone = block["id"].split(":")
+                body.update(endpoint_id=endpoint, zone_id=zone)
+            body["id"] = block["id"]
+            resources.setdefault(kind, []).append(body)
+        seed_cloud(self.cloud, resources, vpcs)
+
+    def seed(self, config: Path, out: Path) -> None:
+        """Seed the cloud from the JSON synth of ``config``: ``out`` when it holds JSON,
+        else a scratch synth (HCL stacks are seeded alike)."""
+        if not any(out.glob("stacks/*/cdk.tf.json")):
+            out = self.root.parent / "seed"
+            self.mcpl("synth", "-c", config, "-o", out)
+        for stack in sorted((out / "stacks").iterdir()):
+            self.seed_from_stack_files(stack)
+
+
+@pytest.fixture(params=TERRAFORMS, ids=[t.label for t in TERRAFORMS])
+def lab(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    cli_config: Path,
+) -> Iterator[Lab]:
+    cloud = tmp_path / "cloud.json"
+    for key, value in environment(cli_config, cloud).items():
+        monkeypatch.setenv(key, value)
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    yield Lab(request.param, repo, cloud)
