@@ -267,3 +267,20 @@ def test_the_swap_is_one_atomic_exchange_where_linux_offers_it(tmp_path: Path) -
         pytest.skip("no renameat2(RENAME_EXCHANGE) here: the two-rename swap is used")
     assert (tmp_path / "a" / "x").read_text() == "b"
     assert (tmp_path / "b" / "x").read_text() == "a"
+
+
+def test_fails_when_the_folder_is_a_mount_point(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: OUT is a mount point (a volume), which cannot be renamed away
+    out = tmp_path / "volume"
+    out.mkdir()
+    real_ismount = os.path.ismount
+    monkeypatch.setattr(
+        "maxcompute_privatelink.output_dir.os.path.ismount",
+        lambda path: str(path) == str(out) or real_ismount(path),
+    )
+    # when / then
+    with pytest.raises(OutputDirError, match="is a mount point, which cannot be replaced"):
+        write_folder(out, build_new, kind=KIND)
+    assert list(out.iterdir()) == []

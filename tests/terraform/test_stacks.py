@@ -133,3 +133,31 @@ def test_every_stack_validates_plans_applies_renders_and_stays_clean(
         assert (stack / ".terraform.lock.hcl").is_file()
         assert (stack / "tfplan").is_file()
         lab.ok(stack, "plan", "-no-color", "-detailed-exitcode")
+
+
+def test_an_older_terraform_is_told_the_version_the_stack_needs(lab: Lab) -> None:
+    # given: tablestore_instance_name, which only Terraform >= 1.12 accepts
+    text = (ROOT / "examples/oss-backend.yaml").read_text()
+    config = lab.root / "oss.yaml"
+    config.write_text(
+        text.replace(
+            "    tablestore_table: terraform_lock",
+            "    tablestore_table: terraform_lock\n    tablestore_instance_name: tf-lock",
+        )
+    )
+    [stack] = stacks(lab.synth(config))
+    # when
+    result = lab.tf(
+        stack, "init", "-no-color", f"-backend-config=endpoint={LOOPBACK}",
+        f"-backend-config=tablestore_endpoint={LOOPBACK}",
+    )  # fmt: skip
+    # then: 1.12 and later take the backend config to the network boundary; older ones
+    # name the version instead of failing on an unsupported argument
+    version = tuple(int(part) for part in lab.terraform.label.split("-")[-1].split(".")[:2])
+    assert result.code == 1
+    if version >= (1, 12):
+        assert "connection refused" in result.stderr, result
+    else:
+        assert "Unsupported Terraform Core version" in result.stderr, result
+        assert ">= 1.12.0" in result.stderr
+        assert "Unsupported argument" not in result.stderr
