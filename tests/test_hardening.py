@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -190,7 +191,9 @@ def test_checkov_passes_the_bundled_examples(tmp_path: Path) -> None:
 # -- secrets -------------------------------------------------------------------------------
 
 
-def test_no_output_holds_anything_like_an_access_key(tmp_path: Path) -> None:
+def test_no_output_holds_anything_like_an_access_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # given: credentials in the environment of every command
     env = {
         "ALIBABA_CLOUD_ACCESS_KEY_ID": AK_ID,
@@ -208,7 +211,10 @@ def test_no_output_holds_anything_like_an_access_key(tmp_path: Path) -> None:
             mcpl("render", "-c", str(example), "--from", str(out), "-o", str(client), env=env)
         summary = mcpl("summary", "-c", str(example), "--from", str(out), env=env)
         (folder / "summary.md").write_text(summary.stdout)
-        mcpl("ci", "github", "-c", str(example), "--write-to", str(folder / "wf.yml"), env=env)
+        monkeypatch.chdir(folder)  # the workflow takes paths relative to the repo
+        shutil.copy(example, folder / "privatelink.yaml")
+        mcpl("ci", "github", "--write-to", "wf.yml", "--allow-local-state", env=env)
+        (folder / "privatelink.yaml").unlink()
         produced.update({f"{example.stem}/{k}": v for k, v in tree(folder).items()})
     # then
     assert len(produced) > 30
@@ -336,14 +342,14 @@ def test_render_failing_half_way_leaves_the_previous_output(
 def test_ci_failing_half_way_leaves_the_previous_workflow(
     tmp_path: Path, deployment: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    config = write_config(tmp_path, [deployment])
+    monkeypatch.chdir(tmp_path)
+    write_config(tmp_path, [deployment])
     target = tmp_path / "wf" / "privatelink.yml"
-    mcpl("ci", "github", "-c", str(config), "--write-to", str(target))
+    local = ["--allow-local-state", "-c", "c.yaml", "--write-to", "wf/privatelink.yml"]
+    mcpl("ci", "github", *local)
     before = target.read_bytes()
     monkeypatch.setattr("maxcompute_privatelink.ci.os.replace", _raise_oserror)
-    result = runner.invoke(
-        app, ["ci", "github", "-c", str(config), "--write-to", str(target), "--branch", "prod"]
-    )
+    result = runner.invoke(app, ["ci", "github", *local, "--branch", "prod"])
     assert result.exit_code != 0
     assert target.read_bytes() == before
     assert [p.name for p in target.parent.iterdir()] == ["privatelink.yml"]

@@ -137,35 +137,38 @@ def test_accepts_the_output_of_mcpl_0_1_which_had_no_marker(
 
 
 def test_ci_refuses_to_overwrite_the_config_or_a_file_it_did_not_write(
-    tmp_path: Path, deployment: dict[str, Any]
+    tmp_path: Path, deployment: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # given
-    config = write_config(tmp_path, [deployment])
-    theirs = tmp_path / "deploy.yml"
-    theirs.write_text("name: deploy\n")
+    # given: a repo (the current folder) whose config keeps local state (allowed below)
+    monkeypatch.chdir(tmp_path)
+    write_config(tmp_path, [deployment])
+    Path("deploy.yml").write_text("name: deploy\n")
     before = everything(tmp_path)
+    ci = ("ci", "github", "-c", "c.yaml", "--allow-local-state", "--write-to")
     # when
-    over_config = mcpl("ci", "github", "-c", config, "--write-to", config)
-    forced_config = mcpl("ci", "github", "-c", config, "--write-to", config, "--force")
-    over_theirs = mcpl("ci", "github", "-c", config, "--write-to", theirs)
+    over_config = mcpl(*ci, "c.yaml")
+    forced_config = mcpl(*ci, "c.yaml", "--force")
+    over_theirs = mcpl(*ci, "deploy.yml")
     # then
-    refused(over_config, f"--write-to {config} is the config file")
-    refused(forced_config, f"--write-to {config} is the config file")
+    refused(over_config, "--write-to c.yaml is the config file")
+    refused(forced_config, "--write-to c.yaml is the config file")
     refused(over_theirs, "exists and is not a workflow mcpl wrote", "pass --force")
     assert everything(tmp_path) == before
 
 
 def test_ci_replaces_its_own_workflow_and_a_forced_file(
-    tmp_path: Path, deployment: dict[str, Any]
+    tmp_path: Path, deployment: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # given
-    config = write_config(tmp_path, [deployment])
+    monkeypatch.chdir(tmp_path)
+    write_config(tmp_path, [deployment])
     ours, theirs = tmp_path / "ours.yml", tmp_path / "theirs.yml"
     theirs.write_text("name: deploy\n")
-    assert mcpl("ci", "github", "-c", config, "--write-to", ours).exit_code == 0
+    ci = ("ci", "github", "-c", "c.yaml", "--allow-local-state", "--write-to")
+    assert mcpl(*ci, "ours.yml").exit_code == 0
     # when
-    again = mcpl("ci", "github", "-c", config, "--write-to", ours, "--branch", "prod")
-    forced = mcpl("ci", "github", "-c", config, "--write-to", theirs, "--force")
+    again = mcpl(*ci, "ours.yml", "--branch", "prod")
+    forced = mcpl(*ci, "theirs.yml", "--force")
     # then
     assert again.exit_code == forced.exit_code == 0
     assert "prod" in ours.read_text()

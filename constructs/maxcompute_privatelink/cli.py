@@ -22,7 +22,7 @@ import typer
 from pydantic_core import ValidationError
 
 from maxcompute_privatelink import __version__
-from maxcompute_privatelink.ci import DEFAULT_INSTALL, WORKFLOW
+from maxcompute_privatelink.ci import DEFAULT_INSTALL, WORKFLOW, Options
 from maxcompute_privatelink.config_file import DEFAULT_CONFIG, read_config_data
 from maxcompute_privatelink.errors import (
     ExitCode,
@@ -192,8 +192,18 @@ def check(
     config: ConfigOption = Path(DEFAULT_CONFIG),
     out: OutOption = Path(DEFAULT_OUT),
     hcl: HclOption = False,
+    workflow: Annotated[
+        Path | None,
+        typer.Option(
+            "--workflow",
+            help="The workflow `mcpl ci github` wrote, checked to be what this mcpl writes "
+            f"from the options it records. Default: {WORKFLOW} when it exists.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Fail with a diff when OUT is not what synth would write now (the drift gate)."""
+    """Fail with a diff when OUT (or the CI workflow) is not what mcpl would write now."""
+    from maxcompute_privatelink.ci import stale_workflow
     from maxcompute_privatelink.synth import check as check_synth
     from maxcompute_privatelink.synth import hcl_requested
 
@@ -201,16 +211,22 @@ def check(
         result = check_synth(loaded, config_dir=config.parent, out=out, hcl=hcl, workers=workers)
     for entry in result.left_alone:
         typer.echo(f"{out}/{entry}: not generated, left alone")
-    if not result.differences:
+    if workflow is None and WORKFLOW.is_file():
+        workflow = WORKFLOW
+    stale = stale_workflow(workflow) if workflow is not None else None
+    if not result.differences and stale is None:
         typer.echo(f"{out}: up to date with {config} ({result.files} files)")
         return
     for difference in result.differences:
         typer.echo(difference)
-    fix = f"mcpl synth --config {config} --out {out}" + (" --hcl" if hcl_requested(hcl) else "")
-    _err(
-        f"error: {out} differs from what {config} synthesizes ({len(result.differences)} "
-        f"file(s)); run `{fix}` and commit the result"
-    )
+    if result.differences:
+        fix = f"mcpl synth --config {config} --out {out}" + (" --hcl" if hcl_requested(hcl) else "")
+        _err(
+            f"error: {out} differs from what {config} synthesizes ({len(result.differences)} "
+            f"file(s)); run `{fix}` and commit the result"
+        )
+    if stale is not None:
+        _err(f"error: {stale}")
     raise typer.Exit(ExitCode.FINDINGS)
 
 
@@ -279,6 +295,29 @@ def ci_github(
         str,
         typer.Option("--environment", help="GitHub environment that gates apply."),
     ] = "privatelink",
+    auth: Annotated[
+        str,
+        typer.Option(
+            "--auth",
+            help="oidc: GitHub OIDC assumes a read-only RAM role for plans and another for "
+            "applies; keys: two pairs of repository secrets, one per job.",
+        ),
+    ] = "oidc",
+    max_parallel: Annotated[
+        int, typer.Option("--max-parallel", help="Stack jobs at once, per run.")
+    ] = 20,
+    drift_schedule: Annotated[
+        str,
+        typer.Option("--drift-schedule", help="Cron line of the run that plans every stack."),
+    ] = "23 4 * * 1",
+    runs_on: Annotated[str, typer.Option("--runs-on", help="Runner label.")] = "ubuntu-latest",
+    allow_local_state: Annotated[
+        bool,
+        typer.Option(
+            "--allow-local-state",
+            help="Accept stacks with local state (a self-hosted runner whose disk keeps it).",
+        ),
+    ] = False,
     target: Annotated[Path, typer.Option("--write-to", help="Where the workflow goes.")] = WORKFLOW,
     force: Annotated[
         bool,
@@ -286,26 +325,70 @@ def ci_github(
             "--force", help="Overwrite --write-to even if it is not a workflow mcpl wrote."
         ),
     ] = False,
+    print_policies: Annotated[
+        bool,
+        typer.Option(
+            "--print-policies",
+            help="Print the RAM policies of the plan and apply roles and of state access, "
+            "and the roles' OIDC trust policies, as JSON; write nothing.",
+        ),
+    ] = False,
 ) -> None:
-    """Write .github/workflows/privatelink.yml: plan and summarize on PRs, apply on main."""
-    from maxcompute_privatelink.ci import write_workflow
+    """Write .github/workflows/privatelink.yml: plan per stack on PRs, apply on main."""
+    import json
 
+    from maxcompute_privatelink.ci import policies, write_workflow
+    from maxcompute_privatelink.errors import CiError
+
+    if print_policies:
+        typer.echo(json.dumps(policies(), indent=2))
+        return
+    if auth not in ("oidc", "keys"):
+        raise CiError(f"--auth {auth!r}: give oidc (GitHub OIDC, the default) or keys")
     loaded = _load(config)
-    use_hcl = any(out.glob("stacks/*/cdk.tf")) if hcl is None else hcl
-    written = write_workflow(
-        loaded,
-        config_path=config,
-        out=out,
-        hcl=use_hcl,
+    options = Options(
+        config=config.as_posix(),
+        out=out.as_posix(),
+        workflow=target.as_posix(),
+        hcl=any(out.glob("stacks/*/cdk.tf")) if hcl is None else hcl,
         install=install,
         branch=branch,
-        environment_name=environment_name,
-        target=target,
-        force=force,
+        environment=environment_name,
+        auth="oidc" if auth == "oidc" else "keys",
+        max_parallel=max_parallel,
+        drift_schedule=drift_schedule,
+        runs_on=runs_on,
+        allow_local_state=allow_local_state,
     )
+    written = write_workflow(loaded, options, force=force)
     typer.echo(
-        f"{written}: plan + summary on pull requests, apply on {branch} ({environment_name})"
+        f"{written}: plans per stack on pull requests, applies on {branch} "
+        f"({environment_name}), {auth} credentials"
     )
+    if allow_local_state:
+        _err("warning: --allow-local-state: state survives only on a runner that keeps its disk")
+
+
+@ci_app.command("stacks")
+@_boundary()
+def ci_stacks(
+    out: OutOption = Path(DEFAULT_OUT),
+    changed_since: Annotated[
+        str,
+        typer.Option(
+            "--changed-since",
+            help="Only stacks whose files changed between this commit and HEAD. Default "
+            "(or empty, or all zeros): every stack.",
+        ),
+    ] = "",
+) -> None:
+    """Print the stacks of OUT's manifest as a JSON list (what the workflow's jobs run on)."""
+    import json
+
+    from maxcompute_privatelink.ci import changed_stacks, manifest_stacks
+
+    stacks = changed_stacks(out, manifest_stacks(out), changed_since)
+    typer.echo(json.dumps(stacks, separators=(",", ":")))
 
 
 @app.command()

