@@ -48,6 +48,32 @@ def tools(folder: Path) -> Path:
     return folder
 
 
+def add_privatelink(origin: Path) -> None:
+    """The bundled OSS example as the repo's privatelink.yaml, synthesized, with the
+    workflow (its install step a no-op: mcpl is on the runner's PATH)."""
+    shutil.copy(ROOT / "examples/oss-backend.yaml", origin / "privatelink.yaml")
+    for args in (["synth"], ["ci", "github", "--install", "true"]):
+        done = subprocess.run(
+            [str(Path(sys.executable).parent / "mcpl"), *args], cwd=origin, capture_output=True
+        )
+        assert done.returncode == 0, done.stderr
+
+
+def runner_for(lab: Lab, origin: Path, scratch: Path) -> tuple[Runner, Path]:
+    """A runner of the repo's workflow, and the folder that plays the OSS bucket."""
+    bucket = scratch / "bucket"
+    bucket.mkdir()
+    environment = {
+        **os.environ,
+        "PATH": runner_path(tools(scratch / "tools"), Path(sys.executable).parent),
+        "MCPL_TEST_BUCKET": str(bucket),
+        "MCPL_TEST_TERRAFORM": lab.terraform.binary or "",
+        "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
+    }
+    workflow = origin / ".github/workflows/privatelink.yml"
+    return Runner(workflow, origin, scratch, environment), bucket
+
+
 def endpoints(lab: Lab) -> int:
     cloud = json.loads(lab.cloud.read_text()) if lab.cloud.exists() else {"resources": {}}
     return len(cloud["resources"].get("alicloud_privatelink_vpc_endpoint", {}))
@@ -60,23 +86,9 @@ def test_two_pull_requests_two_pushes_and_a_drift_run(lab: Lab, tmp_path: Path) 
     (origin / "README.md").write_text("infra\n")
     first = commit(origin, "start")
     git(origin, "checkout", "-q", "-b", "add-privatelink")
-    shutil.copy(ROOT / "examples/oss-backend.yaml", origin / "privatelink.yaml")
-    for args in (["synth"], ["ci", "github", "--install", "true"]):
-        done = subprocess.run(
-            [str(Path(sys.executable).parent / "mcpl"), *args], cwd=origin, capture_output=True
-        )
-        assert done.returncode == 0, done.stderr
+    add_privatelink(origin)
     added = commit(origin, "MaxCompute PrivateLink")
-    bucket = tmp_path / "bucket"
-    bucket.mkdir()
-    environment = {
-        **os.environ,
-        "PATH": runner_path(tools(tmp_path / "tools"), Path(sys.executable).parent),
-        "MCPL_TEST_BUCKET": str(bucket),
-        "MCPL_TEST_TERRAFORM": lab.terraform.binary or "",
-        "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
-    }
-    runner = Runner(origin / ".github/workflows/privatelink.yml", origin, tmp_path, environment)
+    runner, bucket = runner_for(lab, origin, tmp_path)
 
     # when: the pull request is opened
     pr1 = runner.run(Event("pull_request", added, "refs/pull/1/merge", base_sha=first))
@@ -127,20 +139,9 @@ def test_pull_requests_from_forks_get_no_plan_and_no_credentials(lab: Lab, tmp_p
     # given: the repo of the test above, at its first commit with the deployment
     origin = lab.root
     git(origin, "init", "-q", "-b", "main")
-    shutil.copy(ROOT / "examples/oss-backend.yaml", origin / "privatelink.yaml")
-    for args in (["synth"], ["ci", "github", "--install", "true"]):
-        done = subprocess.run(
-            [str(Path(sys.executable).parent / "mcpl"), *args], cwd=origin, capture_output=True
-        )
-        assert done.returncode == 0, done.stderr
+    add_privatelink(origin)
     sha = commit(origin, "all")
-    environment = {
-        **os.environ,
-        "PATH": runner_path(tools(tmp_path / "tools"), Path(sys.executable).parent),
-        "MCPL_TEST_BUCKET": str(tmp_path),
-        "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
-    }
-    runner = Runner(origin / ".github/workflows/privatelink.yml", origin, tmp_path, environment)
+    runner, _ = runner_for(lab, origin, tmp_path)
     # when
     fork = runner.run(
         Event("pull_request", sha, "refs/pull/3/merge", base_sha="0" * 40,
