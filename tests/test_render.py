@@ -119,14 +119,17 @@ def test_odps_config_parses_back_as_java_properties(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     text = (tmp_path / "client" / "prod-hangzhou" / "odps_config.ini").read_text()
     assert javaproperties.loads(text) == {
+        "account_provider": "chain",
         "project_name": "sales_dw",
         "end_point": "https://service-pvl.cn-hangzhou-vpc.maxcompute.aliyun-inc.com/api",
         "tunnel_endpoint": "https://dt-pvl.cn-hangzhou-vpc.maxcompute.aliyun-inc.com",
+        "region_id": "cn-hangzhou",
         "https_check": "true",
         "log_view_host": "https://logview.aliyun.com",
-        "schema_name": "reporting",
         "quota_name": "batch-quota",
     }
+    # odpscmd reads schema_name and drops it (ExecutionContext.java:750): not written, said
+    assert "run\n# `use schema reporting;` once it has started" in text
 
 
 def test_http_deployment_gets_http_urls_and_no_https_check(
@@ -150,6 +153,7 @@ def test_http_deployment_gets_http_urls_and_no_https_check(
         "ODPS_ENDPOINT": "http://service-pvl.cn-shenzhen-vpc.maxcompute.aliyun-inc.com/api",
         "ODPS_TUNNEL_ENDPOINT": "http://dt-pvl.cn-shenzhen-vpc.maxcompute.aliyun-inc.com",
         "ODPS_PROJECT_NAME": "p_http",
+        "ODPS_REGION_NAME": "cn-shenzhen",
     }
 
 
@@ -185,20 +189,31 @@ def test_with_credentials_writes_them_with_mode_0600(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     folder = tmp_path / "client" / "analytics-shenzhen"
     properties = javaproperties.loads((folder / "odps_config.ini").read_text())
-    assert (properties["access_id"], properties["access_key"], properties["sts_token"]) == (
-        AK_ID,
-        AK_SECRET,
-        TOKEN,
-    )
+    # odpscmd takes an STS token only from the environment (the credential chain)
+    assert properties["account_provider"] == "chain"
+    assert not {"access_id", "access_key", "sts_token"} & set(properties)
     variables = dotenv_values(folder / "pyodps.env")
     assert variables["ALIBABA_CLOUD_ACCESS_KEY_SECRET"] == AK_SECRET
-    assert variables["ODPS_STS_TOKEN"] == TOKEN
+    assert variables["ALIBABA_CLOUD_SECURITY_TOKEN"] == TOKEN
+    assert "odps_config.ini holds no STS token" in result.stderr
     for name in ("odps_config.ini", "pyodps.env"):
         assert stat.S_IMODE((folder / name).stat().st_mode) == 0o600, name
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     for name in ("jdbc.url", "README.md"):
         assert AK_SECRET not in (folder / name).read_text(), name
     assert AK_SECRET not in result.output
+
+
+def test_with_an_accesskey_alone_odpscmd_gets_it_in_its_file(tmp_path: Path) -> None:
+    config = copy_example("privatelink.yaml", tmp_path)
+    env = {"ALIBABA_CLOUD_ACCESS_KEY_ID": AK_ID, "ALIBABA_CLOUD_ACCESS_KEY_SECRET": AK_SECRET}
+    result = synth_and_render(config, tmp_path, "--with-credentials", env=env)
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "client" / "analytics-shenzhen"
+    properties = javaproperties.loads((folder / "odps_config.ini").read_text())
+    assert (properties["account_provider"], properties["access_id"]) == ("aliyun", AK_ID)
+    assert properties["access_key"] == AK_SECRET
+    assert stat.S_IMODE((folder / "odps_config.ini").stat().st_mode) == 0o600
 
 
 def test_fails_when_credentials_are_asked_for_but_not_set(tmp_path: Path) -> None:
@@ -306,6 +321,7 @@ def test_jdbc_values_are_url_encoded(tmp_path: Path, deployment: dict[str, Any])
     assert url == (
         "jdbc:odps:https://mc.example/api?project=proj1"
         "&tunnelEndpoint=https%3A%2F%2Fdt.example%2Fa%26b%3Dc"
+        "&httpsCheck=true"
         "&logview=https%3A%2F%2Flv.example%2Fx%26y\n"
     )
     assert (

@@ -448,10 +448,17 @@ def render(
     for name in result.deployments:
         typer.echo(f"{out}/{name}/: {', '.join(FILES)}")
     if result.with_credentials:
+        sts = credentials is not None and credentials.security_token is not None
+        holders = ("pyodps.env",) if sts else CREDENTIAL_FILES
         typer.echo(
-            f"credentials written (mode 0600) to {', '.join(CREDENTIAL_FILES)}: keep "
-            f"{out}/ out of version control"
+            f"credentials written (mode 0600) to {', '.join(holders)}: keep {out}/ out of "
+            "version control"
         )
+        if sts:
+            _err(
+                "note: odps_config.ini holds no STS token (odpscmd reads one only from the "
+                "environment): export the variables of pyodps.env before running odpscmd"
+            )
 
 
 @app.command()

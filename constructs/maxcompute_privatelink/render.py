@@ -73,7 +73,10 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 _ENDPOINT_ID = re.compile(r"ep-[a-z0-9]+")
 _DOMAIN = re.compile(r"[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?")
 _CREDENTIAL = re.compile(r"[A-Za-z0-9+/=._-]+")
-_ENV_SAFE = re.compile(r"[A-Za-z0-9+/=._:%@~,-]*")
+_ENV_SAFE = re.compile(r"[A-Za-z0-9+/=._:%@~,!*\[\]-]*")
+"""What a KEY=value line may hold bare, alike for a shell (an assignment word undergoes
+neither field splitting nor pathname expansion: POSIX, "Simple Commands"), python-dotenv
+and `docker run --env-file` (which takes the rest of the line literally)."""
 _UNRESOLVED = re.compile(r"\$\{[^}]*\}")
 
 Source = Literal["synth", "terraform output"]
@@ -135,13 +138,41 @@ class ClientContext:
         return self.protocol == "https"
 
     @property
+    def odpscmd_keys(self) -> bool:
+        """Whether odps_config.ini carries the AccessKey: only with --with-credentials and
+        no STS token, since odpscmd builds file credentials with a null token
+        (aliyun-odps-console ExecutionContext.java:744) and reads a token only through the
+        credential chain (account_provider=chain: AlibabaCloudCredentials.java:52)."""
+        return self.credentials is not None and self.credentials.security_token is None
+
+    @property
+    def env_quoted(self) -> bool:
+        """Whether pyodps.env quotes a value for the shell, which Docker would keep."""
+        values = (
+            self.maxcompute_endpoint,
+            self.tunnel_endpoint,
+            self.project_name,
+            self.region,
+            self.log_view_host,
+            self.quota_name,
+            self.schema_name,
+        )
+        return any(v is not None and not _ENV_SAFE.fullmatch(v) for v in values)
+
+    @property
     def jdbc_url(self) -> str:
         """``jdbc:odps:<endpoint>?project=..&tunnelEndpoint=..``; the driver URL-decodes
-        every query value, so each is encoded whole (``&``, ``?``, ``=`` and all)."""
+        every query value, so each is encoded whole (``&``, ``?``, ``=`` and all). No
+        credential and no region: the driver takes user, password and sts_token as
+        connection properties, and has no region setting."""
         params: list[tuple[str, str]] = [
             ("project", self.project_name),
             ("tunnelEndpoint", self.tunnel_endpoint),
         ]
+        if self.https_check:
+            # the driver's default is false, which skips certificate checks
+            # (odps-jdbc ConnectionResource.java:91 and :208)
+            params.append(("httpsCheck", "true"))
         if self.log_view_host:
             params.append(("logview", self.log_view_host))
         if self.schema_name:
