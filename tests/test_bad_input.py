@@ -317,6 +317,17 @@ CASES: list[tuple[str, str | Callable[[Data], None], str]] = [
         "'https://***@a.b.c/api' carries credentials",
     ),
     (
+        "private_zone_underscore_host",
+        change(
+            endpoint_urls={
+                "maxcompute": "https://service_pvl.x.example/api",
+                "tunnel": "https://dt.x.example",
+            }
+        ),
+        "dns: private_zone makes PrivateZone records of the host names, and "
+        "'service_pvl.x.example' is not a DNS name ('service_pvl'",
+    ),  # fmt: skip
+    (
         "backend_prefix_dotdot",
         top(backend={"oss": {**OSS, "prefix": "state/../other"}}),
         "backend.oss.prefix: 'state/../other' is not a valid state prefix",

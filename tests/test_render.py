@@ -412,9 +412,27 @@ def test_fails_when_nothing_was_synthesized(tmp_path: Path, deployment: dict[str
     result = mcpl("render", "-c", str(config), "--from", str(tmp_path / "none"))
     assert result.exit_code == 2
     assert result.stderr == (
-        f"error: {tmp_path / 'none/stacks/prod-shenzhen/cdk.tf.json'}: no such file; run "
-        "`mcpl synth` first, or pass --tf-output\n"
+        f"error: deployment 'prod-shenzhen': {tmp_path / 'none/stacks/prod-shenzhen'}: no "
+        "cdk.tf.json or cdk.tf; run `mcpl synth` first, or pass --tf-output\n"
     )
+
+
+def test_renders_the_same_files_from_hcl_stacks(tmp_path: Path) -> None:
+    # given: the README recommends committing HCL
+    config = copy_example("examples/existing-vpc.yaml", tmp_path)
+    json_files = synth_and_render(config, tmp_path)
+    assert json_files.exit_code == 0, json_files.output
+    from_json = tree(tmp_path / "client")
+    hcl_out = tmp_path / "hcl"
+    assert mcpl("synth", "-c", str(config), "-o", str(hcl_out), "--hcl").exit_code == 0
+    # when
+    result = mcpl("render", "-c", str(config), "--from", str(hcl_out), "-o", str(tmp_path / "c2"))
+    # then: byte for byte, but for the name of the stack file render read
+    assert result.exit_code == 0, result.output
+    from_hcl = tree(tmp_path / "c2")
+    assert from_hcl.keys() == from_json.keys()
+    for name, content in from_hcl.items():
+        assert content == from_json[name], name
 
 
 def test_fails_when_client_project_name_is_missing(

@@ -154,7 +154,9 @@ def test_mermaid_diagrams_are_well_formed(example: Path, tmp_path: Path) -> None
         _check_mermaid(block)
 
 
-def test_text_format_for_terminals(tmp_path: Path, deployment: dict[str, Any]) -> None:
+def test_text_format_for_terminals(
+    tmp_path: Path, deployment: dict[str, Any], golden: SnapshotAssertion
+) -> None:
     config = write_config(tmp_path, [deployment])
     result = summary(
         "-c",
@@ -171,6 +173,8 @@ def test_text_format_for_terminals(tmp_path: Path, deployment: dict[str, Any]) -
     assert out.startswith("CUTS MAXCOMPUTE ACCESS UNTIL RECREATED:\n  DELETE ")
     assert "prod-shenzhen: plan" in out
     assert "Security groups" in out and "\x1b[" not in out
+    assert out.count("Security groups") == 1, "each table once"
+    assert out == golden  # the whole output
 
 
 def test_warns_when_the_committed_output_is_stale(
@@ -183,7 +187,27 @@ def test_warns_when_the_committed_output_is_stale(
     assert fresh.exit_code == 0 and fresh.stderr == ""
     config = write_config(tmp_path, [dict(deployment, protocol="http")])
     stale = summary("-c", str(config), "--from", str(out))
-    assert stale.stderr == f"warning: {out} is not what {config} synthesizes; run `mcpl check`\n"
+    assert stale.stderr == (
+        f"warning: {out} is not what {config} synthesizes (prod-shenzhen: maxcompute_endpoint "
+        "'https://service-pvl.cn-shenzhen-vpc.maxcompute.aliyun-inc.com/api', config "
+        "'http://service-pvl.cn-shenzhen-vpc.maxcompute.aliyun-inc.com/api'); run `mcpl check`\n"
+    )
+
+
+def test_summary_needs_no_node(
+    tmp_path: Path, deployment: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: committed stacks, and no Node on PATH
+    config = write_config(tmp_path, [deployment])
+    out = tmp_path / "cdktf.out"
+    assert runner.invoke(app, ["synth", "-c", str(config), "-o", str(out), "--hcl"]).exit_code == 0
+    monkeypatch.setenv("PATH", str(tmp_path / "no-tools"))
+    # when
+    result = summary("-c", str(config), "--from", str(out))
+    # then
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    assert "## prod-shenzhen" in result.stdout
 
 
 def test_fails_when_the_plan_is_not_a_plan(tmp_path: Path, deployment: dict[str, Any]) -> None:

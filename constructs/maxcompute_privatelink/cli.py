@@ -171,13 +171,14 @@ def synth(
     OUT must be new, empty or synth's own output; only the files synth generates are
     replaced, and it refuses changes that would orphan live resources."""
     from maxcompute_privatelink.render import CLIENT_OUTPUT
+    from maxcompute_privatelink.stack_files import stack_file_name
     from maxcompute_privatelink.synth import hcl_requested, synthesize
 
     with _load_for_synth(config) as (loaded, workers):
         result = synthesize(
             loaded, config_path=config, out=out, hcl=hcl, workers=workers, others=(CLIENT_OUTPUT,)
         )
-    file_name = "cdk.tf" if hcl_requested(hcl) else "cdk.tf.json"
+    file_name = stack_file_name(hcl_requested(hcl))
     for name, count in result.stacks.items():
         typer.echo(f"{out}/stacks/{name}/{file_name}: {count} resources")
     for name in result.removed:
@@ -256,17 +257,13 @@ def summary(
     ] = "markdown",
 ) -> None:
     """A PR-ready review: per deployment a table, a diagram, costs, flags, and the plan."""
-    from maxcompute_privatelink.summary import markdown, summarize, text
-    from maxcompute_privatelink.synth import check as check_synth
+    from maxcompute_privatelink.summary import looks_stale, markdown, summarize, text
 
     loaded = _load(config)
     result = summarize(loaded, plan or [])
-    hcl = any(from_dir.glob("stacks/*/cdk.tf"))
-    if (
-        from_dir.exists()
-        and check_synth(loaded, config_dir=config.parent, out=from_dir, hcl=hcl).differences
-    ):
-        _err(f"warning: {from_dir} is not what {config} synthesizes; run `mcpl check`")
+    stale = looks_stale(loaded, from_dir) if from_dir.exists() else None
+    if stale is not None:
+        _err(f"warning: {from_dir} is not what {config} synthesizes ({stale}); run `mcpl check`")
     typer.echo(markdown(result) if output_format == "markdown" else text(result), nl=False)
 
 
@@ -339,6 +336,7 @@ def ci_github(
 
     from maxcompute_privatelink.ci import policies, write_workflow
     from maxcompute_privatelink.errors import CiError
+    from maxcompute_privatelink.stack_files import holds_hcl
 
     if print_policies:
         typer.echo(json.dumps(policies(), indent=2))
@@ -350,7 +348,7 @@ def ci_github(
         config=config.as_posix(),
         out=out.as_posix(),
         workflow=target.as_posix(),
-        hcl=any(out.glob("stacks/*/cdk.tf")) if hcl is None else hcl,
+        hcl=holds_hcl(out) if hcl is None else hcl,
         install=install,
         branch=branch,
         environment=environment_name,

@@ -12,7 +12,6 @@ for the same names.
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 from constructs import Construct
@@ -20,23 +19,10 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidato
 
 from maxcompute_privatelink import bindings as alicloud
 from maxcompute_privatelink.naming import element_id, name_element, register
-
-_LABEL = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
+from maxcompute_privatelink.privatelink_props import check_dns_label, check_dns_name
 
 RECORD_TTL = 60
 """Seconds: short, so that a replaced endpoint is picked up within a minute."""
-
-
-def _check_domain(value: str) -> str:
-    if not all(_LABEL.fullmatch(label) for label in value.split(".")) or len(value) > 253:
-        raise ValueError(f"{value!r} is not a lowercase DNS name")
-    return value
-
-
-def _check_label(value: str) -> str:
-    if not _LABEL.fullmatch(value):
-        raise ValueError(f"{value!r} is not a lowercase DNS label")
-    return value
 
 
 def _keep_string(value: object) -> str:
@@ -55,13 +41,13 @@ class CustomDomainNameProps(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    zone_name: Annotated[str, AfterValidator(_check_domain)] = Field(
+    zone_name: Annotated[str, AfterValidator(check_dns_name)] = Field(
         description="The zone, such as cn-shenzhen-vpc.maxcompute.aliyun-inc.com."
     )
-    maxcompute_record: Annotated[str, AfterValidator(_check_label)] = Field(
+    maxcompute_record: Annotated[str, AfterValidator(check_dns_label)] = Field(
         description="Host of the MaxCompute endpoint inside the zone, such as service-pvl."
     )
-    tunnel_record: Annotated[str, AfterValidator(_check_label)] = Field(
+    tunnel_record: Annotated[str, AfterValidator(check_dns_label)] = Field(
         description="Host of the Tunnel endpoint inside the zone, such as dt-pvl."
     )
     vpc_id: ValueOrReference = Field(description="The VPC the zone answers in.")

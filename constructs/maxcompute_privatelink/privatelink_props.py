@@ -48,6 +48,24 @@ class PrivateZoneNames:
     tunnel_record: str
 
 
+DNS_LABEL = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
+"""A lowercase DNS label (RFC 1035 with digits first allowed): what PrivateZone takes as
+a zone name's part or a record name. The one check of it: the props use it for
+``dns: private_zone``, the ``CustomDomainName`` construct for its own props."""
+
+
+def check_dns_name(value: str) -> str:
+    if len(value) > 253 or not all(DNS_LABEL.fullmatch(label) for label in value.split(".")):
+        raise ValueError(f"{value!r} is not a lowercase DNS name")
+    return value
+
+
+def check_dns_label(value: str) -> str:
+    if not DNS_LABEL.fullmatch(value):
+        raise ValueError(f"{value!r} is not a lowercase DNS label")
+    return value
+
+
 def _zone_names(maxcompute_url: str | None, tunnel_url: str | None) -> PrivateZoneNames | str:
     """The zone and record names for the two client URLs, or why there are none."""
     hosts = [urlsplit(url).hostname or "" for url in (maxcompute_url or "", tunnel_url or "")]
@@ -60,6 +78,13 @@ def _zone_names(maxcompute_url: str | None, tunnel_url: str | None) -> PrivateZo
             return f"private_zone needs host names, and {host!r} is an IP address; use dns: none"
         if host.count(".") < 2:
             return f"private_zone needs a host name below a domain, and {host!r} is not one"
+        bad = [label for label in host.split(".") if not DNS_LABEL.fullmatch(label)]
+        if bad or len(host) > 253:
+            return (
+                f"private_zone makes PrivateZone records of the host names, and {host!r} is "
+                f"not a DNS name ({bad[0] if bad else 'too long'!r}: letters, digits and "
+                "inner hyphens only); use such a host, or dns: console or none"
+            )
     (mc_record, mc_zone), (dt_record, dt_zone) = (host.split(".", 1) for host in hosts)
     if mc_zone != dt_zone:
         return (

@@ -34,6 +34,7 @@ from maxcompute_privatelink.output_dir import (
     write_folder,
 )
 from maxcompute_privatelink.privatelink_props import check_url
+from maxcompute_privatelink.stack_files import HCL_FILE, JSON_FILE, STACKS, read_outputs
 
 FILES = ("odps_config.ini", "pyodps.env", "jdbc.url", "README.md")
 """What render writes per deployment, each from ``templates/<file>.j2``."""
@@ -205,15 +206,18 @@ def _literal(value: Any) -> str | None:
 
 
 def synth_outputs(from_dir: Path, name: str) -> StackOutputs:
-    path = from_dir / "stacks" / name / "cdk.tf.json"
-    data = read_json(path, hint="run `mcpl synth` first, or pass --tf-output")
-    outputs = data.get("output") if isinstance(data, dict) else None
-    if not isinstance(outputs, dict):
+    """The outputs of a synthesized stack, ``cdk.tf.json`` or ``cdk.tf`` alike."""
+    folder = from_dir / STACKS / name
+    found = read_outputs(folder)
+    if found is None:
+        raise RenderError(
+            name,
+            f"{folder}: no {JSON_FILE} or {HCL_FILE}; run `mcpl synth` first, or pass --tf-output",
+        )
+    path, outputs = found
+    if not outputs:
         raise RenderError(name, f"{path} has no outputs; run `mcpl synth` again")
-    values = {
-        key: _literal(body.get("value")) if isinstance(body, dict) else None
-        for key, body in outputs.items()
-    }
+    values = {key: _literal(value) for key, value in outputs.items()}
     return StackOutputs("synth", str(path), values)
 
 

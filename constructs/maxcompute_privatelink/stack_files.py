@@ -31,7 +31,15 @@ TERRAFORM_WORKING_FILES = (".terraform", ".terraform.lock.hcl")
 
 MAX_STATE_BYTES = 64 * 1024 * 1024
 
-_BLOCK = re.compile(r"^(resource|terraform)\b([^\n]*)\{\n(.*?)^\}", re.M | re.S)
+
+def stack_file_name(hcl: bool) -> str:
+    """The file synth writes a stack to: ``cdk.tf`` with ``--hcl``, else ``cdk.tf.json``."""
+    return HCL_FILE if hcl else JSON_FILE
+
+
+_BLOCK = re.compile(r"^(resource|terraform|output)\b([^\n]*)\{\n(.*?)^\}", re.M | re.S)
+_OUTPUT_VALUE = re.compile(r'^[ \t]*value[ \t]*=[ \t]*(?:"((?:[^"\\\n]|\\.)*)"[ \t]*)?(.*)$', re.M)
+_HCL_ESCAPES = re.compile(r'\\(["\\nrt])|\$\$\{|%%\{')
 _LABELS = re.compile(r'"([^"]+)"')
 _PROTECTED = re.compile(r"^\s*prevent_destroy\s*=\s*true\s*$", re.M)
 _LOCAL_PATH = re.compile(r'backend "local" \{\s*\n\s*path\s*=\s*"([^"\n]*)"')
@@ -109,6 +117,53 @@ def _dig(data: Any, *keys: str) -> Any:
             return None
         data = data.get(key)
     return data
+
+
+def holds_hcl(out: Path) -> bool:
+    """Whether the output ``out`` holds HCL stacks (``cdk.tf``)."""
+    return any(out.glob(f"{STACKS}/*/{HCL_FILE}"))
+
+
+def read_outputs(folder: Path) -> tuple[Path, dict[str, str | None]] | None:
+    """The stack file in ``folder`` and its outputs, JSON or HCL: each literal value as
+    text, None where it is an expression (a reference, known after apply); None when
+    synth wrote no stack file there."""
+    json_file, hcl_file = folder / JSON_FILE, folder / HCL_FILE
+    if json_file.is_file():
+        try:
+            data = json.loads(json_file.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            return json_file, {}
+        outputs = data.get("output") if isinstance(data, dict) else None
+        values = {
+            key: body.get("value") if isinstance(body, dict) else None
+            for key, body in (outputs.items() if isinstance(outputs, dict) else ())
+        }
+        return json_file, {k: v if isinstance(v, str) else None for k, v in values.items()}
+    if hcl_file.is_file():
+        found: dict[str, str | None] = {}
+        for block in _BLOCK.finditer(hcl_file.read_text(encoding="utf-8", errors="replace")):
+            kind, labels, body = block.groups()
+            names = _LABELS.findall(labels)
+            value = _OUTPUT_VALUE.search(body)
+            if kind != "output" or len(names) != 1 or value is None:
+                continue
+            literal, rest = value.groups()
+            found[names[0]] = _unescape(literal) if literal is not None and not rest else None
+        return hcl_file, found
+    return None
+
+
+def _unescape(literal: str) -> str:
+    """An HCL string literal's text, as Terraform reads it (the escapes cdktf writes)."""
+    plain = {'"': '"', "\\": "\\", "n": "\n", "r": "\r", "t": "\t"}
+
+    def one(match: re.Match[str]) -> str:
+        if match.group(1) is not None:
+            return plain[match.group(1)]
+        return "${" if match.group(0).startswith("$") else "%{"
+
+    return _HCL_ESCAPES.sub(one, literal)
 
 
 def previous_stacks(out: Path) -> dict[str, StackRecord]:

@@ -18,6 +18,7 @@ from maxcompute_privatelink.backend_props import BackendProps
 from maxcompute_privatelink.cdktf_json import stable_json
 from maxcompute_privatelink.config import Deployment
 from maxcompute_privatelink.hcl import bare_references
+from maxcompute_privatelink.stack_files import HCL_FILE, JSON_FILE, METADATA_FILE, STACKS
 
 _BLOCK = re.compile(r'^(?:resource|data) "', re.M)
 """Resource and data blocks in cdktf's HCL, which opens each at the start of a line."""
@@ -59,21 +60,21 @@ def _write(
         stack = DeploymentStack(
             app, deployment, state_path=state_paths[deployment.name], backend=backend
         )
-        stack_dir = target / "stacks" / deployment.name
+        stack_dir = target / STACKS / deployment.name
         stack_dir.mkdir(parents=True)
         if hcl:
             synthesized = stack.to_hcl_terraform()
             text = synthesized["hcl"]
             assert isinstance(text, str)
             text = _with_required_version(text, constraint)
-            (stack_dir / "cdk.tf").write_text(bare_references(text), encoding="utf-8")
+            (stack_dir / HCL_FILE).write_text(bare_references(text), encoding="utf-8")
             metadata = stable_json(synthesized["metadata"])
-            (stack_dir / "metadata.json").write_text(metadata, encoding="utf-8")
+            (stack_dir / METADATA_FILE).write_text(metadata, encoding="utf-8")
             counts[deployment.name] = len(_BLOCK.findall(text))
         else:
             data: dict[str, Any] = stack.to_terraform()
             data["terraform"] = {"required_version": constraint, **data["terraform"]}
-            (stack_dir / "cdk.tf.json").write_text(stable_json(data), encoding="utf-8")
+            (stack_dir / JSON_FILE).write_text(stable_json(data), encoding="utf-8")
             counts[deployment.name] = sum(
                 len(bodies)
                 for group in ("resource", "data")

@@ -9,6 +9,7 @@ replacements of endpoints, zone bindings and DNS records first, in bold.
 
 from __future__ import annotations
 
+import io
 import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -138,6 +139,29 @@ def read_plan(path: Path, deployment: str) -> tuple[Change, ...]:
         )
     changes.sort(key=lambda c: (ACTION_ORDER.index(c.action), c.address))
     return tuple(changes)
+
+
+def looks_stale(config: PrivateLinkConfig, out: Path) -> str | None:
+    """What shows, without synthesizing (no Node), that ``out`` is older than ``config``:
+    other stacks, or client URLs that differ. None when nothing cheap to compare does;
+    `mcpl check` is the full comparison."""
+    from maxcompute_privatelink.stack_files import STACKS, read_outputs
+
+    names = [d.name for d in config.deployments]
+    present = sorted(p.name for p in (out / STACKS).glob("*") if read_outputs(p) is not None)
+    if sorted(names) != present:
+        return f"stacks {', '.join(present) or 'none'}, deployments {', '.join(names)}"
+    for deployment in config.deployments:
+        found = read_outputs(out / STACKS / deployment.name)
+        assert found is not None
+        outputs = found[1]
+        for key, wanted in (
+            ("maxcompute_endpoint", deployment.maxcompute_endpoint),
+            ("tunnel_endpoint", deployment.tunnel_endpoint),
+        ):
+            if wanted is not None and outputs.get(key) != wanted:
+                return f"{deployment.name}: {key} {outputs.get(key)!r}, config {wanted!r}"
+    return None
 
 
 # -- what the stacks declare ---------------------------------------------------------------
@@ -295,7 +319,10 @@ def text(summary: Summary, width: int = 120) -> str:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(width=width, record=True, force_terminal=False, color_system=None)
+    # recorded, and printed to a buffer: printing to stdout as well would show it twice
+    console = Console(
+        file=io.StringIO(), width=width, record=True, force_terminal=False, color_system=None
+    )
     if summary.critical:
         console.print("CUTS MAXCOMPUTE ACCESS UNTIL RECREATED:")
         for change in summary.critical:

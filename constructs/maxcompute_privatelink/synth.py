@@ -54,6 +54,7 @@ from maxcompute_privatelink.stack_files import (
     live_resources,
     previous_stacks,
     read_stack,
+    stack_file_name,
     user_entries,
 )
 
@@ -543,7 +544,7 @@ def _optimize_flag() -> list[str]:
 
 def _write_manifest(target: Path, names: list[str], hcl: bool) -> None:
     """``manifest.json`` as cdktf writes it for these stacks."""
-    file_name = "cdk.tf" if hcl else "cdk.tf.json"
+    file_name = stack_file_name(hcl)
     manifest = {
         "generator": MARK,
         "stacks": {
