@@ -13,7 +13,7 @@ from pathlib import Path
 # constructs.maxcompute_privatelink.
 sys.path.insert(0, str(Path(__file__).resolve().parent / "constructs"))
 
-from maxcompute_privatelink.cli import app  # noqa: E402
+from maxcompute_privatelink.cli import app
 
 if __name__ == "__main__":
     out = os.environ.get("CDKTF_OUTDIR", "cdktf.out")

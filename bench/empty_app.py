@@ -5,7 +5,7 @@ import sys
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
-import cdktf  # noqa: E402
+import cdktf
 
 app = cdktf.App(outdir=sys.argv[1])
 cdktf.TerraformStack(app, "empty")

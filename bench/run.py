@@ -79,7 +79,7 @@ def _memory_kb(pid: int) -> tuple[int, int]:
     """(RSS, PSS) of one process: PSS shares each shared page out among its users, so a
     sum over processes counts the shared libraries of Python and Node once."""
     rss = pss = 0
-    with open(f"/proc/{pid}/smaps_rollup") as rollup:
+    with Path(f"/proc/{pid}/smaps_rollup").open() as rollup:
         for line in rollup:
             if line.startswith("Rss:"):
                 rss = int(line.split()[1])
@@ -94,12 +94,12 @@ def _descendants(pid: int) -> list[int]:
         current = stack.pop()
         found.append(current)
         try:
-            tasks = os.listdir(f"/proc/{current}/task")
+            tasks = [task.name for task in Path(f"/proc/{current}/task").iterdir()]
         except OSError:
             continue
         for task in tasks:
             try:
-                with open(f"/proc/{current}/task/{task}/children") as children:
+                with Path(f"/proc/{current}/task/{task}/children").open() as children:
                     stack.extend(int(child) for child in children.read().split())
             except OSError:
                 continue

@@ -63,7 +63,7 @@ def everything(folder: Path) -> dict[str, str | bytes]:
             path = Path(root) / name
             key = path.relative_to(folder).as_posix()
             if path.is_symlink():
-                found[key] = "-> " + os.readlink(path)
+                found[key] = "-> " + str(path.readlink())
             elif path.is_dir():
                 found[key] = "dir"
             else:

@@ -326,7 +326,7 @@ CASES: list[tuple[str, str | Callable[[Data], None], str]] = [
         ),
         "dns: private_zone makes PrivateZone records of the host names, and "
         "'service_pvl.x.example' is not a DNS name ('service_pvl'",
-    ),  # fmt: skip
+    ),
     (
         "backend_prefix_dotdot",
         top(backend={"oss": {**OSS, "prefix": "state/../other"}}),
@@ -390,10 +390,8 @@ def test_fails_when_the_config_is_malformed(
     assert len(lines) == 1, lines
     assert lines[0].startswith("error: ")
     assert expected in lines[0]
-    assert (
-        "Traceback" not in result.output
-        and result.exception is None
-        or isinstance(result.exception, SystemExit)
+    assert ("Traceback" not in result.output and result.exception is None) or isinstance(
+        result.exception, SystemExit
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["privatelink.yaml"], "nothing written"
     assert "s3cr3t" not in result.output, "a password is never echoed"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import inspect
 import json
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -168,9 +168,10 @@ def _value_problems(path: str, value: Any, attribute: dict[str, Any]) -> list[st
     elif kind[0] in ("list", "set"):
         if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
             problems.append(f"{path}: {value!r} is not a {kind}")
-    elif kind[0] == "map":
-        if not (isinstance(value, dict) and all(isinstance(v, str) for v in value.values())):
-            problems.append(f"{path}: {value!r} is not a {kind}")
+    elif kind[0] == "map" and not (
+        isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+    ):
+        problems.append(f"{path}: {value!r} is not a {kind}")
     allowed = attribute.get("x_allowed_values")
     if allowed and isinstance(value, str) and "${" not in value and value not in allowed:
         problems.append(f"{path}: {value!r} is not one of {allowed}")
@@ -245,7 +246,7 @@ def test_fails_when_a_binding_passes_an_undeclared_argument() -> None:
 
     class Broken(bindings.AlicloudResource):
         TF_TYPE = "alicloud_vpc"
-        ARGUMENTS = {"vpc_name": "string"}
+        ARGUMENTS: ClassVar[dict[str, Any]] = {"vpc_name": "string"}
 
         def __init__(self, scope: Construct, id: str) -> None:
             super().__init__(scope, id, arguments={"name": "x"})

@@ -55,7 +55,7 @@ def test_fails_when_config_is_bad_with_one_line_per_problem_and_writes_nothing(
     ]
     assert "Traceback" not in result.output
     assert not out.exists()
-    assert os.listdir(tmp_path) == ["c.yaml"], "nothing written, not even a temp folder"
+    assert [p.name for p in tmp_path.iterdir()] == ["c.yaml"], "nothing written, not even a temp"
 
 
 def test_fails_when_config_is_missing(tmp_path: Path) -> None:

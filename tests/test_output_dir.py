@@ -137,7 +137,7 @@ def test_fails_when_the_folder_can_never_be_an_output(
         "home": tmp_path / "home",
         "config_dir": config.parent,
         "above_config": tmp_path / "repo",
-        "cwd": Path("."),
+        "cwd": Path(),
         "above_cwd": Path(".."),
         "git": tmp_path / "git",
     }[where]

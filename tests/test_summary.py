@@ -111,7 +111,7 @@ def test_flags_what_a_reviewer_should_see(tmp_path: Path, deployment: dict[str, 
         "allowed_cidrs has 10.0.0.0/8, which is wide: 16,777,216 addresses",
         "allowed_cidrs has 8.8.8.0/24, which is not a private network",
     ]
-    assert "| Billable | 2 endpoint-zone instances (2 endpoints × 1 zone)" in result.stdout
+    assert "| Billable | 2 endpoint-zone instances (2 endpoints \u00d7 1 zone)" in result.stdout
 
 
 def _check_mermaid(block: str) -> None:

@@ -206,7 +206,7 @@ def test_resynth_keeps_every_user_file_in_a_stack_folder_and_check_leaves_them_a
     # then: every user file is there, byte for byte; the stack file changed
     for name, content in users.items():
         assert (stack / name).read_bytes() == content, name
-    assert os.readlink(stack / "link") == "/etc/hostname"
+    assert str((stack / "link").readlink()) == "/etc/hostname"
     assert (out / "NOTES.md").read_text() == "user notes\n"
     assert b'"team": "other"' in (stack / "cdk.tf.json").read_bytes()
     assert checked.exit_code == 0, checked.output

@@ -154,7 +154,7 @@ def recover(target: Path) -> None:
     for debris in sorted(target.parent.glob(f"{prefix}old-*")):
         kept = debris / target.name
         if not target.exists() and kept.is_dir():
-            os.replace(kept, target)
+            kept.replace(target)
         shutil.rmtree(debris, ignore_errors=True)
     for debris in target.parent.glob(f"{prefix}staging-*"):
         shutil.rmtree(debris, ignore_errors=True)
@@ -285,12 +285,12 @@ def _exchange(staging: Path, target: Path) -> bool:
 
 def _replace(staging: Path, target: Path) -> None:
     if not target.exists():
-        os.replace(staging, target)
+        staging.replace(target)
         return
     if _exchange(staging, target):
         shutil.rmtree(staging, ignore_errors=True)  # it holds the old output now
         return
     old = Path(tempfile.mkdtemp(prefix=f".{target.name}{DEBRIS}old-", dir=target.parent))
-    os.replace(target, old / target.name)
-    os.replace(staging, target)
+    target.replace(old / target.name)
+    staging.replace(target)
     shutil.rmtree(old, ignore_errors=True)

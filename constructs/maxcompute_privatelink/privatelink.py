@@ -67,7 +67,8 @@ class MaxComputePrivateLink(Construct):
             self._name(self._vpc, "vpc")
             vpc_id = self._vpc.id
         else:
-            assert props.vpc_id is not None  # guaranteed by the props
+            if props.vpc_id is None:  # validated props give one of the two
+                raise ValueError("MaxComputePrivateLink needs vpc_id or vpc_cidr")
             vpc_id = props.vpc_id
         self._vpc_id = vpc_id
 
@@ -75,7 +76,8 @@ class MaxComputePrivateLink(Construct):
         vswitch_ids: dict[str, str] = {}
         for zone in props.zones:
             if zone.vswitch_cidr is None:
-                assert zone.vswitch_id is not None  # guaranteed by the props
+                if zone.vswitch_id is None:  # validated props give one of the two
+                    raise ValueError(f"zone {zone.zone_id} needs vswitch_id or vswitch_cidr")
                 vswitch_ids[zone.zone_id] = zone.vswitch_id
                 continue
             vswitch = alicloud.Vswitch(

@@ -483,7 +483,8 @@ class MaxComputePrivateLinkProps(_Frozen):
         if self.dns != "private_zone":
             return None
         names = _zone_names(self.maxcompute_endpoint, self.tunnel_endpoint)
-        assert not isinstance(names, str)  # guaranteed by _dns_problems
+        if isinstance(names, str):  # validation refuses such props (_dns_problems)
+            raise ValueError(names)
         return names
 
     @property
@@ -612,18 +613,17 @@ class MaxComputePrivateLinkProps(_Frozen):
                 )
             )
         if self.adopt is not None:
-            problems.extend(self._adopt_problems())
+            problems.extend(self._adopt_problems(self.adopt))
         problems.extend(self._zone_problems())
         return problems
 
-    def _adopt_problems(self) -> list[Problem]:
-        assert self.adopt is not None
+    def _adopt_problems(self, adopt: AdoptProps) -> list[Problem]:
         problems: list[Problem] = []
-        if self.adopt.frontend_endpoint_id == self.adopt.tunnel_endpoint_id:
+        if adopt.frontend_endpoint_id == adopt.tunnel_endpoint_id:
             problems.append(
                 Problem(
                     ("adopt", "tunnel_endpoint_id"),
-                    f"{self.adopt.tunnel_endpoint_id!r} is also the frontend endpoint; the "
+                    f"{adopt.tunnel_endpoint_id!r} is also the frontend endpoint; the "
                     "pair is two endpoints, one per endpoint service",
                 )
             )

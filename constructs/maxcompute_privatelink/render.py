@@ -292,7 +292,8 @@ def credentials_from_environment(environ: Mapping[str, str]) -> Credentials:
             "ALIBABA_CLOUD_ACCESS_KEY_SECRET (and ALIBABA_CLOUD_SECURITY_TOKEN for STS) from "
             f"the environment; not set: {', '.join(missing)}",
         )
-    assert key_id is not None and secret is not None
+    if key_id is None or secret is None:  # reported as missing just above
+        raise RenderError(None, "ALIBABA_CLOUD_ACCESS_KEY_ID and _SECRET are both needed")
     for variable, value in zip(CREDENTIAL_VARIABLES, (key_id, secret, token), strict=True):
         if value is not None and not _CREDENTIAL.fullmatch(value):
             # never echo the value: it is a secret
@@ -422,7 +423,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        autoescape=False,
+        autoescape=False,  # noqa: S701 - INI, env, JDBC URL, YAML, Markdown: no HTML
     )
     env.filters["properties"] = _properties_value
     env.filters["env"] = _env_value

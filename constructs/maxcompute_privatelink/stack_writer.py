@@ -65,7 +65,8 @@ def _write(
         if hcl:
             synthesized = stack.to_hcl_terraform()
             text = synthesized["hcl"]
-            assert isinstance(text, str)
+            if not isinstance(text, str):
+                raise TypeError(f"cdktf returned {type(text).__name__} for a stack's HCL")
             text = _with_required_version(text, constraint)
             (stack_dir / HCL_FILE).write_text(bare_references(text), encoding="utf-8")
             metadata = stable_json(synthesized["metadata"])

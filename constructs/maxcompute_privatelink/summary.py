@@ -153,8 +153,7 @@ def looks_stale(config: PrivateLinkConfig, out: Path) -> str | None:
         return f"stacks {', '.join(present) or 'none'}, deployments {', '.join(names)}"
     for deployment in config.deployments:
         found = read_outputs(out / STACKS / deployment.name)
-        assert found is not None
-        outputs = found[1]
+        outputs = found[1] if found is not None else {}
         for key, wanted in (
             ("maxcompute_endpoint", deployment.maxcompute_endpoint),
             ("tunnel_endpoint", deployment.tunnel_endpoint),

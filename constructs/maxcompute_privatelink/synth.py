@@ -59,6 +59,7 @@ from maxcompute_privatelink.stack_files import (
 )
 
 if TYPE_CHECKING:
+    from maxcompute_privatelink.backend_props import OssBackendProps
     from maxcompute_privatelink.config import PrivateLinkConfig
 
 MANIFEST = "manifest.json"
@@ -227,7 +228,7 @@ def synthesize(
         if config.backend is None:
             refusals += _local_state_moves(config_dir, target, previous, plan)
         else:
-            plan.notes.extend(_remote_state_notes(config, plan.renamed))
+            plan.notes.extend(_remote_state_notes(config.backend.oss, plan.renamed))
         if refusals:
             raise UnsafeChangeError(refusals)
         counts.update(
@@ -242,7 +243,7 @@ def synthesize(
     def move_state() -> None:
         for source, destination in plan.state_moves:
             os.link(source, destination)  # fails if destination exists: never overwrites
-            os.unlink(source)
+            source.unlink()
 
     write_folder(
         out,
@@ -329,9 +330,7 @@ def _local_state_moves(
     return refusals
 
 
-def _remote_state_notes(config: PrivateLinkConfig, renamed: dict[str, str]) -> list[str]:
-    assert config.backend is not None
-    oss = config.backend.oss
+def _remote_state_notes(oss: OssBackendProps, renamed: dict[str, str]) -> list[str]:
     notes = []
     for old, new in renamed.items():
         source = f"oss://{oss.bucket}/{oss.stack_prefix(old)}/terraform.tfstate"
@@ -433,7 +432,7 @@ class Workers:
         }
         command = [sys.executable, *_optimize_flag(), "-m", "maxcompute_privatelink.synth_worker"]
         self.processes = [
-            subprocess.Popen(
+            subprocess.Popen(  # noqa: S603 - this interpreter, running this package's worker
                 command,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
@@ -477,10 +476,12 @@ class Workers:
                 "state_paths": state_paths,
                 "hcl": hcl,
             }
-            assert process.stdin is not None
+            stdin = process.stdin
+            if stdin is None:
+                raise SynthWorkerError(["a worker started without its input pipe"])
             try:
-                process.stdin.write(pickle.dumps(job))
-                process.stdin.close()
+                stdin.write(pickle.dumps(job))
+                stdin.close()
             except BrokenPipeError:
                 pass  # the worker died at start; its exit status and stderr tell why below
             process.stdin = None  # given; communicate() below reads the two other pipes
@@ -539,7 +540,7 @@ def _optimize_flag() -> list[str]:
     if spec is None or spec.origin is None:
         return []
     cached = importlib.util.cache_from_source(spec.origin, optimization=1)
-    return ["-O"] if os.path.exists(cached) else []
+    return ["-O"] if Path(cached).exists() else []
 
 
 def _write_manifest(target: Path, names: list[str], hcl: bool) -> None:

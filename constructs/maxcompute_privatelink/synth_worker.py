@@ -48,7 +48,8 @@ def main() -> None:
     from maxcompute_privatelink.config import PrivateLinkConfig
     from maxcompute_privatelink.stack_writer import write_stacks
 
-    job = pickle.load(sys.stdin.buffer)
+    # the parent's own validated config, pickled by it over this process's stdin pipe
+    job = pickle.load(sys.stdin.buffer)  # noqa: S301
     warm_up.join()
     config: PrivateLinkConfig = job["config"]
     wanted = set(job["names"])

@@ -42,8 +42,8 @@ RESOURCES: tuple[type[AlicloudResource], ...] = (
 DATA_SOURCES: tuple[type[AlicloudDataSource], ...] = (DataAlicloudVpcs,)
 
 __all__ = [
-    "PREVENT_DESTROY",
     "DATA_SOURCES",
+    "PREVENT_DESTROY",
     "PROVIDER_SOURCE",
     "PROVIDER_VERSION_CONSTRAINT",
     "RESOURCES",

@@ -188,11 +188,11 @@ def plan(
         for name, attribute in block.get("attributes", {}).items():
             if not attribute.get("x_force_new"):
                 continue
-            wanted = proposed.get(name)
-            if wanted is UNKNOWN or (has_unknown(wanted) and wanted != prior.get(name)):
-                replace.append(name)
-            elif wanted != prior.get(name) and (
-                set_in_config(config.get(name)) or not attribute.get("computed")
+            wanted, before = proposed.get(name), prior.get(name)
+            changed = wanted is UNKNOWN or (has_unknown(wanted) and wanted != before)
+            if changed or (
+                wanted != before
+                and (set_in_config(config.get(name)) or not attribute.get("computed"))
             ):
                 replace.append(name)
     new_object = prior is None or bool(replace)
@@ -223,7 +223,7 @@ class Cloud:
                 yield self.memory
                 return
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with open(self.path, "a+", encoding="utf-8") as handle:
+            with self.path.open("a+", encoding="utf-8") as handle:
                 fcntl.flock(handle, fcntl.LOCK_EX)
                 handle.seek(0)
                 text = handle.read()
