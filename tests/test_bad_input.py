@@ -397,10 +397,6 @@ def test_fails_when_the_config_is_malformed(
     assert "s3cr3t" not in result.output, "a password is never echoed"
 
 
-def test_the_suite_covers_at_least_fifty_distinct_cases() -> None:
-    assert len({case[0] for case in CASES}) == len(CASES) >= 50
-
-
 def test_yaml_merge_keys_are_applied(tmp_path: Path) -> None:
     # given: the second deployment takes the first one's settings through << and overrides
     config = tmp_path / "privatelink.yaml"

@@ -23,6 +23,7 @@ from maxcompute_privatelink.bindings import (
     RESOURCES,
     AlicloudProvider,
 )
+from maxcompute_privatelink.bindings._base import _Arguments
 from maxcompute_privatelink.config import load_config
 from maxcompute_privatelink.synth import synthesize
 
@@ -35,7 +36,7 @@ SCHEMA_TYPES: dict[str, Any] = {
     "string_map": ["map", "string"],
 }
 META_PARAMETERS = {"self", "scope", "id", "meta"}  # meta: depends_on and lifecycle
-ALL_BINDINGS = [*RESOURCES, *DATA_SOURCES]
+ALL_BINDINGS: list[type[_Arguments]] = [*RESOURCES, *DATA_SOURCES]
 
 
 def _block(schema: dict[str, Any], binding: type) -> dict[str, Any]:
@@ -135,7 +136,7 @@ def test_provider_constraint_admits_the_schema_version_and_nothing_too_old(
     schema: dict[str, Any],
 ) -> None:
     # given: the newest provider version any emitted type or argument needs
-    needed = [(1, 0, 0)]
+    needed: list[tuple[int, ...]] = [(1, 0, 0)]
     for binding in ALL_BINDINGS:
         group = "data_source_schemas" if binding in DATA_SOURCES else "resource_schemas"
         entry = schema[group][binding.TF_TYPE]
@@ -156,7 +157,7 @@ def test_provider_constraint_admits_the_schema_version_and_nothing_too_old(
 
 def _value_problems(path: str, value: Any, attribute: dict[str, Any]) -> list[str]:
     kind = attribute["type"]
-    expected = {
+    expected: dict[str, type | tuple[type, ...]] = {
         "string": str,
         "number": (int, float),
         "bool": bool,

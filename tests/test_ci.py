@@ -33,7 +33,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, deployment: dict[str, 
     return tmp_path
 
 
-def generate(*args: str) -> tuple[str, dict[str, Any]]:
+def generate(*args: str) -> tuple[str, dict[Any, Any]]:
     """Run `mcpl ci github -c c.yaml ARGS` in the current folder; the workflow's text and
     YAML (``on`` is the key True in YAML 1.1)."""
     result = runner.invoke(app, ["ci", "github", "-c", "c.yaml", *args])

@@ -76,7 +76,7 @@ def render(tmp_path: Path, deployment: dict[str, Any], client: dict[str, Any]) -
                                                       "-o", folder]):  # fmt: skip
         result = runner.invoke(app, [str(a) for a in args])
         assert result.exit_code == 0, result.output
-    return folder / deployment["name"]
+    return folder / str(deployment["name"])
 
 
 def pyodps(folder: Path, credentials: dict[str, str]) -> dict[str, Any]:

@@ -41,7 +41,8 @@ octet = st.integers(0, 255)
 @st.composite
 def networks(draw: Any, prefix: st.SearchStrategy[int]) -> str:
     address = ".".join(str(draw(octet)) for _ in range(4))
-    return draw(st.one_of(st.just(f"{address}/{draw(prefix)}"), ugly_text))
+    network: str = draw(st.one_of(st.just(f"{address}/{draw(prefix)}"), ugly_text))
+    return network
 
 
 @st.composite

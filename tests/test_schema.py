@@ -65,7 +65,7 @@ def test_schema_rejects_a_typod_key(
     # given
     data = yaml.safe_load((ROOT / "privatelink.yaml").read_text())
     target = {"zones": data["deployments"][0]["zones"][0], "deployment": data["deployments"][0]}
-    target.get(where, data).update(typo)
+    target.get(where, data).update(typo)  # type: ignore[union-attr]
     # when
     errors = [e.message for e in validator.iter_errors(data)]
     # then
