@@ -12,7 +12,7 @@ import yaml
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 ROOT = Path(__file__).resolve().parents[1]
-SCHEMA_FILE = Path(__file__).parent / "data" / "alicloud-schema-subset.json"
+SCHEMA_FILE = ROOT / "schema" / "alicloud-provider-subset.json"
 
 BASE_DEPLOYMENT: dict[str, Any] = {
     "name": "prod-shenzhen",

@@ -107,9 +107,9 @@ class MaxComputePrivateLink(Construct):
         self._frontend = alicloud.PrivatelinkVpcEndpoint(
             self,
             element_id(self, "frontend"),
+            vpc_id=vpc_id,
             service_name=region.frontend_service_name,
             endpoint_type="Interface",
-            vpc_id=vpc_id,
             security_group_ids=security_group_ids,
             vpc_endpoint_name=f"{props.name}-maxcompute-frontend",
             endpoint_description=f"MaxCompute frontend endpoint of {props.name}",
@@ -120,9 +120,9 @@ class MaxComputePrivateLink(Construct):
         self._tunnel = alicloud.PrivatelinkVpcEndpoint(
             self,
             element_id(self, "tunnel"),
+            vpc_id=vpc_id,
             service_name=region.tunnel_service_name,
             endpoint_type="Interface",
-            vpc_id=vpc_id,
             security_group_ids=security_group_ids,
             vpc_endpoint_name=f"{props.name}-maxcompute-tunnel",
             endpoint_description=f"MaxCompute Tunnel endpoint of {props.name}",

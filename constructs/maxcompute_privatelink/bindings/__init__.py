@@ -1,7 +1,10 @@
 """Thin typed bindings (L1) of the alicloud provider: one class per Terraform type.
 
-Mechanical on purpose: each argument keeps its Terraform name; no defaults, no logic.
-``tests/test_bindings_schema.py`` checks every binding against the provider's schema.
+Generated from ``schema/alicloud-provider-subset.json`` by ``tools/generate_bindings.py``
+(all but ``_base.py``, the mechanics they share, and ``provider.py``): every settable
+argument as a typed keyword argument under its Terraform name, every computed attribute
+as a property, Terraform's meta-arguments; no defaults, no logic.
+``tests/test_bindings_schema.py`` regenerates them and checks them against the schema.
 """
 
 from maxcompute_privatelink.bindings._base import (

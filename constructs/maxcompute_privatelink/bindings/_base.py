@@ -95,6 +95,16 @@ class _Arguments:
             raise TypeError(f"{self.TF_TYPE} has no argument(s) {sorted(unknown)}")
         self._mcpl_arguments = dict(arguments)
 
+    def attribute(self, name: str) -> str:
+        """A reference to the attribute ``name`` (each kind of block writes its own)."""
+        raise NotImplementedError
+
+    def element_field(self, name: str, index: int, field: str, fields: tuple[str, ...]) -> str:
+        """``<name>[index].<field>`` of a list of objects, as a string reference."""
+        if field not in fields:
+            raise ValueError(f"{name} has no field {field!r}; one of {fields}")
+        return self.attribute(f"{name}[{index}].{field}")
+
     @property
     def arguments(self) -> Mapping[str, Any]:
         """The arguments that are set, as they are written to Terraform."""
@@ -107,11 +117,30 @@ class _Arguments:
         return _hcl(self.ARGUMENTS, self._mcpl_arguments)
 
 
-class ResourceMeta(TypedDict, total=False):
-    """Terraform's meta-arguments that every resource binding takes."""
+class DataSourceMeta(TypedDict, total=False):
+    """Terraform's meta-arguments that every data source binding takes."""
 
     depends_on: Sequence[cdktf.ITerraformDependable] | None
+    provider: cdktf.TerraformProvider | None
+    """An aliased provider (another region or account). Default: the stack's default."""
+    count: float | cdktf.TerraformCount | None
+    for_each: cdktf.ITerraformIterator | None
+
+
+class ResourceMeta(DataSourceMeta, total=False):
+    """Terraform's meta-arguments that every resource binding takes."""
+
     lifecycle: cdktf.TerraformResourceLifecycle | None
+
+
+META_ARGUMENTS = frozenset(ResourceMeta.__annotations__) | frozenset(DataSourceMeta.__annotations__)
+
+
+def split_meta(given: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A binding's keyword arguments split into its Terraform arguments (in the order the
+    caller gave them, which is the order HCL writes them in) and the meta-arguments."""
+    meta = {name: given.pop(name) for name in list(given) if name in META_ARGUMENTS}
+    return given, {name: value for name, value in meta.items() if value is not None}
 
 
 PREVENT_DESTROY = cdktf.TerraformResourceLifecycle(prevent_destroy=True)
@@ -127,16 +156,9 @@ class AlicloudResource(_Arguments, cdktf.TerraformResource):
         id: str,
         *,
         arguments: Mapping[str, Any],
-        depends_on: Sequence[cdktf.ITerraformDependable] | None = None,
-        lifecycle: cdktf.TerraformResourceLifecycle | None = None,
+        **meta: Any,
     ) -> None:
-        super().__init__(
-            scope,
-            id,
-            terraform_resource_type=self.TF_TYPE,
-            depends_on=depends_on,
-            lifecycle=lifecycle,
-        )
+        super().__init__(scope, id, terraform_resource_type=self.TF_TYPE, **meta)
         self._set_arguments(arguments)
 
     def attribute(self, name: str) -> str:
@@ -160,6 +182,15 @@ class AlicloudResource(_Arguments, cdktf.TerraformResource):
 class AlicloudDataSource(_Arguments, cdktf.TerraformDataSource):
     """A data source of the alicloud provider."""
 
-    def __init__(self, scope: Construct, id: str, *, arguments: Mapping[str, Any]) -> None:
-        super().__init__(scope, id, terraform_resource_type=self.TF_TYPE)
+    def __init__(
+        self, scope: Construct, id: str, *, arguments: Mapping[str, Any], **meta: Any
+    ) -> None:
+        super().__init__(scope, id, terraform_resource_type=self.TF_TYPE, **meta)
         self._set_arguments(arguments)
+
+    def attribute(self, name: str) -> str:
+        """A reference to the attribute ``name``: ``${data.<type>.<logical id>.<name>}``."""
+        logical_id: str | None = self.__dict__.get("_mcpl_logical_id")
+        if logical_id is not None:
+            return Reference(f"${{data.{self.TF_TYPE}.{logical_id}.{name}}}")
+        return cdktf.Token.as_string(self.interpolation_for_attribute(name))

@@ -1,6 +1,6 @@
 """The stand-in alicloud provider's behaviour, apart from the wire (``server.py``).
 
-It serves the provider schema of ``tests/data/alicloud-schema-subset.json`` (read from
+It serves the provider schema of ``schema/alicloud-provider-subset.json`` (read from
 the alicloud provider's Go source at v1.289.0) with its ``x_`` keys stripped, and uses
 those keys the way terraform-plugin-sdk's helper/schema does:
 
@@ -34,7 +34,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-SCHEMA_FILE = Path(__file__).resolve().parents[2] / "data" / "alicloud-schema-subset.json"
+SCHEMA_FILE = Path(__file__).resolve().parents[3] / "schema" / "alicloud-provider-subset.json"
 PROVIDER_KEY = "registry.terraform.io/aliyun/alicloud"
 CLOUD_VARIABLE = "MCPL_STANDIN_CLOUD"
 

@@ -1,0 +1,234 @@
+"""Generate ``constructs/maxcompute_privatelink/bindings/*.py`` from the provider schema.
+
+    python tools/generate_bindings.py          # write the bindings
+    python tools/generate_bindings.py --check  # exit 1 when the committed ones differ
+
+The schema is ``schema/alicloud-provider-subset.json`` (the alicloud provider's schema
+for the types this project uses, read from its Go source; its ``source`` key says
+where). Per Terraform type, a binding takes every settable argument the schema gives
+(keyword arguments, typed, each documented from the schema), except deprecated and
+removed ones and nested blocks, exposes every computed attribute as a property (a list
+of objects as ``<name>_field(index, field)``), and takes Terraform's meta-arguments.
+Which types are bound, and their class names, is the one table below; no argument is
+written by hand. The modules do not postpone annotations: ``Required[...]`` in the
+argument TypedDicts must be seen at run time (``__required_keys__``).
+"""
+
+from __future__ import annotations
+
+import json
+import keyword
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = ROOT / "schema" / "alicloud-provider-subset.json"
+BINDINGS = ROOT / "constructs" / "maxcompute_privatelink" / "bindings"
+PROVIDER_KEY = "registry.terraform.io/aliyun/alicloud"
+
+RESOURCES = {
+    "alicloud_privatelink_vpc_endpoint": ("privatelink_vpc_endpoint", "PrivatelinkVpcEndpoint"),
+    "alicloud_privatelink_vpc_endpoint_zone": (
+        "privatelink_vpc_endpoint_zone",
+        "PrivatelinkVpcEndpointZone",
+    ),
+    "alicloud_vpc": ("vpc", "Vpc"),
+    "alicloud_vswitch": ("vswitch", "Vswitch"),
+    "alicloud_security_group": ("security_group", "SecurityGroup"),
+    "alicloud_security_group_rule": ("security_group_rule", "SecurityGroupRule"),
+    "alicloud_pvtz_zone": ("pvtz_zone", "PvtzZone"),
+    "alicloud_pvtz_zone_record": ("pvtz_zone_record", "PvtzZoneRecord"),
+    "alicloud_pvtz_zone_attachment": ("pvtz_zone_attachment", "PvtzZoneAttachment"),
+}
+DATA_SOURCES = {"alicloud_vpcs": ("data_vpcs", "DataAlicloudVpcs")}
+"""The Terraform types this project binds: type -> (module, class)."""
+
+KINDS = {
+    '"string"': ("string", "str"),
+    '"number"': ("number", "float"),
+    '"bool"': ("bool", "bool"),
+    '["list", "string"]': ("string_list", "Sequence[str]"),
+    '["set", "string"]': ("string_set", "Sequence[str]"),
+    '["map", "string"]': ("string_map", "Mapping[str, str]"),
+}
+"""Schema type -> (the binding's ``Kind``, the Python type of the argument)."""
+
+
+def _reserved() -> frozenset[str]:
+    """Names the bindings' bases use (cdktf's, and the meta-arguments): never generated as
+    properties or arguments."""
+    import cdktf
+
+    names = {"id", "arguments", "attribute", "element_field", "TF_TYPE", "ARGUMENTS"}
+    names |= {"provider", "count", "for_each", "lifecycle", "depends_on"}
+    for base in (cdktf.TerraformResource, cdktf.TerraformDataSource):
+        names |= {name for name in dir(base) if not name.startswith("_")}
+    return frozenset(names)
+
+
+RESERVED = _reserved()
+
+
+def _doc(attribute: dict[str, Any]) -> str:
+    text = attribute.get("description") or attribute.get("x_doc") or ""
+    flags = attribute.get("x_doc_flags") or ""
+    parts = [part.strip() for part in (text, f"({flags})" if flags else "") if part.strip()]
+    return " ".join(parts).replace('"""', "'''").replace("\\", "\\\\") or "(no description)"
+
+
+def _wrapped(text: str, indent: str) -> str:
+    lines = textwrap.wrap(text, width=90 - len(indent)) or [""]
+    if len(lines) == 1:
+        return f'{indent}"""{lines[0]}"""'
+    body = "\n".join(f"{indent}{line}" for line in lines)
+    return f'{indent}"""\n{body}\n{indent}"""'
+
+
+def _settable(name: str, attribute: dict[str, Any]) -> bool:
+    return (
+        (attribute.get("required") or attribute.get("optional"))
+        and json.dumps(attribute["type"]) in KINDS
+        and not attribute.get("deprecated")
+        and "x_deprecation_message" not in attribute
+        and "x_removed_message" not in attribute
+        and name not in RESERVED
+        and not keyword.iskeyword(name)
+    )
+
+
+def _computed(name: str, attribute: dict[str, Any]) -> bool:
+    return bool(
+        attribute.get("computed")
+        and name not in RESERVED
+        and not keyword.iskeyword(name)
+        and "x_removed_message" not in attribute
+    )
+
+
+def binding(tf_type: str, schema: dict[str, Any], module: str, cls: str, data: bool) -> str:
+    """The source of one binding module."""
+    attributes: dict[str, Any] = schema["block"]["attributes"]
+    arguments = {n: a for n, a in sorted(attributes.items()) if _settable(n, a)}
+    computed = {n: a for n, a in sorted(attributes.items()) if _computed(n, a)}
+    base = "AlicloudDataSource" if data else "AlicloudResource"
+    meta = "DataSourceMeta" if data else "ResourceMeta"
+    kind = "data" if data else "resource"
+    pythons = [KINDS[json.dumps(a["type"])][1] for a in arguments.values()]
+    abc = [n for n in ("Mapping", "Sequence") if n == "Mapping" or any(n in p for p in pythons)]
+    typing = ["ClassVar", *(["Required"] if any(a.get("required") for a in arguments.values())
+                            else []), "Unpack"]  # fmt: skip
+    lines = [
+        f'"""{kind} "{tf_type}": generated by tools/generate_bindings.py from',
+        'schema/alicloud-provider-subset.json; do not edit."""',
+        "",
+        f"from collections.abc import {', '.join(abc)}",
+        f"from typing import {', '.join(typing)}",
+        "",
+        "from constructs import Construct",
+        "",
+        "from maxcompute_privatelink.bindings._base import (",
+        f"    {base},",
+        "    Kind,",
+        f"    {meta},",
+        "    split_meta,",
+        ")",
+        "",
+        "",
+        f"class {cls}Arguments({meta}, total=False):",
+        f'    """The arguments of `{tf_type}`; unset ones are left out."""',
+        "",
+    ]
+    for name, attribute in arguments.items():
+        python = KINDS[json.dumps(attribute["type"])][1]
+        typed = f"Required[{python}]" if attribute.get("required") else f"{python} | None"
+        lines.append(f"    {name}: {typed}")
+        lines.append(_wrapped(_doc(attribute), "    "))
+    lines += [
+        "",
+        "",
+        f"class {cls}({base}):",
+        _wrapped(f'{kind} "{tf_type}" of the alicloud provider (v1.289.0 schema).', "    "),
+        "",
+        f'    TF_TYPE: ClassVar[str] = "{tf_type}"',
+        "    ARGUMENTS: ClassVar[Mapping[str, Kind]] = {",
+    ]
+    for name, attribute in arguments.items():
+        lines.append(f'        "{name}": "{KINDS[json.dumps(attribute["type"])][0]}",')
+    lines += [
+        "    }",
+        "",
+        f"    def __init__(self, scope: Construct, id: str, **arguments: Unpack[{cls}Arguments]) "
+        "-> None:",
+        "        given, meta = split_meta(dict(arguments))",
+        "        super().__init__(scope, id, arguments=given, **meta)",
+    ]
+    for name, attribute in computed.items():
+        shape = attribute["type"]
+        lines.append("")
+        if isinstance(shape, list) and shape[0] == "list" and isinstance(shape[1], list):
+            fields = tuple(sorted(shape[1][1]))
+            lines += [
+                f"    def {name}_field(self, index: int, field: str) -> str:",
+                _wrapped(f"``{name}[index].<field>``: {_doc(attribute)}", "        "),
+                f"        return self.element_field({name!r}, index, field, {fields!r})",
+            ]
+            continue
+        lines += [
+            "    @property",
+            f"    def {name}(self) -> str:",
+            _wrapped(_doc(attribute), "        "),
+            f'        return self.attribute("{name}")',
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def generate() -> dict[Path, str]:
+    provider = json.loads(SCHEMA.read_text())["provider_schemas"][PROVIDER_KEY]
+    files: dict[Path, str] = {}
+    for group, table, data in (
+        ("resource_schemas", RESOURCES, False),
+        ("data_source_schemas", DATA_SOURCES, True),
+    ):
+        for tf_type, (module, cls) in table.items():
+            source = binding(tf_type, provider[group][tf_type], module, cls, data)
+            files[BINDINGS / f"{module}.py"] = source
+    return _formatted(files)
+
+
+def _formatted(files: dict[Path, str]) -> dict[Path, str]:
+    """The sources with imports sorted and laid out as `ruff format` does (the repo's own
+    ruff, so that the generated files pass its checks as they are)."""
+    ruff = str(Path(sys.executable).parent / "ruff")
+    formatted = {}
+    for path, text in files.items():
+        for command in (["check", "--select", "I", "--fix", "--quiet"], ["format"]):
+            text = subprocess.run(  # noqa: S603 - the project's own ruff
+                [ruff, *command, "--stdin-filename", str(path), "-"],
+                input=text,
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=ROOT,
+            ).stdout
+        formatted[path] = text
+    return formatted
+
+
+def main(argv: list[str]) -> int:
+    files = generate()
+    if "--check" in argv:
+        stale = [p for p, text in files.items() if not p.exists() or p.read_text() != text]
+        for path in stale:
+            print(f"{path.relative_to(ROOT)}: not what tools/generate_bindings.py writes")
+        return 1 if stale else 0
+    for path, text in files.items():
+        path.write_text(text)
+        print(f"wrote {path.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
