@@ -206,3 +206,11 @@ def test_module_entry_point_runs_and_reports_errors_without_traceback(tmp_path: 
     assert result.stderr == ("error: deployments: input should be a valid tuple (got 3)\n")
     version = _run(sys.executable, "-m", "maxcompute_privatelink", "--version", cwd=tmp_path)
     assert version.stdout == "mcpl 0.1.0\n"
+
+
+def test_help_states_the_exit_codes() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())
+    assert "Exit codes: 0 ok; 1 what the command exists to find" in text
+    assert "2 the command cannot run" in text

@@ -14,7 +14,8 @@ from conftest import ROOT, tree, write_config
 from maxcompute_privatelink.cdktf_json import stable_json
 from maxcompute_privatelink.cli import app
 from maxcompute_privatelink.config import load_config
-from maxcompute_privatelink.synth import WORKER_MIN_STACKS, state_path, worker_count
+from maxcompute_privatelink.parallel import WORKER_MIN_STACKS, worker_count
+from maxcompute_privatelink.synth import state_path
 
 runner = CliRunner()
 

@@ -34,7 +34,7 @@ from maxcompute_privatelink.regions import REGIONS
 
 if TYPE_CHECKING:
     from maxcompute_privatelink.config import PrivateLinkConfig
-    from maxcompute_privatelink.synth import Workers
+    from maxcompute_privatelink.parallel import Workers
 
 # The models (pydantic) and cdktf are imported inside the commands that need them:
 # `mcpl regions` and `--help` stay instant, and synth starts its workers before the
@@ -48,9 +48,17 @@ DEFAULT_CLIENT_OUT = "client"
 P = ParamSpec("P")
 R = TypeVar("R")
 
+EXIT_CODES_HELP = (
+    "Exit codes: 0 ok; 1 what the command exists to find (config problems for validate, "
+    "drift for check); 2 the command cannot run (bad usage, a missing or unreadable file, "
+    "a refused output folder, a missing tool, a config that does not validate, a change "
+    "synth refuses to make)."
+)
+
 app = typer.Typer(
     name="mcpl",
     help="Private access from Alibaba Cloud VPCs to MaxCompute, as reviewed Terraform.",
+    epilog=EXIT_CODES_HELP,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -139,7 +147,7 @@ def _load_for_synth(path: Path) -> Iterator[tuple[PrivateLinkConfig, Workers]]:
     """The config, and the synth workers its fleet needs (none for a small one), started
     before the models are built: their interpreter and Node start while this one
     validates. Workers left unused are stopped on exit."""
-    from maxcompute_privatelink.synth import Workers
+    from maxcompute_privatelink.parallel import Workers
 
     data = read_config_data(path)
     deployments = data.get("deployments") if isinstance(data, dict) else None
