@@ -450,3 +450,17 @@ def test_adopt_imports_both_endpoints_and_their_zone_bindings(
 
 def test_without_adopt_nothing_is_imported(deployment: dict[str, Any], tmp_path: Path) -> None:
     assert "import" not in synth_one(deployment, tmp_path)
+
+
+def test_every_public_attribute_of_the_construct_is_documented() -> None:
+    # the construct exposes its L1 children and tokens, each saying what it holds; it
+    # keeps no public `props` (callers have their own)
+    from maxcompute_privatelink.privatelink import MaxComputePrivateLink
+
+    public = {
+        name: member
+        for name, member in vars(MaxComputePrivateLink).items()
+        if isinstance(member, property) and not name.startswith("_")
+    }
+    assert "props" not in public
+    assert [name for name, member in public.items() if not (member.__doc__ or "").strip()] == []

@@ -231,10 +231,6 @@ class MaxComputePrivateLink(Construct):
     # -- the L1 children, read-only ------------------------------------------------------
 
     @property
-    def props(self) -> MaxComputePrivateLinkProps:
-        return self._props
-
-    @property
     def frontend(self) -> alicloud.PrivatelinkVpcEndpoint:
         """The frontend (MaxCompute service) endpoint."""
         return self._frontend
@@ -266,6 +262,8 @@ class MaxComputePrivateLink(Construct):
 
     @property
     def security_group_rules(self) -> tuple[alicloud.SecurityGroupRule, ...]:
+        """The created group's ingress rules, one per admitted network; empty when the
+        props give security_group_ids."""
         return tuple(self._security_group_rules)
 
     @property
@@ -277,22 +275,28 @@ class MaxComputePrivateLink(Construct):
 
     @property
     def frontend_endpoint_id(self) -> str:
+        """The frontend endpoint's id (``ep-...``), known after apply: a reference."""
         return self._frontend.id
 
     @property
     def tunnel_endpoint_id(self) -> str:
+        """The Tunnel endpoint's id (``ep-...``), known after apply: a reference."""
         return self._tunnel.id
 
     @property
     def frontend_endpoint_domain(self) -> str:
+        """The frontend endpoint's own domain name, known after apply: a reference."""
         return self._frontend.endpoint_domain
 
     @property
     def tunnel_endpoint_domain(self) -> str:
+        """The Tunnel endpoint's own domain name, known after apply: a reference."""
         return self._tunnel.endpoint_domain
 
     @property
     def vpc_id(self) -> str:
+        """The VPC the endpoints are in: the given vpc_id, or a reference to the created
+        VPC's id."""
         return self._vpc_id
 
     @property
