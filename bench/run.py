@@ -31,7 +31,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "constructs"))
 
-from maxcompute_privatelink.regions import REGIONS  # noqa: E402
+from maxcompute_privatelink.model.regions import REGIONS  # noqa: E402
 
 BIN = Path(sys.executable).parent
 MCPL = (

@@ -413,7 +413,7 @@ def test_yaml_merge_keys_are_applied(tmp_path: Path) -> None:
         "    zones: [{zone_id: cn-shenzhen-f, vswitch_cidr: 10.30.1.0/24}]\n"
     )
     # when
-    from maxcompute_privatelink.config import load_config
+    from maxcompute_privatelink.model.config import load_config
 
     loaded = load_config(config)
     # then
@@ -426,7 +426,7 @@ def test_yaml_dates_stay_text(tmp_path: Path) -> None:
     data["deployments"][0]["tags"] = {"since": "2024-01-01"}
     config = tmp_path / "privatelink.yaml"
     config.write_text(yaml.safe_dump(data).replace("'2024-01-01'", "2024-01-01"))
-    from maxcompute_privatelink.config import load_config
+    from maxcompute_privatelink.model.config import load_config
 
     assert load_config(config).deployments[0].tags == {"since": "2024-01-01"}
 

@@ -19,16 +19,16 @@ from typing import Any, ClassVar
 import pytest
 
 from conftest import ROOT, SCHEMA_FILE
-from maxcompute_privatelink import bindings
-from maxcompute_privatelink.bindings import (
+from maxcompute_privatelink.construct import bindings
+from maxcompute_privatelink.construct.bindings import (
     DATA_SOURCES,
     PROVIDER_VERSION_CONSTRAINT,
     RESOURCES,
     AlicloudProvider,
 )
-from maxcompute_privatelink.bindings._base import META_ARGUMENTS, _Arguments
-from maxcompute_privatelink.config import load_config
-from maxcompute_privatelink.synth import synthesize
+from maxcompute_privatelink.construct.bindings._base import META_ARGUMENTS, _Arguments
+from maxcompute_privatelink.model.config import load_config
+from maxcompute_privatelink.synth.synthesize import synthesize
 
 SCHEMA_TYPES: dict[str, Any] = {
     "string": "string",

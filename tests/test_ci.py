@@ -15,8 +15,8 @@ import yaml
 from typer.testing import CliRunner
 
 from conftest import ROOT, write_config
-from maxcompute_privatelink.ci import Actions
 from maxcompute_privatelink.cli import app
+from maxcompute_privatelink.outputs.ci import Actions
 
 runner = CliRunner()
 ACTIONLINT = ROOT / "tools" / "actionlint"

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from maxcompute_privatelink.config import PrivateLinkConfig, load_config
-from maxcompute_privatelink.config_file import read_config_data
 from maxcompute_privatelink.errors import ConfigFileError, InvalidConfigError
+from maxcompute_privatelink.model.config import PrivateLinkConfig, load_config
+from maxcompute_privatelink.model.config_file import read_config_data
 
 
 @pytest.mark.parametrize(

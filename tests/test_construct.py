@@ -10,9 +10,9 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.json import JSONSnapshotExtension
 
-from maxcompute_privatelink.config import PrivateLinkConfig
-from maxcompute_privatelink.privatelink_props import MaxComputePrivateLinkProps
-from maxcompute_privatelink.synth import synthesize
+from maxcompute_privatelink.model.config import PrivateLinkConfig
+from maxcompute_privatelink.model.props import MaxComputePrivateLinkProps
+from maxcompute_privatelink.synth.synthesize import synthesize
 
 FRONTEND = "alicloud_privatelink_vpc_endpoint.maxcompute_frontend"
 TUNNEL = "alicloud_privatelink_vpc_endpoint.maxcompute_tunnel"
@@ -261,7 +261,7 @@ def test_construct_exposes_typed_attributes_and_creates_no_provider(
     # given
     from cdktf import TerraformProvider, TerraformStack, Testing
 
-    from maxcompute_privatelink.privatelink import MaxComputePrivateLink
+    from maxcompute_privatelink.construct.privatelink import MaxComputePrivateLink
 
     stack = TerraformStack(Testing.app(), "s")
     props = MaxComputePrivateLinkProps.model_validate(deployment)
@@ -293,7 +293,7 @@ def test_two_constructs_in_one_stack_get_distinct_addresses(deployment: dict[str
     # given
     from cdktf import TerraformStack, Testing
 
-    from maxcompute_privatelink.privatelink import MaxComputePrivateLink
+    from maxcompute_privatelink.construct.privatelink import MaxComputePrivateLink
 
     stack = TerraformStack(Testing.app(), "s")
     props = MaxComputePrivateLinkProps.model_validate(deployment)
@@ -416,7 +416,7 @@ def test_adopt_imports_both_endpoints_and_their_zone_bindings(
 ) -> None:
     # given
     from conftest import ROOT
-    from maxcompute_privatelink.config import load_config
+    from maxcompute_privatelink.model.config import load_config
 
     config = load_config(ROOT / "examples/adopt.yaml")
     out = tmp_path / "cdktf.out"
@@ -455,7 +455,7 @@ def test_without_adopt_nothing_is_imported(deployment: dict[str, Any], tmp_path:
 def test_every_public_attribute_of_the_construct_is_documented() -> None:
     # the construct exposes its L1 children and tokens, each saying what it holds; it
     # keeps no public `props` (callers have their own)
-    from maxcompute_privatelink.privatelink import MaxComputePrivateLink
+    from maxcompute_privatelink.construct.privatelink import MaxComputePrivateLink
 
     public = {
         name: member

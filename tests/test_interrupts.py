@@ -19,7 +19,7 @@ import pytest
 PARENT = """
 import signal, sys, time
 from maxcompute_privatelink.cli import _terminated
-from maxcompute_privatelink.parallel import Workers
+from maxcompute_privatelink.synth.parallel import Workers
 signal.signal(signal.SIGTERM, _terminated)
 with Workers(2) as workers:
     print(" ".join(str(p.pid) for p in workers.processes), flush=True)

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import everything, tree
 from maxcompute_privatelink.errors import OutputDirError
-from maxcompute_privatelink.output_dir import OutputKind, guard, recover, write_folder
+from maxcompute_privatelink.synth.output_dir import OutputKind, guard, recover, write_folder
 
 KIND = OutputKind(
     command="mcpl test",
@@ -213,7 +213,7 @@ def test_copies_user_files_when_hard_links_cannot_cross_file_systems(
     def no_links(*_: object, **__: object) -> None:
         raise OSError(errno.EXDEV, "Invalid cross-device link")
 
-    monkeypatch.setattr("maxcompute_privatelink.output_dir.os.link", no_links)
+    monkeypatch.setattr("maxcompute_privatelink.synth.output_dir.os.link", no_links)
     # when
     write_folder(out, build_new, kind=KIND)
     # then
@@ -241,7 +241,7 @@ def test_fails_with_one_line_when_the_file_system_refuses(
     def refuse(*_: object) -> None:
         raise OSError(code, os.strerror(code))
 
-    monkeypatch.setattr("maxcompute_privatelink.output_dir._replace", refuse)
+    monkeypatch.setattr("maxcompute_privatelink.synth.output_dir._replace", refuse)
     # when
     with pytest.raises(OutputDirError) as raised:
         write_folder(out, build_new, kind=KIND)
@@ -254,7 +254,7 @@ def test_fails_with_one_line_when_the_file_system_refuses(
 
 def test_the_swap_is_one_atomic_exchange_where_linux_offers_it(tmp_path: Path) -> None:
     # given
-    from maxcompute_privatelink.output_dir import _exchange
+    from maxcompute_privatelink.synth.output_dir import _exchange
 
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "x").write_text("a")
@@ -277,7 +277,7 @@ def test_fails_when_the_folder_is_a_mount_point(
     out.mkdir()
     real_ismount = os.path.ismount
     monkeypatch.setattr(
-        "maxcompute_privatelink.output_dir.os.path.ismount",
+        "maxcompute_privatelink.synth.output_dir.os.path.ismount",
         lambda path: str(path) == str(out) or real_ismount(path),
     )
     # when / then

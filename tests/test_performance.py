@@ -11,11 +11,11 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import ROOT, tree, write_config
-from maxcompute_privatelink.cdktf_json import stable_json
 from maxcompute_privatelink.cli import app
-from maxcompute_privatelink.config import load_config
-from maxcompute_privatelink.parallel import WORKER_MIN_STACKS, worker_count
-from maxcompute_privatelink.synth import state_path
+from maxcompute_privatelink.model.config import load_config
+from maxcompute_privatelink.synth.cdktf_json import stable_json
+from maxcompute_privatelink.synth.parallel import WORKER_MIN_STACKS, worker_count
+from maxcompute_privatelink.synth.synthesize import state_path
 
 runner = CliRunner()
 
@@ -28,8 +28,8 @@ def test_stack_files_are_what_cdktf_app_synth_writes(tmp_path: Path) -> None:
     # given: the bundled examples through cdktf's own App.synth()
     from cdktf import App
 
-    from maxcompute_privatelink.naming import HIDDEN_ID
-    from maxcompute_privatelink.stack import DeploymentStack
+    from maxcompute_privatelink.construct.naming import HIDDEN_ID
+    from maxcompute_privatelink.construct.stack import DeploymentStack
 
     for example in [ROOT / "privatelink.yaml", *sorted((ROOT / "examples").glob("*.yaml"))]:
         config = load_config(example)

@@ -15,13 +15,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from maxcompute_privatelink.config import PrivateLinkConfig
-from maxcompute_privatelink.config_file import read_config_data
-from maxcompute_privatelink.diagnostics import validation_lines
 from maxcompute_privatelink.errors import ConfigFileError, McplError
-from maxcompute_privatelink.regions import REGIONS
-from maxcompute_privatelink.render import render
-from maxcompute_privatelink.synth import synthesize
+from maxcompute_privatelink.model.config import PrivateLinkConfig
+from maxcompute_privatelink.model.config_file import read_config_data
+from maxcompute_privatelink.model.diagnostics import validation_lines
+from maxcompute_privatelink.model.regions import REGIONS
+from maxcompute_privatelink.outputs.render import render
+from maxcompute_privatelink.synth.synthesize import synthesize
 
 SETTINGS = settings(
     derandomize=True,  # the same examples on every run: CI stays reproducible

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from maxcompute_privatelink.config import PrivateLinkConfig
-from maxcompute_privatelink.diagnostics import validation_lines
-from maxcompute_privatelink.privatelink_props import MaxComputePrivateLinkProps
+from maxcompute_privatelink.model.config import PrivateLinkConfig
+from maxcompute_privatelink.model.diagnostics import validation_lines
+from maxcompute_privatelink.model.props import MaxComputePrivateLinkProps
 
 Mutation = Callable[[dict[str, Any]], None]
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from maxcompute_privatelink.errors import UnknownRegionError
-from maxcompute_privatelink.regions import REGIONS, get_region
+from maxcompute_privatelink.model.regions import REGIONS, get_region
 
 DIRECT = [
     "cn-hangzhou",

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from conftest import ROOT
 from maxcompute_privatelink.cli import app
-from maxcompute_privatelink.config import json_schema
+from maxcompute_privatelink.model.config import json_schema
 
 SCHEMA_FILE = ROOT / "schema" / "privatelink.schema.json"
 EXAMPLES = [ROOT / "privatelink.yaml", *sorted((ROOT / "examples").glob("*.yaml"))]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from maxcompute_privatelink.stack_files import read_outputs, read_stack
+from maxcompute_privatelink.layout import read_outputs, read_stack
 
 HCL = """terraform {
   required_version = ">= 1.5.0"

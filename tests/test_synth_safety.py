@@ -457,7 +457,7 @@ def test_credentials_are_written_into_the_final_folder_only(
     tmp_path: Path, deployment: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # given
-    from maxcompute_privatelink import render
+    from maxcompute_privatelink.outputs import render
 
     deployment["client"] = {"project_name": "proj1"}
     config = write_config(tmp_path, [deployment])

@@ -26,7 +26,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "schema" / "alicloud-provider-subset.json"
-BINDINGS = ROOT / "constructs" / "maxcompute_privatelink" / "bindings"
+BINDINGS = ROOT / "constructs" / "maxcompute_privatelink" / "construct" / "bindings"
 PROVIDER_KEY = "registry.terraform.io/aliyun/alicloud"
 
 RESOURCES = {
@@ -129,7 +129,7 @@ def binding(tf_type: str, schema: dict[str, Any], module: str, cls: str, data: b
         "",
         "from constructs import Construct",
         "",
-        "from maxcompute_privatelink.bindings._base import (",
+        "from maxcompute_privatelink.construct.bindings._base import (",
         f"    {base},",
         "    Kind,",
         f"    {meta},",

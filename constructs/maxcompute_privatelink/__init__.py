@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "REGIONS": "maxcompute_privatelink.regions",
-    "Region": "maxcompute_privatelink.regions",
-    "get_region": "maxcompute_privatelink.regions",
-    "PrivateLinkConfig": "maxcompute_privatelink.config",
-    "load_config": "maxcompute_privatelink.config",
-    "EndpointUrlsProps": "maxcompute_privatelink.privatelink_props",
-    "MaxComputePrivateLinkProps": "maxcompute_privatelink.privatelink_props",
-    "ZoneProps": "maxcompute_privatelink.privatelink_props",
+    "REGIONS": "maxcompute_privatelink.model.regions",
+    "Region": "maxcompute_privatelink.model.regions",
+    "get_region": "maxcompute_privatelink.model.regions",
+    "PrivateLinkConfig": "maxcompute_privatelink.model.config",
+    "load_config": "maxcompute_privatelink.model.config",
+    "EndpointUrlsProps": "maxcompute_privatelink.model.props",
+    "MaxComputePrivateLinkProps": "maxcompute_privatelink.model.props",
+    "ZoneProps": "maxcompute_privatelink.model.props",
 }
 
 __all__ = [
@@ -37,13 +37,13 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from maxcompute_privatelink.config import PrivateLinkConfig, load_config
-    from maxcompute_privatelink.privatelink_props import (
+    from maxcompute_privatelink.model.config import PrivateLinkConfig, load_config
+    from maxcompute_privatelink.model.props import (
         EndpointUrlsProps,
         MaxComputePrivateLinkProps,
         ZoneProps,
     )
-    from maxcompute_privatelink.regions import REGIONS, Region, get_region
+    from maxcompute_privatelink.model.regions import REGIONS, Region, get_region
 
 
 def __getattr__(name: str) -> Any:

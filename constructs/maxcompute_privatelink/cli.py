@@ -22,19 +22,19 @@ import typer
 from pydantic_core import ValidationError
 
 from maxcompute_privatelink import __version__
-from maxcompute_privatelink.ci import DEFAULT_INSTALL, WORKFLOW, Options
-from maxcompute_privatelink.config_file import DEFAULT_CONFIG, read_config_data
 from maxcompute_privatelink.errors import (
     ExitCode,
     InvalidConfigError,
     McplError,
     UnsafeChangeError,
 )
-from maxcompute_privatelink.regions import REGIONS
+from maxcompute_privatelink.model.config_file import DEFAULT_CONFIG, read_config_data
+from maxcompute_privatelink.model.regions import REGIONS
+from maxcompute_privatelink.outputs.ci import DEFAULT_INSTALL, WORKFLOW, Options
 
 if TYPE_CHECKING:
-    from maxcompute_privatelink.config import PrivateLinkConfig
-    from maxcompute_privatelink.parallel import Workers
+    from maxcompute_privatelink.model.config import PrivateLinkConfig
+    from maxcompute_privatelink.synth.parallel import Workers
 
 # The models (pydantic) and cdktf are imported inside the commands that need them:
 # `mcpl regions` and `--help` stay instant, and synth starts its workers before the
@@ -105,8 +105,8 @@ def _boundary(
                 if isinstance(error, InvalidConfigError):
                     code = invalid_config
             except ValidationError as error:  # raised outside a config file: no names to add
-                from maxcompute_privatelink.config import PrivateLinkConfig
-                from maxcompute_privatelink.diagnostics import validation_lines
+                from maxcompute_privatelink.model.config import PrivateLinkConfig
+                from maxcompute_privatelink.model.diagnostics import validation_lines
 
                 for line in validation_lines(error, None, PrivateLinkConfig):
                     _err(f"error: {line}")
@@ -120,8 +120,8 @@ def _boundary(
 
 
 def _validate(data: Any) -> PrivateLinkConfig:
-    from maxcompute_privatelink.config import validate_config
-    from maxcompute_privatelink.diagnostics import problem_line
+    from maxcompute_privatelink.model.config import validate_config
+    from maxcompute_privatelink.model.diagnostics import problem_line
 
     config = validate_config(data)
     for warning in config.warnings():
@@ -135,7 +135,7 @@ def _load(path: Path) -> PrivateLinkConfig:
 
 def _refuse_shared_state(path: Path, config: PrivateLinkConfig) -> None:
     """Two configs in one folder must not keep local state in the same files."""
-    from maxcompute_privatelink.synth import state_file_conflicts
+    from maxcompute_privatelink.synth.synthesize import state_file_conflicts
 
     conflicts = state_file_conflicts(path, config)
     if conflicts:
@@ -147,7 +147,7 @@ def _load_for_synth(path: Path) -> Iterator[tuple[PrivateLinkConfig, Workers]]:
     """The config, and the synth workers its fleet needs (none for a small one), started
     before the models are built: their interpreter and Node start while this one
     validates. Workers left unused are stopped on exit."""
-    from maxcompute_privatelink.parallel import Workers
+    from maxcompute_privatelink.synth.parallel import Workers
 
     data = read_config_data(path)
     deployments = data.get("deployments") if isinstance(data, dict) else None
@@ -178,9 +178,9 @@ def synth(
 
     OUT must be new, empty or synth's own output; only the files synth generates are
     replaced, and it refuses changes that would orphan live resources."""
-    from maxcompute_privatelink.render import CLIENT_OUTPUT
-    from maxcompute_privatelink.stack_files import stack_file_name
-    from maxcompute_privatelink.synth import hcl_requested, synthesize
+    from maxcompute_privatelink.layout import stack_file_name
+    from maxcompute_privatelink.outputs.render import CLIENT_OUTPUT
+    from maxcompute_privatelink.synth.synthesize import hcl_requested, synthesize
 
     with _load_for_synth(config) as (loaded, workers):
         result = synthesize(
@@ -212,9 +212,9 @@ def check(
     ] = None,
 ) -> None:
     """Fail with a diff when OUT (or the CI workflow) is not what mcpl would write now."""
-    from maxcompute_privatelink.ci import stale_workflow
-    from maxcompute_privatelink.synth import check as check_synth
-    from maxcompute_privatelink.synth import hcl_requested
+    from maxcompute_privatelink.outputs.ci import stale_workflow
+    from maxcompute_privatelink.synth.synthesize import check as check_synth
+    from maxcompute_privatelink.synth.synthesize import hcl_requested
 
     with _load_for_synth(config) as (loaded, workers):
         result = check_synth(loaded, config_dir=config.parent, out=out, hcl=hcl, workers=workers)
@@ -265,7 +265,7 @@ def summary(
     ] = "markdown",
 ) -> None:
     """A PR-ready review: per deployment a table, a diagram, costs, flags, and the plan."""
-    from maxcompute_privatelink.summary import looks_stale, markdown, summarize, text
+    from maxcompute_privatelink.outputs.summary import looks_stale, markdown, summarize, text
 
     loaded = _load(config)
     result = summarize(loaded, plan or [])
@@ -342,9 +342,9 @@ def ci_github(
     """Write .github/workflows/privatelink.yml: plan per stack on PRs, apply on main."""
     import json
 
-    from maxcompute_privatelink.ci import policies, write_workflow
     from maxcompute_privatelink.errors import CiError
-    from maxcompute_privatelink.stack_files import holds_hcl
+    from maxcompute_privatelink.layout import holds_hcl
+    from maxcompute_privatelink.outputs.ci import policies, write_workflow
 
     if print_policies:
         typer.echo(json.dumps(policies(), indent=2))
@@ -391,7 +391,7 @@ def ci_stacks(
     """Print the stacks of OUT's manifest as a JSON list (what the workflow's jobs run on)."""
     import json
 
-    from maxcompute_privatelink.ci import changed_stacks, manifest_stacks
+    from maxcompute_privatelink.outputs.ci import changed_stacks, manifest_stacks
 
     stacks = changed_stacks(out, manifest_stacks(out), changed_since)
     typer.echo(json.dumps(stacks, separators=(",", ":")))
@@ -400,7 +400,7 @@ def ci_stacks(
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of privatelink.yaml, for editors (yaml-language-server)."""
-    from maxcompute_privatelink.config import json_schema
+    from maxcompute_privatelink.model.config import json_schema
 
     typer.echo(json_schema(), nl=False)
 
@@ -435,12 +435,16 @@ def render(
     ] = False,
 ) -> None:
     """Write OUT/<deployment>/{odps_config.ini, pyodps.env, jdbc.url, README.md}."""
-    from maxcompute_privatelink.render import CREDENTIAL_FILES, FILES, credentials_from_environment
-    from maxcompute_privatelink.render import render as render_clients
+    from maxcompute_privatelink.outputs.render import (
+        CREDENTIAL_FILES,
+        FILES,
+        credentials_from_environment,
+    )
+    from maxcompute_privatelink.outputs.render import render as render_clients
 
     loaded = _load(config)
     credentials = credentials_from_environment(os.environ) if with_credentials else None
-    from maxcompute_privatelink.synth import SYNTH_OUTPUT
+    from maxcompute_privatelink.synth.synthesize import SYNTH_OUTPUT
 
     result = render_clients(
         loaded,

@@ -1,0 +1,129 @@
+"""``CustomDomainName``: the console's "Custom Domain Name" switch, as code.
+
+The switch (the guide's step 2) makes the PrivateLink domains of MaxCompute resolve to
+the endpoints inside the VPC; it has no API and no provider argument. This construct
+does the same with PrivateZone: one zone holding both host names, with
+``proxy_pattern = "RECORD"`` so that names not in the zone resolve as before; a CNAME
+from each host name to its endpoint's own domain; the zone attached to the VPC.
+
+Never combine it with the console switch on the same endpoints: both would answer
+for the same names.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from constructs import Construct
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator
+
+from maxcompute_privatelink.construct import bindings as alicloud
+from maxcompute_privatelink.construct.naming import element_id, name_element, register
+from maxcompute_privatelink.model.props import check_dns_label, check_dns_name
+
+RECORD_TTL = 60
+"""Seconds: short, so that a replaced endpoint is picked up within a minute."""
+
+
+def _keep_string(value: object) -> str:
+    """A string as given, subclass included: references (``bindings.Reference``) and
+    cdktf tokens must reach the bindings as they are."""
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not a string")
+    return value
+
+
+ValueOrReference = Annotated[str, PlainValidator(_keep_string)]
+
+
+class CustomDomainNameProps(BaseModel):
+    """What the zone needs; endpoint domains and the VPC id may be Terraform references."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    zone_name: Annotated[str, AfterValidator(check_dns_name)] = Field(
+        description="The zone, such as cn-shenzhen-vpc.maxcompute.aliyun-inc.com."
+    )
+    maxcompute_record: Annotated[str, AfterValidator(check_dns_label)] = Field(
+        description="Host of the MaxCompute endpoint inside the zone, such as service-pvl."
+    )
+    tunnel_record: Annotated[str, AfterValidator(check_dns_label)] = Field(
+        description="Host of the Tunnel endpoint inside the zone, such as dt-pvl."
+    )
+    vpc_id: ValueOrReference = Field(description="The VPC the zone answers in.")
+    frontend_endpoint_domain: ValueOrReference = Field(
+        description="Target of the MaxCompute record."
+    )
+    tunnel_endpoint_domain: ValueOrReference = Field(description="Target of the Tunnel record.")
+    tags: dict[str, str] = Field(
+        default_factory=dict, description="Tags of the zone. Default: none."
+    )
+
+
+class CustomDomainName(Construct):
+    """Both MaxCompute PrivateLink host names, resolving to the endpoints in one VPC."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        props: CustomDomainNameProps,
+        *,
+        logical_prefix: str | None = None,
+    ) -> None:
+        """``logical_prefix``: resources are addressed ``<logical_prefix>_<role>``. Default:
+        the construct's path below its stack."""
+        super().__init__(scope, id)
+        register(self, scope, id, logical_prefix)
+        self._props = props
+        self._zone = alicloud.PvtzZone(
+            self,
+            element_id(self, "zone"),
+            zone_name=props.zone_name,
+            proxy_pattern="RECORD",
+            remark="MaxCompute PrivateLink host names (Custom Domain Name as code)",
+            tags=props.tags,
+        )
+        name_element(self, self._zone, "zone")
+        self._records: list[alicloud.PvtzZoneRecord] = []
+        for role, record, target in (
+            ("frontend", props.maxcompute_record, props.frontend_endpoint_domain),
+            ("tunnel", props.tunnel_record, props.tunnel_endpoint_domain),
+        ):
+            cname = alicloud.PvtzZoneRecord(
+                self,
+                element_id(self, role),
+                zone_id=self._zone.id,
+                rr=record,
+                type="CNAME",
+                value=target,
+                ttl=RECORD_TTL,
+                remark=f"MaxCompute {role} endpoint",
+            )
+            name_element(self, cname, role)
+            self._records.append(cname)
+        self._attachment = alicloud.PvtzZoneAttachment(
+            self, element_id(self, "vpc"), zone_id=self._zone.id, vpc_ids=[props.vpc_id]
+        )
+        name_element(self, self._attachment, "vpc")
+
+    @property
+    def props(self) -> CustomDomainNameProps:
+        return self._props
+
+    @property
+    def zone(self) -> alicloud.PvtzZone:
+        return self._zone
+
+    @property
+    def records(self) -> tuple[alicloud.PvtzZoneRecord, ...]:
+        """The MaxCompute (frontend) record, then the Tunnel one."""
+        return tuple(self._records)
+
+    @property
+    def attachment(self) -> alicloud.PvtzZoneAttachment:
+        return self._attachment
+
+    @property
+    def zone_id(self) -> str:
+        return self._zone.id

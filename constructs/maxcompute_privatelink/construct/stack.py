@@ -1,0 +1,105 @@
+"""One Terraform stack per deployment: provider, backend, the construct and its outputs."""
+
+from __future__ import annotations
+
+import cdktf
+from constructs import Construct
+
+from maxcompute_privatelink.construct import bindings as alicloud
+from maxcompute_privatelink.construct.naming import HIDDEN_ID
+from maxcompute_privatelink.construct.privatelink import MaxComputePrivateLink
+from maxcompute_privatelink.model.backend import STATE_KEY, BackendProps, OssBackendProps
+from maxcompute_privatelink.model.props import MaxComputePrivateLinkProps
+
+CONSTRUCT_ID = "maxcompute"
+"""Prefix of every resource address in a deployment stack; part of the public contract."""
+
+OUTPUTS: dict[str, str] = {
+    "frontend_endpoint_id": "ID of the MaxCompute frontend endpoint (ep-...).",
+    "tunnel_endpoint_id": "ID of the MaxCompute Tunnel endpoint (ep-...).",
+    "frontend_endpoint_domain": "Domain name of the frontend endpoint, known after apply.",
+    "tunnel_endpoint_domain": "Domain name of the Tunnel endpoint, known after apply.",
+    "maxcompute_endpoint": "MaxCompute endpoint URL for clients (odps_config.ini end_point).",
+    "tunnel_endpoint": "Tunnel endpoint URL for clients (odps_config.ini tunnel_endpoint).",
+    "vpc_id": "ID of the VPC the endpoints are in.",
+    "private_zone_id": "ID of the PrivateZone zone that resolves the client host names "
+    "in the VPC (dns: private_zone only).",
+    "manual_steps": "What to do by hand after apply (dns: console only).",
+}
+"""Output names and descriptions; names are read by `terraform output` users: stable."""
+
+
+IMPORT_BLOCKS_TERRAFORM = "1.5.0"
+"""The first Terraform with `import` blocks, which `adopt` writes: the floor of every
+stack, so that one constraint holds for all of them."""
+
+TABLESTORE_INSTANCE_TERRAFORM = "1.12.0"
+"""The first Terraform whose oss backend takes ``tablestore_instance_name`` (hashicorp/
+terraform#36253; 1.11.4 still refuses it as an unsupported argument)."""
+
+
+def required_version(backend: BackendProps | None) -> str:
+    """The ``required_version`` of a stack: the lowest Terraform its features need."""
+    if backend is not None and backend.oss.tablestore_instance_name is not None:
+        return f">= {TABLESTORE_INSTANCE_TERRAFORM}"
+    return f">= {IMPORT_BLOCKS_TERRAFORM}"
+
+
+class DeploymentStack(cdktf.TerraformStack):
+    """The stack of one deployment, named after it."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        deployment: MaxComputePrivateLinkProps,
+        *,
+        state_path: str,
+        backend: BackendProps | None = None,
+    ) -> None:
+        super().__init__(scope, deployment.name)
+        alicloud.AlicloudProvider(self, "alicloud", region=deployment.region)
+        if backend is None:
+            cdktf.LocalBackend(self, path=state_path)
+        else:
+            self._oss_backend(backend.oss, deployment.name)
+        # under the id "Default", which cdktf leaves out of logical ids, the resources get
+        # their fixed addresses (maxcompute_<role>) without one override round trip each
+        self.privatelink = MaxComputePrivateLink(
+            self, HIDDEN_ID, deployment, logical_prefix=CONSTRUCT_ID
+        )
+        link = self.privatelink
+        dns = link.custom_domain_name
+        values: dict[str, str | None] = {
+            "frontend_endpoint_id": link.frontend_endpoint_id,
+            "tunnel_endpoint_id": link.tunnel_endpoint_id,
+            "frontend_endpoint_domain": link.frontend_endpoint_domain,
+            "tunnel_endpoint_domain": link.tunnel_endpoint_domain,
+            "maxcompute_endpoint": link.maxcompute_endpoint_url,
+            "tunnel_endpoint": link.tunnel_endpoint_url,
+            "vpc_id": link.vpc_id,
+            "private_zone_id": dns.zone_id if dns is not None else None,
+            "manual_steps": link.manual_steps,
+        }
+        for name, description in OUTPUTS.items():
+            value = values[name]
+            if value is not None:  # an output exists only where the mode has the value
+                cdktf.TerraformOutput(self, name, value=value, description=description)
+
+    def _oss_backend(self, oss: OssBackendProps, stack: str) -> None:
+        cdktf.OssBackend(
+            self,
+            bucket=oss.bucket,
+            prefix=oss.stack_prefix(stack),
+            key=STATE_KEY,
+            region=oss.region,
+            encrypt=oss.encrypt,
+            acl=oss.acl,
+            endpoint=oss.endpoint,
+            tablestore_endpoint=oss.tablestore_endpoint,
+            tablestore_table=oss.tablestore_table,
+        )
+        if oss.tablestore_instance_name is not None:
+            # cdktf's OssBackend has no such argument; Terraform's oss backend does
+            self.add_override(
+                "terraform.backend.oss.tablestore_instance_name", oss.tablestore_instance_name
+            )

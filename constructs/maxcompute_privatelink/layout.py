@@ -1,0 +1,219 @@
+"""What a synthesized stack folder says: the committed output is synth's memory.
+
+Synth reads the previous output before it replaces it, to refuse changes that would
+lose track of live resources: a protected endpoint or zone binding whose block would
+disappear, a deployment that leaves the config while its state still holds resources.
+Stack files are read as synth wrote them: ``cdk.tf.json`` as JSON, ``cdk.tf`` as
+Terraform's formatter lays it out (top-level blocks open and close at column 0).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+STACKS = "stacks"
+"""The folder of the stack folders, inside the output."""
+
+JSON_FILE = "cdk.tf.json"
+HCL_FILE = "cdk.tf"
+METADATA_FILE = "metadata.json"
+STACK_FILES = (JSON_FILE, HCL_FILE, METADATA_FILE)
+"""Every file synth writes in a stack folder; nothing else there is synth's."""
+
+TERRAFORM_WORKING_FILES = (".terraform", ".terraform.lock.hcl")
+"""What `terraform init` writes in a stack folder: a cache, made again by the next init."""
+
+MAX_STATE_BYTES = 64 * 1024 * 1024
+
+
+def read_json_file(path: Path, *, limit: int) -> object:
+    """The JSON in ``path`` (up to ``limit`` bytes), or ``None`` when it is missing, too
+    large, unreadable or not JSON: for files mcpl only inspects (markers, state)."""
+    try:
+        if path.stat().st_size > limit:
+            return None
+        data: object = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError, RecursionError):
+        return None
+    return data
+
+
+def stack_file_name(hcl: bool) -> str:
+    """The file synth writes a stack to: ``cdk.tf`` with ``--hcl``, else ``cdk.tf.json``."""
+    return HCL_FILE if hcl else JSON_FILE
+
+
+_BLOCK = re.compile(r"^(resource|terraform|output)\b([^\n]*)\{\n(.*?)^\}", re.M | re.S)
+_OUTPUT_VALUE = re.compile(r'^[ \t]*value[ \t]*=[ \t]*(?:"((?:[^"\\\n]|\\.)*)"[ \t]*)?(.*)$', re.M)
+_HCL_ESCAPES = re.compile(r'\\(["\\nrt])|\$\$\{|%%\{')
+_LABELS = re.compile(r'"([^"]+)"')
+_PROTECTED = re.compile(r"^\s*prevent_destroy\s*=\s*true\s*$", re.M)
+_LOCAL_PATH = re.compile(r'backend "local" \{\s*\n\s*path\s*=\s*"([^"\n]*)"')
+
+
+@dataclass(frozen=True)
+class StackRecord:
+    """One stack folder of a previous synth."""
+
+    name: str
+    addresses: frozenset[str]
+    """Every managed resource address (``type.name``)."""
+    protected: frozenset[str]
+    """The addresses with ``lifecycle { prevent_destroy = true }``."""
+    local_state: str | None
+    """The local backend's ``path`` as written (relative to the stack folder), or None
+    with a remote backend."""
+
+
+def read_stack(folder: Path) -> StackRecord | None:
+    """The record of ``folder``, or None when synth wrote no stack file there."""
+    json_file, hcl_file = folder / JSON_FILE, folder / HCL_FILE
+    if json_file.is_file() and not json_file.is_symlink():
+        return _from_json(folder.name, json_file)
+    if hcl_file.is_file() and not hcl_file.is_symlink():
+        return _from_hcl(folder.name, hcl_file.read_text(encoding="utf-8", errors="replace"))
+    return None
+
+
+def _from_json(name: str, path: Path) -> StackRecord:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        data = {}
+    data = data if isinstance(data, dict) else {}
+    addresses: set[str] = set()
+    protected: set[str] = set()
+    resources = data.get("resource")
+    for kind, bodies in resources.items() if isinstance(resources, dict) else ():
+        for resource, body in bodies.items() if isinstance(bodies, dict) else ():
+            address = f"{kind}.{resource}"
+            addresses.add(address)
+            lifecycle = body.get("lifecycle") if isinstance(body, dict) else None
+            if isinstance(lifecycle, dict) and lifecycle.get("prevent_destroy") is True:
+                protected.add(address)
+    local = _dig(data, "terraform", "backend", "local", "path")
+    return StackRecord(
+        name, frozenset(addresses), frozenset(protected), local if isinstance(local, str) else None
+    )
+
+
+def _from_hcl(name: str, text: str) -> StackRecord:
+    addresses: set[str] = set()
+    protected: set[str] = set()
+    local: str | None = None
+    for block in _BLOCK.finditer(text):
+        kind, labels, body = block.groups()
+        if kind == "terraform":
+            found = _LOCAL_PATH.search(body)
+            local = found.group(1) if found else None
+            continue
+        names = _LABELS.findall(labels)
+        if len(names) != 2:
+            continue
+        address = ".".join(names)
+        addresses.add(address)
+        if _PROTECTED.search(body):
+            protected.add(address)
+    return StackRecord(name, frozenset(addresses), frozenset(protected), local)
+
+
+def _dig(data: Any, *keys: str) -> Any:
+    for key in keys:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
+def holds_hcl(out: Path) -> bool:
+    """Whether the output ``out`` holds HCL stacks (``cdk.tf``)."""
+    return any(out.glob(f"{STACKS}/*/{HCL_FILE}"))
+
+
+def read_outputs(folder: Path) -> tuple[Path, dict[str, str | None]] | None:
+    """The stack file in ``folder`` and its outputs, JSON or HCL: each literal value as
+    text, None where it is an expression (a reference, known after apply); None when
+    synth wrote no stack file there."""
+    json_file, hcl_file = folder / JSON_FILE, folder / HCL_FILE
+    if json_file.is_file():
+        try:
+            data = json.loads(json_file.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            return json_file, {}
+        outputs = data.get("output") if isinstance(data, dict) else None
+        values = {
+            key: body.get("value") if isinstance(body, dict) else None
+            for key, body in (outputs.items() if isinstance(outputs, dict) else ())
+        }
+        return json_file, {k: v if isinstance(v, str) else None for k, v in values.items()}
+    if hcl_file.is_file():
+        found: dict[str, str | None] = {}
+        for block in _BLOCK.finditer(hcl_file.read_text(encoding="utf-8", errors="replace")):
+            kind, labels, body = block.groups()
+            names = _LABELS.findall(labels)
+            value = _OUTPUT_VALUE.search(body)
+            if kind != "output" or len(names) != 1 or value is None:
+                continue
+            literal, rest = value.groups()
+            found[names[0]] = _unescape(literal) if literal is not None and not rest else None
+        return hcl_file, found
+    return None
+
+
+def _unescape(literal: str) -> str:
+    """An HCL string literal's text, as Terraform reads it (the escapes cdktf writes)."""
+    plain = {'"': '"', "\\": "\\", "n": "\n", "r": "\r", "t": "\t"}
+
+    def one(match: re.Match[str]) -> str:
+        if match.group(1) is not None:
+            return plain[match.group(1)]
+        return "${" if match.group(0).startswith("$") else "%{"
+
+    return _HCL_ESCAPES.sub(one, literal)
+
+
+def previous_stacks(out: Path) -> dict[str, StackRecord]:
+    """The stacks a previous synth left in ``out`` (folders holding a stack file)."""
+    stacks = out / STACKS
+    if not stacks.is_dir() or stacks.is_symlink():
+        return {}
+    found: dict[str, StackRecord] = {}
+    for folder in sorted(stacks.iterdir()):
+        if folder.is_dir() and not folder.is_symlink():
+            record = read_stack(folder)
+            if record is not None:
+                found[folder.name] = record
+    return found
+
+
+def live_resources(state: Path) -> int | None:
+    """Managed resource instances that the Terraform state file ``state`` tracks: 0 when
+    there is no file; None when it cannot be read (which counts as "maybe some")."""
+    if not state.exists():
+        return 0
+    data = read_json_file(state, limit=MAX_STATE_BYTES)
+    if not isinstance(data, dict):
+        return None
+    resources = data.get("resources", [])
+    if not isinstance(resources, list):
+        return None
+    return sum(
+        len(resource.get("instances") or [])
+        for resource in resources
+        if isinstance(resource, dict) and resource.get("mode", "managed") == "managed"
+    )
+
+
+def user_entries(folder: Path) -> list[str]:
+    """What ``folder`` (a stack folder) holds that synth did not write, by name."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        entry.name + ("/" if entry.is_dir() and not entry.is_symlink() else "")
+        for entry in folder.iterdir()
+        if entry.name not in STACK_FILES
+    )

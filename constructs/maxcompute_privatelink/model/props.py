@@ -1,0 +1,729 @@
+"""Props of the ``MaxComputePrivateLink`` construct: one deployment of ``privatelink.yaml``.
+
+Plain pydantic, no cdktf: the same frozen model is the construct's props and one
+entry under ``deployments:`` in the config file, so the file and the construct can
+never disagree on what is valid. Single values are checked by their field types;
+rules across fields are checked together after them and reported all at once
+(``ProblemsError``), each at its own field.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from maxcompute_privatelink.errors import Problem, ProblemsError
+from maxcompute_privatelink.model.regions import Protocol, Region, get_region
+
+MAX_SECURITY_GROUPS = 10
+"""The provider's and the API's limit of security groups on one endpoint."""
+
+MAX_USER_TAGS = 18
+"""Alibaba allows 20 tags per resource; this tool adds ``managed-by`` and ``deployment``."""
+
+MANAGED_TAGS = ("managed-by", "deployment")
+
+DnsMode = Literal["private_zone", "console", "none"]
+
+EXISTING_VPC_CIDR = "the existing VPC's CIDR"
+"""Stands for an existing VPC's CIDR, which Terraform reads at plan time."""
+
+_NAME = re.compile(r"[a-z][a-z0-9-]{0,39}")
+_ID_BODY = re.compile(r"[a-z0-9]+")
+_ZONE = re.compile(r"[a-z0-9-]{1,64}")
+
+
+@dataclass(frozen=True)
+class PrivateZoneNames:
+    """One PrivateZone zone holding both client host names."""
+
+    zone_name: str
+    maxcompute_record: str
+    tunnel_record: str
+
+
+DNS_LABEL = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
+"""A lowercase DNS label (RFC 1035 with digits first allowed): what PrivateZone takes as
+a zone name's part or a record name. The one check of it: the props use it for
+``dns: private_zone``, the ``CustomDomainName`` construct for its own props."""
+
+
+def check_dns_name(value: str) -> str:
+    if len(value) > 253 or not all(DNS_LABEL.fullmatch(label) for label in value.split(".")):
+        raise ValueError(f"{value!r} is not a lowercase DNS name")
+    return value
+
+
+def check_dns_label(value: str) -> str:
+    if not DNS_LABEL.fullmatch(value):
+        raise ValueError(f"{value!r} is not a lowercase DNS label")
+    return value
+
+
+def _zone_names(maxcompute_url: str | None, tunnel_url: str | None) -> PrivateZoneNames | str:
+    """The zone and record names for the two client URLs, or why there are none."""
+    hosts = [urlsplit(url).hostname or "" for url in (maxcompute_url or "", tunnel_url or "")]
+    for host in hosts:
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            pass
+        else:
+            return f"private_zone needs host names, and {host!r} is an IP address; use dns: none"
+        if host.count(".") < 2:
+            return f"private_zone needs a host name below a domain, and {host!r} is not one"
+        bad = [label for label in host.split(".") if not DNS_LABEL.fullmatch(label)]
+        if bad or len(host) > 253:
+            return (
+                f"private_zone makes PrivateZone records of the host names, and {host!r} is "
+                f"not a DNS name ({bad[0] if bad else 'too long'!r}: letters, digits and "
+                "inner hyphens only); use such a host, or dns: console or none"
+            )
+    (mc_record, mc_zone), (dt_record, dt_zone) = (host.split(".", 1) for host in hosts)
+    if mc_zone != dt_zone:
+        return (
+            f"private_zone puts both host names in one zone, and {hosts[0]!r} and "
+            f"{hosts[1]!r} are in different domains; give endpoint_urls in one domain, or "
+            "use dns: console or none"
+        )
+    return PrivateZoneNames(mc_zone, mc_record, dt_record)
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)
+
+
+def _has_control(text: str) -> bool:
+    return any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in text)
+
+
+def _check_name(value: str) -> str:
+    if not _NAME.fullmatch(value):
+        raise ValueError(
+            f"{value!r} is not a safe stack name: use 1 to 40 lowercase letters, digits "
+            "and hyphens, starting with a letter (it names the Terraform stack and its folder)"
+        )
+    return value
+
+
+def _check_region(value: str) -> str:
+    get_region(value)  # UnknownRegionError is a ValueError: pydantic reports it here
+    return value
+
+
+def _resource_id(prefix: str, what: str) -> AfterValidator:
+    def check(value: str) -> str:
+        body = value.removeprefix(f"{prefix}-")
+        if body == value or not _ID_BODY.fullmatch(body):
+            raise ValueError(
+                f"{value!r} is not a {what} id: expected {prefix}- followed by lowercase "
+                f"letters and digits, like {prefix}-wz9abc123"
+            )
+        return value
+
+    return AfterValidator(check)
+
+
+def _check_ipv4_network(value: str) -> str:
+    try:
+        network = ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a CIDR block; expected one like 10.20.0.0/16") from None
+    if network.version != 4:
+        raise ValueError(f"{value!r} is IPv6; only IPv4 CIDR blocks are allowed here")
+    if "/" not in value:
+        raise ValueError(f"{value!r} has no prefix length; write it as {network}")
+    if str(network) != value:
+        raise ValueError(f"{value!r} has host bits set; the network is {network}")
+    return value
+
+
+_RESERVED = tuple(
+    ipaddress.ip_network(block)
+    for block in ("100.64.0.0/10", "224.0.0.0/4", "127.0.0.0/8", "169.254.0.0/16")
+)
+"""What a VPC cannot use (Alibaba's VPC documentation, CreateVpc CidrBlock)."""
+
+_NOT_PUBLIC = tuple(
+    ipaddress.ip_network(block)
+    for block in (
+        "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+        "172.16.0.0/12", "192.168.0.0/16", "224.0.0.0/4", "240.0.0.0/4",
+    )
+)  # fmt: skip
+"""Private, shared, loopback, link-local, multicast and reserved space: not the internet."""
+
+WIDE_PUBLIC = 2**24
+"""Public addresses (a /8) beyond which admitting clients needs allow_wide_public_cidrs."""
+
+
+def public_addresses(blocks: tuple[str, ...]) -> int:
+    """How many public (internet) addresses ``blocks`` cover together."""
+    networks = list(ipaddress.collapse_addresses(ipaddress.IPv4Network(b) for b in blocks))
+    total = 0
+    for network in networks:
+        total += network.num_addresses
+        for other in _NOT_PUBLIC:
+            if network.overlaps(other):
+                inner = network if network.subnet_of(other) else other  # type: ignore[arg-type]
+                total -= inner.num_addresses
+    return total
+
+
+def _check_vpc_cidr(value: str) -> str:
+    network = ipaddress.IPv4Network(value)
+    if not 8 <= network.prefixlen <= 28:
+        raise ValueError(
+            f"{value!r} has a /{network.prefixlen} mask; a VPC's mask is /8 to /28 (like "
+            "10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or a block inside one)"
+        )
+    for reserved in _RESERVED:
+        if network.overlaps(reserved):
+            raise ValueError(f"{value!r} overlaps {reserved}, which a VPC cannot use")
+    return value
+
+
+def _check_zone_id(value: str) -> str:
+    if not _ZONE.fullmatch(value):
+        raise ValueError(f"{value!r} is not a zone id; expected one like cn-shenzhen-e")
+    return value
+
+
+_URL_CHARACTERS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&()*+,;=%]*")
+"""RFC 3986's characters less the single quote: nothing that can break a properties
+file, a quoted env value or a shell."""
+
+
+_USERINFO = re.compile(r"(//)[^/?#]*@")
+
+
+def _redacted(value: str) -> str:
+    """``value`` with any ``user:password@`` replaced, so no message echoes a secret."""
+    return _USERINFO.sub(r"\1***@", value)
+
+
+def check_url(value: str) -> str:
+    shown = repr(_redacted(value))
+    if _has_control(value) or any(ch.isspace() for ch in value):
+        raise ValueError(f"{shown} contains white space or control characters")
+    if not _URL_CHARACTERS.fullmatch(value):
+        bad = sorted({ch for ch in value if not _URL_CHARACTERS.fullmatch(ch)})
+        raise ValueError(f"{shown} contains {' '.join(bad)}, which URLs carry only percent-encoded")
+    if "${" in value or "%{" in value:
+        raise ValueError(f"{shown} contains a Terraform template sequence ('${{' or '%{{')")
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        raise ValueError(
+            f"{shown} is not a valid URL (a port must be a number from 1 to 65535)"
+        ) from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{shown} is not an http(s) URL; expected one like https://host/api")
+    if "@" in parts.netloc:
+        raise ValueError(f"{shown} carries credentials; remove the user:password@ part")
+    if port is not None and not 1 <= port <= 65535:
+        raise ValueError(f"{shown} has port {port}; a port is a number from 1 to 65535")
+    if parts.query or parts.fragment:
+        raise ValueError(f"{shown} has a query or fragment; give only scheme, host and path")
+    return value
+
+
+def _check_tags(tags: dict[str, str]) -> dict[str, str]:
+    problems: list[str] = []
+    for key, value in tags.items():
+        if not 1 <= len(key) <= 128:
+            problems.append(f"tag key {key!r} must be 1 to 128 characters")
+        if key.lower().startswith(("aliyun", "acs:")) or "://" in key:
+            problems.append(f"tag key {key!r} must not start with aliyun or acs: nor hold a URL")
+        if key in MANAGED_TAGS:
+            problems.append(f"tag key {key!r} is set by this tool; choose another key")
+        if len(value) > 128:
+            problems.append(f"tag {key!r} has a value of {len(value)} characters; at most 128")
+        for text in (key, value):
+            if _has_control(text):
+                problems.append(f"tag {key!r} contains control characters: {text!r}")
+            if "${" in text or "%{" in text:
+                problems.append(
+                    f"tag {key!r} contains a Terraform template sequence ('${{' or '%{{'): {text!r}"
+                )
+            if '"' in text or "\\" in text:
+                problems.append(
+                    f"tag {key!r} contains a quote or backslash, which tags here may not hold: "
+                    f"{text!r}"
+                )
+    if len(tags) > MAX_USER_TAGS:
+        problems.append(f"{len(tags)} tags given; at most {MAX_USER_TAGS}")
+    if problems:
+        raise ValueError("; ".join(problems))
+    return tags
+
+
+def _unique(what: str) -> AfterValidator:
+    def check(values: tuple[str, ...]) -> tuple[str, ...]:
+        duplicates = sorted({v for v in values if values.count(v) > 1})
+        if duplicates:
+            raise ValueError(f"{what} listed twice: {', '.join(duplicates)}")
+        return values
+
+    return AfterValidator(check)
+
+
+def _count(what: str, least: int, most: int | None = None) -> AfterValidator:
+    """Length limits, checked after the items (pydantic's own min/max_length also fire,
+    confusingly, when an item is invalid)."""
+
+    def check(values: tuple[object, ...]) -> tuple[object, ...]:
+        if len(values) < least:
+            raise ValueError(f"is empty; give at least {least} {what}")
+        if most is not None and len(values) > most:
+            raise ValueError(f"{len(values)} {what}s given; at most {most} are allowed")
+        return values
+
+    return AfterValidator(check)
+
+
+def _not_everywhere(values: tuple[str, ...]) -> tuple[str, ...]:
+    if "0.0.0.0/0" in values:
+        raise ValueError(
+            "'0.0.0.0/0' would admit the whole internet to the endpoints; list the networks "
+            "of your MaxCompute clients (for example the VPC's CIDR, 10.0.0.0/8)"
+        )
+    return values
+
+
+def _schema_pattern(regex: str) -> Any:
+    """The pattern for editors (JSON Schema only; the validators give the messages)."""
+    return Field(json_schema_extra={"pattern": f"^{regex}$"})
+
+
+Name = Annotated[str, AfterValidator(_check_name), _schema_pattern(_NAME.pattern)]
+RegionId = Annotated[str, AfterValidator(_check_region)]
+VpcId = Annotated[str, _resource_id("vpc", "VPC"), _schema_pattern("vpc-[a-z0-9]+")]
+VswitchId = Annotated[str, _resource_id("vsw", "vSwitch"), _schema_pattern("vsw-[a-z0-9]+")]
+SecurityGroupId = Annotated[
+    str, _resource_id("sg", "security group"), _schema_pattern("sg-[a-z0-9]+")
+]
+Cidr = Annotated[str, AfterValidator(_check_ipv4_network)]
+VpcCidr = Annotated[str, AfterValidator(_check_ipv4_network), AfterValidator(_check_vpc_cidr)]
+ZoneId = Annotated[str, AfterValidator(_check_zone_id)]
+Url = Annotated[str, AfterValidator(check_url)]
+
+
+class ZoneProps(_Frozen):
+    """One zone the endpoints get a NIC in, through one vSwitch of that zone."""
+
+    zone_id: ZoneId = Field(description="Zone of the region, such as cn-shenzhen-e.")
+    vswitch_id: VswitchId | None = Field(
+        default=None,
+        description="Existing vSwitch in that zone. Default: the vSwitch is created from "
+        "vswitch_cidr (give exactly one of the two).",
+    )
+    vswitch_cidr: Cidr | None = Field(
+        default=None,
+        description="CIDR of a vSwitch to create in that zone, inside the VPC's CIDR. "
+        "Default: the existing vswitch_id is used (give exactly one of the two).",
+    )
+
+
+class EndpointUrlsProps(_Frozen):
+    """Client URLs for regions without a published PrivateLink domain (or to override it)."""
+
+    maxcompute: Url = Field(description="MaxCompute endpoint, such as https://host/api.")
+    tunnel: Url = Field(description="Tunnel endpoint, such as https://host.")
+
+
+EndpointId = Annotated[
+    str, _resource_id("ep", "PrivateLink endpoint"), _schema_pattern("ep-[a-z0-9]+")
+]
+
+
+class AdoptProps(_Frozen):
+    """Endpoints made by hand (the guide, in the console) for this tool to take over."""
+
+    frontend_endpoint_id: EndpointId = Field(description="The existing frontend endpoint.")
+    tunnel_endpoint_id: EndpointId = Field(description="The existing tunnel endpoint.")
+
+
+class MaxComputePrivateLinkProps(_Frozen):
+    """Private access to MaxCompute from one VPC in one region."""
+
+    name: Name = Field(
+        description="Deployment name: the Terraform stack's name and the prefix of the "
+        "cloud resources' names."
+    )
+    region: RegionId = Field(description="Region id, such as cn-shenzhen (`mcpl regions`).")
+    vpc_id: VpcId | None = Field(
+        default=None,
+        description="Existing VPC. Default: a VPC is created from vpc_cidr "
+        "(give exactly one of the two).",
+    )
+    vpc_cidr: VpcCidr | None = Field(
+        default=None,
+        description="CIDR of a VPC to create, /8 to /28. Default: the existing vpc_id is used "
+        "(give exactly one of the two).",
+    )
+    zones: Annotated[tuple[ZoneProps, ...], _count("zone", 1)] = Field(
+        description="Zones that get an endpoint NIC, each through one vSwitch; two or more "
+        "keep MaxCompute reachable when a zone fails."
+    )
+    security_group_ids: (
+        Annotated[
+            tuple[SecurityGroupId, ...],
+            _count("security group", 1, MAX_SECURITY_GROUPS),
+            _unique("security group"),
+        ]
+        | None
+    ) = Field(
+        default=None,
+        description="Existing security groups for the endpoint NICs (at most 10). Default: "
+        "a least-privilege group is created that admits only the client port (443 for "
+        "https, 80 for http) from allowed_cidrs.",
+    )
+    allowed_cidrs: (
+        Annotated[
+            tuple[Cidr, ...],
+            _count("CIDR", 1),
+            AfterValidator(_not_everywhere),
+            _unique("CIDR"),
+        ]
+        | None
+    ) = Field(
+        default=None,
+        description="Networks that may reach the endpoints through the created security "
+        "group. Default: the VPC's CIDR.",
+    )
+    allow_wide_public_cidrs: bool = Field(
+        default=False,
+        description="Admit more than a /8 of public (internet) addresses through the "
+        "created security group. Default: false, and such allowed_cidrs are refused.",
+    )
+    protocol: Protocol = Field(
+        default="https",
+        description="Protocol of the client URLs. Default: https.",
+    )
+    dns: DnsMode = Field(
+        default="private_zone",
+        description="How the client host names resolve inside the VPC: private_zone "
+        "creates a PrivateZone zone with CNAMEs to the endpoints (the console's Custom "
+        "Domain Name switch, as code); console leaves the switch to you after apply; none "
+        "has clients use each endpoint's own domain. Default: private_zone.",
+    )
+    ticket_approved: bool = Field(
+        default=False,
+        description="Set to true once the support ticket for a ticket-required region is "
+        "approved. Default: false, and ticket-required regions are refused.",
+    )
+    endpoint_urls: EndpointUrlsProps | None = Field(
+        default=None,
+        description="Client URLs. Default: the region's published PrivateLink domains; "
+        "required where the region has none.",
+    )
+    protect: bool = Field(
+        default=True,
+        description="lifecycle prevent_destroy on both endpoints and their zone bindings, so "
+        "that no plan can destroy them. Default: true; to remove a deployment on purpose, "
+        "set false, synth and apply, then destroy.",
+    )
+    adopt: AdoptProps | None = Field(
+        default=None,
+        description="Take over endpoints made in the console: the first apply imports both "
+        "endpoints and their zone bindings (<endpoint_id>:<zone_id>) instead of creating "
+        "new ones. Needs Terraform >= 1.5. Default: the endpoints are created.",
+    )
+    tags: Annotated[dict[str, str], AfterValidator(_check_tags)] = Field(
+        default_factory=dict,
+        description="Tags for every created resource, beside managed-by and deployment. "
+        "Default: only those two.",
+    )
+
+    @model_validator(mode="after")
+    def _check_together(self) -> MaxComputePrivateLinkProps:
+        problems = [*self._region_problems(), *self._network_problems()]
+        if not problems:
+            problems = self._dns_problems()
+        if problems:
+            raise ProblemsError(problems)
+        return self
+
+    # -- derived, read by the construct and the CLI ------------------------------------
+
+    @property
+    def region_info(self) -> Region:
+        return get_region(self.region)
+
+    @property
+    def maxcompute_endpoint(self) -> str | None:
+        """The URL clients put in ``end_point``; None with ``dns: none``, where it is the
+        frontend endpoint's own domain, known only after apply."""
+        if self.dns == "none":
+            return None
+        if self.endpoint_urls:
+            return self.endpoint_urls.maxcompute
+        return self.region_info.maxcompute_endpoint(self.protocol)
+
+    @property
+    def tunnel_endpoint(self) -> str | None:
+        """The URL clients put in ``tunnel_endpoint``; None with ``dns: none``."""
+        if self.dns == "none":
+            return None
+        if self.endpoint_urls:
+            return self.endpoint_urls.tunnel
+        return self.region_info.tunnel_endpoint(self.protocol)
+
+    @property
+    def private_zone(self) -> PrivateZoneNames | None:
+        """The PrivateZone zone and records that ``dns: private_zone`` creates."""
+        if self.dns != "private_zone":
+            return None
+        names = _zone_names(self.maxcompute_endpoint, self.tunnel_endpoint)
+        if isinstance(names, str):  # validation refuses such props (_dns_problems)
+            raise ValueError(names)
+        return names
+
+    @property
+    def client_port(self) -> int:
+        return 443 if self.protocol == "https" else 80
+
+    @property
+    def admitted_networks(self) -> tuple[str, ...]:
+        """What a created security group admits on the client port: allowed_cidrs, else
+        the VPC's CIDR (``EXISTING_VPC_CIDR`` when only an existing VPC knows it).
+        Empty when security_group_ids are given and no group is created."""
+        if self.security_group_ids is not None:
+            return ()
+        if self.allowed_cidrs is not None:
+            return self.allowed_cidrs
+        return (self.vpc_cidr or EXISTING_VPC_CIDR,)
+
+    def warnings(self) -> list[Problem]:
+        """What is allowed but worth a second look."""
+        found: list[Problem] = []
+        if self.adopt is not None and self.dns == "private_zone":
+            found.append(
+                Problem(
+                    ("adopt",),
+                    "if Custom Domain Name is on in the console for the adopted endpoints, "
+                    "turn it off before apply (dns: private_zone answers for the same names), "
+                    "or set dns: console",
+                )
+            )
+        if len(self.zones) == 1:
+            found.append(
+                Problem(
+                    ("zones",),
+                    f"only one zone ({self.zones[0].zone_id}): MaxCompute becomes unreachable "
+                    "from this VPC when that zone fails; add a second zone",
+                )
+            )
+        return found
+
+    # -- rules across fields -----------------------------------------------------------
+
+    def _region_problems(self) -> list[Problem]:
+        region = self.region_info
+        problems: list[Problem] = []
+        if region.ticket_required and not self.ticket_approved:
+            problems.append(
+                Problem(
+                    ("ticket_approved",),
+                    f"{region.id} ({region.name}) needs a support ticket before MaxCompute "
+                    "PrivateLink can be used there; open one with Alibaba Cloud, then set "
+                    "ticket_approved: true",
+                )
+            )
+        if self.dns == "none":
+            if self.endpoint_urls is not None:
+                problems.append(
+                    Problem(
+                        ("endpoint_urls",),
+                        "cannot be used with dns: none, where clients use each endpoint's own "
+                        "domain; drop endpoint_urls, or choose dns: private_zone or console",
+                    )
+                )
+            return problems
+        if self.endpoint_urls is None and region.maxcompute_host is None:
+            problems.append(
+                Problem(
+                    ("endpoint_urls",),
+                    f"{region.id} has no published MaxCompute PrivateLink domain; set "
+                    "endpoint_urls.maxcompute and endpoint_urls.tunnel to the URLs your "
+                    "ticket gave",
+                )
+            )
+        if self.endpoint_urls is not None:
+            for key in ("maxcompute", "tunnel"):
+                url: str = getattr(self.endpoint_urls, key)
+                if urlsplit(url).scheme != self.protocol:
+                    problems.append(
+                        Problem(
+                            ("endpoint_urls", key),
+                            f"{url!r} does not use protocol {self.protocol}; write "
+                            f"{self.protocol}://... or set protocol to match",
+                        )
+                    )
+        return problems
+
+    def _dns_problems(self) -> list[Problem]:
+        if self.dns != "private_zone":
+            return []
+        names = _zone_names(self.maxcompute_endpoint, self.tunnel_endpoint)
+        if isinstance(names, str):
+            return [Problem(("dns",), names)]
+        return []
+
+    def _network_problems(self) -> list[Problem]:
+        problems: list[Problem] = []
+        if (self.vpc_id is None) == (self.vpc_cidr is None):
+            which = "both" if self.vpc_id else "neither"
+            problems.append(
+                Problem(
+                    ("vpc_id",),
+                    f"{which} of vpc_id and vpc_cidr given; give vpc_id to use an existing "
+                    "VPC or vpc_cidr to create one",
+                )
+            )
+        if (
+            self.allowed_cidrs is not None
+            and not self.allow_wide_public_cidrs
+            and public_addresses(self.allowed_cidrs) > WIDE_PUBLIC
+        ):
+            count = public_addresses(self.allowed_cidrs)
+            problems.append(
+                Problem(
+                    ("allowed_cidrs",),
+                    f"{', '.join(self.allowed_cidrs)} admit {count:,} public (internet) "
+                    f"addresses, more than a /8 ({WIDE_PUBLIC:,}); list your clients' "
+                    "networks, or set allow_wide_public_cidrs: true if you mean it",
+                )
+            )
+        if self.allowed_cidrs is not None and self.security_group_ids is not None:
+            problems.append(
+                Problem(
+                    ("allowed_cidrs",),
+                    "only applies to the security group this tool creates, and "
+                    "security_group_ids are given; allow the clients in those groups, or "
+                    "drop security_group_ids to have a least-privilege group created",
+                )
+            )
+        if self.adopt is not None:
+            problems.extend(self._adopt_problems(self.adopt))
+        problems.extend(self._zone_problems())
+        return problems
+
+    def _adopt_problems(self, adopt: AdoptProps) -> list[Problem]:
+        problems: list[Problem] = []
+        if adopt.frontend_endpoint_id == adopt.tunnel_endpoint_id:
+            problems.append(
+                Problem(
+                    ("adopt", "tunnel_endpoint_id"),
+                    f"{adopt.tunnel_endpoint_id!r} is also the frontend endpoint; the "
+                    "pair is two endpoints, one per endpoint service",
+                )
+            )
+        if self.vpc_cidr is not None:
+            problems.append(
+                Problem(
+                    ("adopt",),
+                    "adopted endpoints sit in an existing VPC; give its vpc_id instead of vpc_cidr",
+                )
+            )
+        for index, zone in enumerate(self.zones):
+            if zone.vswitch_cidr is not None:
+                problems.append(
+                    Problem(
+                        ("zones", index, "vswitch_cidr"),
+                        "adopted endpoints have their NICs in existing vSwitches; give the "
+                        f"vswitch_id the endpoints use in {zone.zone_id}",
+                    )
+                )
+        return problems
+
+    def _zone_problems(self) -> list[Problem]:
+        region = self.region_info
+        vpc = ipaddress.ip_network(self.vpc_cidr) if self.vpc_cidr else None
+        problems: list[Problem] = []
+        seen_zones: set[str] = set()
+        vswitch_zone: dict[str, str] = {}
+        placed: list[tuple[int, ipaddress.IPv4Network | ipaddress.IPv6Network]] = []
+        for index, zone in enumerate(self.zones):
+            if not region.is_zone(zone.zone_id):
+                problems.append(
+                    Problem(
+                        ("zones", index, "zone_id"),
+                        f"{zone.zone_id!r} is not a zone of {region.id}; its zone ids look "
+                        f"like {region.zone_example()}",
+                    )
+                )
+            if zone.zone_id in seen_zones:
+                problems.append(
+                    Problem(
+                        ("zones", index, "zone_id"),
+                        f"{zone.zone_id!r} is listed twice; one vSwitch per zone is allowed",
+                    )
+                )
+            seen_zones.add(zone.zone_id)
+            if zone.vswitch_id is not None:
+                first = vswitch_zone.setdefault(zone.vswitch_id, zone.zone_id)
+                if first != zone.zone_id:
+                    problems.append(
+                        Problem(
+                            ("zones", index, "vswitch_id"),
+                            f"{zone.vswitch_id!r} is also given for {first}; a vSwitch lies "
+                            "in one zone: give each zone a vSwitch of its own",
+                        )
+                    )
+            if (zone.vswitch_id is None) == (zone.vswitch_cidr is None):
+                which = "both" if zone.vswitch_id else "neither"
+                problems.append(
+                    Problem(
+                        ("zones", index, "vswitch_id"),
+                        f"{which} of vswitch_id and vswitch_cidr given for {zone.zone_id}; "
+                        "give vswitch_id to use an existing vSwitch or vswitch_cidr to "
+                        "create one",
+                    )
+                )
+            elif zone.vswitch_id is not None and self.vpc_cidr is not None:
+                problems.append(
+                    Problem(
+                        ("zones", index, "vswitch_id"),
+                        f"{zone.vswitch_id!r} cannot be in a VPC that vpc_cidr creates; give "
+                        "vswitch_cidr instead",
+                    )
+                )
+            if zone.vswitch_cidr is None:
+                continue
+            subnet = ipaddress.ip_network(zone.vswitch_cidr)
+            if not 16 <= subnet.prefixlen <= 29:
+                problems.append(
+                    Problem(
+                        ("zones", index, "vswitch_cidr"),
+                        f"{zone.vswitch_cidr!r} has a /{subnet.prefixlen} mask; vSwitch "
+                        "masks must be /16 to /29",
+                    )
+                )
+            if vpc is not None and not subnet.subnet_of(vpc):  # type: ignore[arg-type]
+                problems.append(
+                    Problem(
+                        ("zones", index, "vswitch_cidr"),
+                        f"{zone.vswitch_cidr!r} is outside the VPC's {self.vpc_cidr}; choose "
+                        f"a block inside {self.vpc_cidr}",
+                    )
+                )
+            for other_index, other in placed:
+                if subnet.overlaps(other):
+                    problems.append(
+                        Problem(
+                            ("zones", index, "vswitch_cidr"),
+                            f"{zone.vswitch_cidr!r} overlaps {other} of zones[{other_index}]; "
+                            "vSwitch blocks must not overlap",
+                        )
+                    )
+            placed.append((index, subnet))
+        return problems

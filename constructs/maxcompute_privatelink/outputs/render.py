@@ -1,0 +1,504 @@
+"""Render the MaxCompute client configs of every deployment from its stack's outputs.
+
+The outputs come from the synthesized stacks (the endpoint URLs are literal there) or
+from ``terraform output -json`` after apply (which adds endpoint ids and domains).
+Everything is read and checked first; files are written only when every deployment
+rendered, into a fresh folder swapped in whole (``output_dir.write_folder``), which holds
+``mcpl-render.json``, render's marker: render writes only to an empty or new folder or
+to its own output, and replaces only its own files there. Credential files are written
+last, straight into the final folder, so no secret is ever left in a staging folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import quote
+
+from maxcompute_privatelink.model.config import Deployment, PrivateLinkConfig
+
+if TYPE_CHECKING:
+    import jinja2
+from maxcompute_privatelink.errors import OutputDirError, RenderError
+from maxcompute_privatelink.layout import HCL_FILE, JSON_FILE, STACKS, read_json_file, read_outputs
+from maxcompute_privatelink.model.props import check_url
+from maxcompute_privatelink.synth.cdktf_json import stable_json
+from maxcompute_privatelink.synth.output_dir import (
+    MARK,
+    OutputKind,
+    physical,
+    write_folder,
+)
+
+FILES = ("odps_config.ini", "pyodps.env", "jdbc.url", "README.md")
+"""What render writes per deployment, each from ``templates/<file>.j2``."""
+
+CREDENTIAL_FILES = ("odps_config.ini", "pyodps.env")
+"""The files that hold credentials with ``--with-credentials`` (written with mode 0600)."""
+
+CREDENTIAL_VARIABLES = (
+    "ALIBABA_CLOUD_ACCESS_KEY_ID",
+    "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+    "ALIBABA_CLOUD_SECURITY_TOKEN",
+)
+
+MARKER = "mcpl-render.json"
+"""Render's marker at the top of its output: which deployments it rendered."""
+
+
+def _generated(parts: tuple[str, ...]) -> bool:
+    return parts == (MARKER,) or (len(parts) == 2 and parts[1] in FILES)
+
+
+def _is_marker(path: Path) -> bool:
+    data = None if path.is_symlink() else read_json_file(path, limit=1024 * 1024)
+    return (
+        isinstance(data, dict)
+        and data.get("generator") == MARK
+        and data.get("output") == ("client configs")
+    )
+
+
+CLIENT_OUTPUT = OutputKind(
+    command="mcpl render", marker=MARKER, option="--out", generated=_generated, is_marker=_is_marker
+)
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+_ENDPOINT_ID = re.compile(r"ep-[a-z0-9]+")
+_DOMAIN = re.compile(r"[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?")
+_CREDENTIAL = re.compile(r"[A-Za-z0-9+/=._-]+")
+_ENV_SAFE = re.compile(r"[A-Za-z0-9+/=._:%@~,!*\[\]-]*")
+"""What a KEY=value line may hold bare, alike for a shell (an assignment word undergoes
+neither field splitting nor pathname expansion: POSIX, "Simple Commands"), python-dotenv
+and `docker run --env-file` (which takes the rest of the line literally)."""
+_UNRESOLVED = re.compile(r"\$\{[^}]*\}")
+
+Source = Literal["synth", "terraform output"]
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """Read from the environment only, never from the config file or a flag."""
+
+    access_key_id: str
+    access_key_secret: str
+    security_token: str | None
+
+    def __repr__(self) -> str:  # never print a secret by accident
+        return "Credentials(<redacted>)"
+
+
+@dataclass(frozen=True)
+class StackOutputs:
+    """One stack's outputs; None where the value is not known yet."""
+
+    source: Source
+    origin: str
+    values: Mapping[str, str | None]
+
+
+@dataclass(frozen=True)
+class ClientContext:
+    """Everything the templates may use; nothing else reaches them."""
+
+    deployment: str
+    region: str
+    region_name: str
+    protocol: str
+    dns: str
+    private_zone_name: str | None
+    project_name: str
+    maxcompute_endpoint: str
+    tunnel_endpoint: str
+    log_view_host: str | None
+    schema_name: str | None
+    quota_name: str | None
+    use_instance_tunnel: bool | None
+    frontend_endpoint_id: str | None
+    tunnel_endpoint_id: str | None
+    frontend_endpoint_domain: str | None
+    tunnel_endpoint_domain: str | None
+    source: Source
+    credentials: Credentials | None
+
+    @property
+    def source_label(self) -> str:
+        if self.source == "synth":
+            return "the synthesized stack"
+        return "`terraform output -json` after apply"
+
+    @property
+    def https_check(self) -> bool:
+        return self.protocol == "https"
+
+    @property
+    def odpscmd_keys(self) -> bool:
+        """Whether odps_config.ini carries the AccessKey: only with --with-credentials and
+        no STS token, since odpscmd builds file credentials with a null token
+        (aliyun-odps-console ExecutionContext.java:744) and reads a token only through the
+        credential chain (account_provider=chain: AlibabaCloudCredentials.java:52)."""
+        return self.credentials is not None and self.credentials.security_token is None
+
+    @property
+    def env_quoted(self) -> bool:
+        """Whether pyodps.env quotes a value for the shell, which Docker would keep."""
+        values = (
+            self.maxcompute_endpoint,
+            self.tunnel_endpoint,
+            self.project_name,
+            self.region,
+            self.log_view_host,
+            self.quota_name,
+            self.schema_name,
+        )
+        return any(v is not None and not _ENV_SAFE.fullmatch(v) for v in values)
+
+    @property
+    def jdbc_url(self) -> str:
+        """``jdbc:odps:<endpoint>?project=..&tunnelEndpoint=..``; the driver URL-decodes
+        every query value, so each is encoded whole (``&``, ``?``, ``=`` and all). No
+        credential and no region: the driver takes user, password and sts_token as
+        connection properties, and has no region setting."""
+        params: list[tuple[str, str]] = [
+            ("project", self.project_name),
+            ("tunnelEndpoint", self.tunnel_endpoint),
+        ]
+        if self.https_check:
+            # the driver's default is false, which skips certificate checks
+            # (odps-jdbc ConnectionResource.java:91 and :208)
+            params.append(("httpsCheck", "true"))
+        if self.log_view_host:
+            params.append(("logview", self.log_view_host))
+        if self.schema_name:
+            params.append(("schema", self.schema_name))
+        if self.quota_name:
+            params.append(("quotaName", self.quota_name))
+        if self.use_instance_tunnel is not None:
+            params.append(("useInstanceTunnel", str(self.use_instance_tunnel).lower()))
+        query = "&".join(f"{key}={quote(value, safe='')}" for key, value in params)
+        # the driver takes the endpoint verbatim up to the first '?', which a checked URL
+        # cannot contain
+        return f"jdbc:odps:{self.maxcompute_endpoint}?{query}"
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    out: Path
+    deployments: tuple[str, ...]
+    with_credentials: bool
+
+
+# -- reading the outputs -------------------------------------------------------------------
+
+
+def _literal(value: Any) -> str | None:
+    """A string output, or None while it still holds a Terraform reference."""
+    if not isinstance(value, str):
+        return None
+    return None if _UNRESOLVED.search(value) else value
+
+
+def synth_outputs(from_dir: Path, name: str) -> StackOutputs:
+    """The outputs of a synthesized stack, ``cdk.tf.json`` or ``cdk.tf`` alike."""
+    folder = from_dir / STACKS / name
+    found = read_outputs(folder)
+    if found is None:
+        raise RenderError(
+            name,
+            f"{folder}: no {JSON_FILE} or {HCL_FILE}; run `mcpl synth` first, or pass --tf-output",
+        )
+    path, outputs = found
+    if not outputs:
+        raise RenderError(name, f"{path} has no outputs; run `mcpl synth` again")
+    values = {key: _literal(value) for key, value in outputs.items()}
+    return StackOutputs("synth", str(path), values)
+
+
+def terraform_outputs(path: Path, name: str) -> StackOutputs:
+    data = read_json(path, hint="write it with `terraform output -json > FILE`")
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise RenderError(
+            name, f"{path} is not the JSON of `terraform output -json` (name -> {{value: ...}})"
+        )
+    values = {key: _literal(body.get("value")) for key, body in data.items()}
+    return StackOutputs("terraform output", str(path), values)
+
+
+def read_json(path: Path, *, hint: str, deployment: str | None = None) -> Any:
+    """The JSON in ``path``; ``RenderError`` (with ``hint`` when it is missing) if not."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RenderError(deployment, f"{path}: no such file; {hint}") from None
+    except RecursionError:
+        raise RenderError(
+            deployment, f"{path}: nested too deeply to be Terraform's JSON; check the file"
+        ) from None
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise RenderError(deployment, f"{path}: cannot be read as JSON ({error})") from None
+
+
+def assign_files(
+    paths: Iterable[Path], names: list[str], *, option: str, what: str, require_all: bool
+) -> dict[str, Path]:
+    """Which JSON file (``what``, given with ``option``) belongs to which deployment.
+
+    A folder holds ``<deployment>.json`` for each; a file belongs to the deployment it is
+    named after, or to the only deployment there is.
+    """
+    assigned: dict[str, Path] = {}
+    for path in paths:
+        if path.is_dir():
+            for name in names:
+                if (path / f"{name}.json").is_file():
+                    assigned.setdefault(name, path / f"{name}.json")
+        elif path.stem in names:
+            assigned[path.stem] = path
+        elif len(names) == 1:
+            assigned[names[0]] = path
+        else:
+            raise RenderError(
+                None,
+                f"{option} {path}: cannot tell which deployment it belongs to; name it "
+                f"<deployment>.json ({', '.join(names)}) or pass a folder of them",
+            )
+    missing = [name for name in names if name not in assigned]
+    if missing and require_all:
+        raise RenderError(
+            missing[0],
+            f"no {what} file among {option}; expected {missing[0]}.json (deployments "
+            f"without one: {', '.join(missing)})",
+        )
+    return assigned
+
+
+# -- checking and building the context -----------------------------------------------------
+
+
+def credentials_from_environment(environ: Mapping[str, str]) -> Credentials:
+    key_id, secret, token = (environ.get(v) or None for v in CREDENTIAL_VARIABLES)
+    missing = [v for v, x in zip(CREDENTIAL_VARIABLES[:2], (key_id, secret), strict=True) if not x]
+    if missing:
+        raise RenderError(
+            None,
+            "--with-credentials reads ALIBABA_CLOUD_ACCESS_KEY_ID and "
+            "ALIBABA_CLOUD_ACCESS_KEY_SECRET (and ALIBABA_CLOUD_SECURITY_TOKEN for STS) from "
+            f"the environment; not set: {', '.join(missing)}",
+        )
+    if key_id is None or secret is None:  # reported as missing just above
+        raise RenderError(None, "ALIBABA_CLOUD_ACCESS_KEY_ID and _SECRET are both needed")
+    for variable, value in zip(CREDENTIAL_VARIABLES, (key_id, secret, token), strict=True):
+        if value is not None and not _CREDENTIAL.fullmatch(value):
+            # never echo the value: it is a secret
+            raise RenderError(
+                None,
+                f"{variable} holds characters no AccessKey or STS token has (only letters, "
+                "digits and + / = . _ - are); check the variable",
+            )
+    return Credentials(key_id, secret, token)
+
+
+def _checked(name: str, key: str, value: str | None, outputs: StackOutputs) -> str | None:
+    """Output values are input too: hold them to what they can be before using them."""
+    if value is None:
+        return None
+    ok = {
+        "frontend_endpoint_id": _ENDPOINT_ID.fullmatch,
+        "tunnel_endpoint_id": _ENDPOINT_ID.fullmatch,
+        "frontend_endpoint_domain": _DOMAIN.fullmatch,
+        "tunnel_endpoint_domain": _DOMAIN.fullmatch,
+    }.get(key)
+    try:
+        good = bool(ok(value)) if ok else bool(check_url(value))
+    except ValueError:
+        good = False
+    if not good:
+        raise RenderError(name, f"{outputs.origin}: output {key} = {value!r} is not valid")
+    return value
+
+
+def build_context(
+    deployment: Deployment, outputs: StackOutputs, credentials: Credentials | None
+) -> ClientContext:
+    name = deployment.name
+    if deployment.client is None:
+        raise RenderError(
+            name,
+            "client.project_name: required for render; add client: {project_name: "
+            "<your MaxCompute project>} to the deployment",
+        )
+    urls: dict[str, str] = {}
+    expected = {
+        "maxcompute_endpoint": deployment.maxcompute_endpoint,
+        "tunnel_endpoint": deployment.tunnel_endpoint,
+    }
+    for key, configured in expected.items():
+        if key not in outputs.values:
+            raise RenderError(name, f"{outputs.origin} has no output {key}")
+        value = _checked(name, key, outputs.values[key], outputs)
+        if value is None:
+            raise RenderError(
+                name,
+                f"{key} is not known yet in {outputs.origin} (a Terraform reference, known "
+                "after apply); run `terraform apply`, then pass `terraform output -json` "
+                "with --tf-output",
+            )
+        if outputs.source == "synth" and configured is not None and value != configured:
+            raise RenderError(
+                name,
+                f"{outputs.origin} is older than the config: {key} is {value!r} there and "
+                f"{configured!r} in the config; run `mcpl synth`",
+            )
+        urls[key] = value
+    known = {
+        key: _checked(name, key, outputs.values.get(key), outputs)
+        for key in (
+            "frontend_endpoint_id",
+            "tunnel_endpoint_id",
+            "frontend_endpoint_domain",
+            "tunnel_endpoint_domain",
+        )
+    }
+    region = deployment.region_info
+    client = deployment.client
+    return ClientContext(
+        deployment=name,
+        region=region.id,
+        region_name=region.name,
+        protocol=deployment.protocol,
+        dns=deployment.dns,
+        private_zone_name=deployment.private_zone.zone_name if deployment.private_zone else None,
+        project_name=client.project_name,
+        maxcompute_endpoint=urls["maxcompute_endpoint"],
+        tunnel_endpoint=urls["tunnel_endpoint"],
+        log_view_host=client.log_view_host,
+        schema_name=client.schema_name,
+        quota_name=client.quota_name,
+        use_instance_tunnel=client.use_instance_tunnel,
+        source=outputs.source,
+        credentials=credentials,
+        **known,
+    )
+
+
+# -- templates ---------------------------------------------------------------------------
+
+
+def _properties_value(value: object) -> str:
+    """A value for a Java properties file: backslashes and non-ASCII escaped."""
+    text = str(value).lower() if isinstance(value, bool) else str(value)
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        raise ValueError(f"control character in a properties value: {text!r}")
+    escaped = "".join(
+        "\\\\" if ch == "\\" else ch if ord(ch) < 127 else f"\\u{ord(ch):04x}" for ch in text
+    )
+    return "\\" + escaped if escaped.startswith(" ") else escaped
+
+
+def _env_value(value: object) -> str:
+    """A value for a KEY=value env file: bare when plain (shells, python-dotenv and docker
+    --env-file read it alike), else single-quoted, which shells and dotenv take literally."""
+    text = str(value)
+    if _ENV_SAFE.fullmatch(text):
+        return text
+    if "'" in text or any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        raise ValueError(f"value cannot be quoted safely for an env file: {text!r}")
+    return f"'{text}'"
+
+
+def environment() -> jinja2.Environment:
+    """The one jinja2 environment of every template (imported here, when it is needed)."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,  # noqa: S701 - INI, env, JDBC URL, YAML, Markdown: no HTML
+    )
+    env.filters["properties"] = _properties_value
+    env.filters["env"] = _env_value
+    return env
+
+
+def render_files(context: ClientContext, env: jinja2.Environment) -> dict[str, str]:
+    files: dict[str, str] = {}
+    for name in FILES:
+        try:
+            files[name] = env.get_template(f"{name}.j2").render(c=context)
+        except ValueError as error:  # a filter refused a value the checks let through
+            raise RenderError(context.deployment, f"cannot render {name}: {error}") from None
+    return files
+
+
+def render(
+    config: PrivateLinkConfig,
+    *,
+    out: Path,
+    from_dir: Path,
+    tf_outputs: list[Path],
+    credentials: Credentials | None,
+    config_path: Path | None = None,
+    others: tuple[OutputKind, ...] = (),
+) -> RenderResult:
+    """Render every deployment's client files into ``out``; ``config_path`` and ``others``
+    (other commands' outputs) keep ``out`` from being a folder that is not render's."""
+    names = [d.name for d in config.deployments]
+    if tf_outputs:
+        assigned = assign_files(
+            tf_outputs,
+            names,
+            option="--tf-output",
+            what="`terraform output -json`",
+            require_all=True,
+        )
+        sources = {n: terraform_outputs(assigned[n], n) for n in names}
+    else:
+        sources = {n: synth_outputs(from_dir, n) for n in names}
+    env = environment()
+    rendered = {
+        d.name: render_files(build_context(d, sources[d.name], credentials), env)
+        for d in config.deployments
+    }
+
+    def build(staging: Path) -> None:
+        marker = {"deployments": names, "generator": MARK, "output": "client configs"}
+        (staging / MARKER).write_text(stable_json(marker), encoding="utf-8")
+        for name, files in rendered.items():
+            folder = staging / name
+            folder.mkdir(mode=0o700 if credentials else 0o777)
+            for file_name, text in files.items():
+                if credentials is None or file_name not in CREDENTIAL_FILES:
+                    _write(folder / file_name, text, mode=None)
+
+    write_folder(out, build, kind=CLIENT_OUTPUT, config=config_path, others=others)
+    if credentials is not None:
+        target = physical(out)
+        for name, files in rendered.items():
+            for file_name in CREDENTIAL_FILES:
+                try:
+                    _write(target / name / file_name, files[file_name], mode=0o600)
+                except OSError as error:
+                    raise OutputDirError(
+                        str(out / name / file_name),
+                        f"cannot be written ({error.strerror}); run render again",
+                    ) from None
+    return RenderResult(out, tuple(names), credentials is not None)
+
+
+def _write(path: Path, text: str, *, mode: int | None) -> None:
+    if mode is None:
+        path.write_text(text, encoding="utf-8")
+        return
+    # created with its final mode: a secret is never readable by others, not even briefly
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(text)

@@ -1,0 +1,348 @@
+"""``mcpl summary``: a pull-request review of what the stacks declare, and of a plan.
+
+Per deployment: a table (region and access, VPC, zones and vSwitches, security groups
+and what they admit, both endpoints, DNS, client URLs), a Mermaid diagram, the count
+of billable endpoint-zone instances and the flags a reviewer should see. With plans
+(the JSON of ``terraform show -json <planfile>``): every change, with destroys and
+replacements of endpoints, zone bindings and DNS records first, in bold.
+"""
+
+from __future__ import annotations
+
+import io
+import ipaddress
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from maxcompute_privatelink.errors import RenderError
+from maxcompute_privatelink.model.config import Deployment, PrivateLinkConfig
+from maxcompute_privatelink.model.props import EXISTING_VPC_CIDR
+from maxcompute_privatelink.outputs.render import assign_files, environment, read_json
+
+Action = Literal["create", "update", "replace", "delete", "import"]
+
+CRITICAL_TYPES = (
+    "alicloud_privatelink_vpc_endpoint",
+    "alicloud_privatelink_vpc_endpoint_zone",
+    "alicloud_pvtz_zone",
+    "alicloud_pvtz_zone_record",
+    "alicloud_pvtz_zone_attachment",
+)
+"""Losing one of these cuts MaxCompute off from the VPC until it is back."""
+
+ACTION_ORDER: tuple[Action, ...] = ("delete", "replace", "update", "create", "import")
+WIDE_PREFIX = 16
+"""allowed_cidrs wider than this are flagged: more than 65,536 addresses."""
+
+
+@dataclass(frozen=True)
+class Change:
+    deployment: str
+    address: str
+    type: str
+    action: Action
+    reasons: tuple[str, ...] = ()
+    """The attributes that force a replacement."""
+    importing: bool = False
+    """Terraform imports the object first (an ``import`` block), then applies ``action``."""
+
+    @property
+    def label(self) -> str:
+        """``update``, or ``import + update`` when the object is imported first."""
+        if self.importing and self.action != "import":
+            return f"import + {self.action}"
+        return self.action
+
+    @property
+    def critical(self) -> bool:
+        return self.action in ("delete", "replace") and self.type in CRITICAL_TYPES
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class DeploymentSummary:
+    name: str
+    rows: tuple[Row, ...]
+    flags: tuple[str, ...]
+    mermaid: str
+    billable_instances: int
+    adopted: tuple[str, ...]
+    changes: tuple[Change, ...] | None
+    """None when no plan was given for this deployment."""
+
+
+@dataclass(frozen=True)
+class Summary:
+    deployments: tuple[DeploymentSummary, ...]
+    critical: tuple[Change, ...] = field(default_factory=tuple)
+
+
+# -- plans -------------------------------------------------------------------------------
+
+
+def _action(change: dict[str, Any]) -> Action | None:
+    """What Terraform does to the object; an import alone is ``import`` (``importing`` is
+    read beside it, so an imported object that also changes shows both)."""
+    actions = change.get("actions") or []
+    if "delete" in actions and "create" in actions:
+        return "replace"
+    if actions == ["delete"]:
+        return "delete"
+    if actions == ["create"]:
+        return "create"
+    if actions == ["update"]:
+        return "update"
+    if change.get("importing"):
+        return "import"
+    return None
+
+
+def read_plan(path: Path, deployment: str) -> tuple[Change, ...]:
+    data = read_json(
+        path, hint="write it with `terraform show -json PLANFILE > FILE`", deployment=deployment
+    )
+    entries = data.get("resource_changes") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise RenderError(
+            deployment,
+            f"{path} is not the JSON of `terraform show -json <planfile>` (no resource_changes)",
+        )
+    changes: list[Change] = []
+    for entry in entries:
+        change = entry.get("change") if isinstance(entry, dict) else None
+        if not isinstance(change, dict):
+            continue
+        action = _action(change)
+        if action is None:
+            continue
+        reasons = tuple(
+            ".".join(str(part) for part in replace_path)
+            for replace_path in change.get("replace_paths") or []
+            if isinstance(replace_path, list)
+        )
+        changes.append(
+            Change(
+                deployment,
+                str(entry.get("address")),
+                str(entry.get("type")),
+                action,
+                reasons,
+                importing=bool(change.get("importing")),
+            )
+        )
+    changes.sort(key=lambda c: (ACTION_ORDER.index(c.action), c.address))
+    return tuple(changes)
+
+
+def looks_stale(config: PrivateLinkConfig, out: Path) -> str | None:
+    """What shows, without synthesizing (no Node), that ``out`` is older than ``config``:
+    other stacks, or client URLs that differ. None when nothing cheap to compare does;
+    `mcpl check` is the full comparison."""
+    from maxcompute_privatelink.layout import STACKS, read_outputs
+
+    names = [d.name for d in config.deployments]
+    present = sorted(p.name for p in (out / STACKS).glob("*") if read_outputs(p) is not None)
+    if sorted(names) != present:
+        return f"stacks {', '.join(present) or 'none'}, deployments {', '.join(names)}"
+    for deployment in config.deployments:
+        found = read_outputs(out / STACKS / deployment.name)
+        outputs = found[1] if found is not None else {}
+        for key, wanted in (
+            ("maxcompute_endpoint", deployment.maxcompute_endpoint),
+            ("tunnel_endpoint", deployment.tunnel_endpoint),
+        ):
+            if wanted is not None and outputs.get(key) != wanted:
+                return f"{deployment.name}: {key} {outputs.get(key)!r}, config {wanted!r}"
+    return None
+
+
+# -- what the stacks declare ---------------------------------------------------------------
+
+
+def _network_flags(networks: Iterable[str]) -> list[str]:
+    flags: list[str] = []
+    for network in networks:
+        if network == EXISTING_VPC_CIDR:
+            continue
+        parsed = ipaddress.ip_network(network)
+        if not parsed.is_private:
+            flags.append(f"allowed_cidrs has {network}, which is not a private network")
+        elif parsed.prefixlen < WIDE_PREFIX:
+            flags.append(
+                f"allowed_cidrs has {network}, which is wide: {parsed.num_addresses:,} addresses"
+            )
+    return flags
+
+
+def _flags(d: Deployment, changes: tuple[Change, ...] | None) -> list[str]:
+    region = d.region_info
+    flags: list[str] = []
+    if region.ticket_required:
+        flags.append(f"{region.id} ({region.name}) needs an approved support ticket")
+    if len(d.zones) == 1:
+        flags.append(f"a single zone ({d.zones[0].zone_id}): no access when it fails")
+    if d.protocol == "http":
+        flags.append("http, not https: client traffic to MaxCompute is not encrypted")
+    flags.extend(_network_flags(d.admitted_networks))
+    if d.dns == "console":
+        flags.append("dns: console: turn on Custom Domain Name for both endpoints after apply")
+    for change in changes or ():
+        if change.action == "replace":
+            why = f" (forced by {', '.join(change.reasons)})" if change.reasons else ""
+            flags.append(f"replaces {change.address}{why}")
+    return flags
+
+
+def _mermaid(d: Deployment) -> str:
+    vpc = f"new VPC {d.vpc_cidr}" if d.vpc_cidr else f"VPC {d.vpc_id}"
+    lines = ["flowchart LR", f'  subgraph vpc["{vpc}"]']
+    for index, zone in enumerate(d.zones):
+        vswitch = zone.vswitch_id or f"new vSwitch {zone.vswitch_cidr}"
+        lines += [
+            f'    subgraph z{index}["{zone.zone_id}: {vswitch}"]',
+            f'      z{index}f["frontend NIC"]',
+            f'      z{index}t["tunnel NIC"]',
+            "    end",
+        ]
+    lines.append("  end")
+    region = d.region_info
+    lines += [
+        f'  fe(["MaxCompute frontend service<br/>{region.frontend_service_name}"])',
+        f'  tu(["MaxCompute tunnel service<br/>{region.tunnel_service_name}"])',
+    ]
+    for index in range(len(d.zones)):
+        lines += [f"  z{index}f --> fe", f"  z{index}t --> tu"]
+    names = d.private_zone
+    if names is not None:
+        lines += [
+            f'  dnsf["{names.maxcompute_record}.{names.zone_name}<br/>PrivateZone CNAME"]',
+            f'  dnst["{names.tunnel_record}.{names.zone_name}<br/>PrivateZone CNAME"]',
+        ]
+        for index in range(len(d.zones)):
+            lines += [f"  dnsf -.-> z{index}f", f"  dnst -.-> z{index}t"]
+    return "\n".join(lines)
+
+
+def _rows(d: Deployment) -> list[Row]:
+    region = d.region_info
+    access = "ticket required" if region.ticket_required else "direct"
+    vpc = f"new, {d.vpc_cidr}" if d.vpc_cidr else f"`{d.vpc_id}`"
+    zones = "; ".join(
+        f"{z.zone_id}: "
+        + (f"`{z.vswitch_id}`" if z.vswitch_id else f"new vSwitch {z.vswitch_cidr}")
+        for z in d.zones
+    )
+    if d.security_group_ids is not None:
+        groups = ", ".join(f"`{g}`" for g in d.security_group_ids) + " (rules managed elsewhere)"
+    else:
+        groups = (
+            f"new `{d.name}-maxcompute-endpoints`: ingress TCP {d.client_port} from "
+            + ", ".join(d.admitted_networks)
+            + "; nothing else"
+        )
+    names = d.private_zone
+    if names is not None:
+        dns = (
+            f"private_zone: `{names.zone_name}` with CNAMEs `{names.maxcompute_record}` and "
+            f"`{names.tunnel_record}` to the endpoints"
+        )
+    elif d.dns == "console":
+        dns = "console: Custom Domain Name switched on by hand after apply"
+    else:
+        dns = "none: clients use the endpoints' own domains"
+    adopt = d.adopt
+    frontend = f"`{region.frontend_service_name}`" + (
+        f", adopting `{adopt.frontend_endpoint_id}`" if adopt else ""
+    )
+    tunnel = f"`{region.tunnel_service_name}`" + (
+        f", adopting `{adopt.tunnel_endpoint_id}`" if adopt else ""
+    )
+    urls = (
+        f"`{d.maxcompute_endpoint}`, `{d.tunnel_endpoint}`"
+        if d.maxcompute_endpoint and d.tunnel_endpoint
+        else "the endpoints' own domains, known after apply"
+    )
+    return [
+        Row("Region", f"{region.id} ({region.name}), {access} access"),
+        Row("VPC", vpc),
+        Row("Zones and vSwitches", zones),
+        Row("Security groups", groups),
+        Row("Frontend endpoint", frontend),
+        Row("Tunnel endpoint", tunnel),
+        Row("DNS", dns),
+        Row("Client URLs", urls),
+    ]
+
+
+def summarize(config: PrivateLinkConfig, plans: list[Path]) -> Summary:
+    names = [d.name for d in config.deployments]
+    assigned = assign_files(
+        plans, names, option="--plan", what="`terraform show -json`", require_all=False
+    )
+    deployments: list[DeploymentSummary] = []
+    critical: list[Change] = []
+    for d in config.deployments:
+        changes = read_plan(assigned[d.name], d.name) if d.name in assigned else None
+        critical.extend(c for c in changes or () if c.critical)
+        adopted = (d.adopt.frontend_endpoint_id, d.adopt.tunnel_endpoint_id) if d.adopt else ()
+        deployments.append(
+            DeploymentSummary(
+                name=d.name,
+                rows=tuple(_rows(d)),
+                flags=tuple(_flags(d, changes)),
+                mermaid=_mermaid(d),
+                billable_instances=2 * len(d.zones),
+                adopted=adopted,
+                changes=changes,
+            )
+        )
+    return Summary(tuple(deployments), tuple(critical))
+
+
+# -- output --------------------------------------------------------------------------------
+
+
+def markdown(summary: Summary) -> str:
+    return environment().get_template("summary.md.j2").render(s=summary)
+
+
+def text(summary: Summary, width: int = 120) -> str:
+    """For terminals: rich tables, no colour codes (so it can be piped)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    # recorded, and printed to a buffer: printing to stdout as well would show it twice
+    console = Console(
+        file=io.StringIO(), width=width, record=True, force_terminal=False, color_system=None
+    )
+    if summary.critical:
+        console.print("CUTS MAXCOMPUTE ACCESS UNTIL RECREATED:")
+        for change in summary.critical:
+            console.print(f"  {change.label.upper()} {change.address} ({change.deployment})")
+    for d in summary.deployments:
+        table = Table(title=f"{d.name}", show_header=False, expand=False)
+        table.add_column("", style="bold")
+        table.add_column("")
+        for row in d.rows:
+            table.add_row(row.label, row.value.replace("`", ""))
+        table.add_row(
+            "Billable", f"{d.billable_instances} endpoint-zone instances, hourly, plus traffic"
+        )
+        console.print(table)
+        for flag in d.flags:
+            console.print(f"  ! {flag}")
+        if d.changes is not None:
+            plan = Table(title=f"{d.name}: plan", show_header=True)
+            plan.add_column("action")
+            plan.add_column("address")
+            for change in d.changes:
+                plan.add_row(change.label, change.address)
+            console.print(plan if d.changes else f"{d.name}: plan: no changes")
+    return console.export_text()

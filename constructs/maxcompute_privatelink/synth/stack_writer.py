@@ -1,0 +1,94 @@
+"""Build deployment stacks with cdktf and write their files: the part of synth that
+talks to Node, run in this process or, for larger fleets, in worker processes.
+
+Each stack is resolved once (``TerraformStack.to_terraform`` or ``to_hcl_terraform``)
+and written here, the way ``cdktf synth`` (or ``cdktf synth --hcl``) writes it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from maxcompute_privatelink.layout import HCL_FILE, JSON_FILE, METADATA_FILE, STACKS
+from maxcompute_privatelink.model.backend import BackendProps
+from maxcompute_privatelink.model.config import Deployment
+from maxcompute_privatelink.synth.cdktf_json import stable_json
+from maxcompute_privatelink.synth.hcl import bare_references
+
+_BLOCK = re.compile(r'^(?:resource|data) "', re.M)
+"""Resource and data blocks in cdktf's HCL, which opens each at the start of a line."""
+
+
+def write_stacks(
+    target: Path,
+    deployments: Sequence[Deployment],
+    *,
+    backend: BackendProps | None,
+    state_paths: dict[str, str],
+    hcl: bool,
+) -> dict[str, int]:
+    """Write ``target/stacks/<name>/`` for each deployment; resources per stack. The caller
+    (``synth``) has made sure Node is there."""
+    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+    import cdktf  # jsii starts Node on import: only when synth is asked for
+
+    # the App only makes folders (its outdir/stacks) and writes nothing, since each stack
+    # is resolved and written below; a private outdir keeps parallel workers apart
+    with tempfile.TemporaryDirectory(prefix="mcpl-app.") as scratch:
+        app = cdktf.App(outdir=scratch, stack_traces=False)
+        return _write(target, app, deployments, backend, state_paths, hcl)
+
+
+def _write(
+    target: Path,
+    app: Any,
+    deployments: Sequence[Deployment],
+    backend: BackendProps | None,
+    state_paths: dict[str, str],
+    hcl: bool,
+) -> dict[str, int]:
+    from maxcompute_privatelink.construct.stack import DeploymentStack, required_version
+
+    counts: dict[str, int] = {}
+    constraint = required_version(backend)
+    for deployment in deployments:
+        stack = DeploymentStack(
+            app, deployment, state_path=state_paths[deployment.name], backend=backend
+        )
+        stack_dir = target / STACKS / deployment.name
+        stack_dir.mkdir(parents=True)
+        if hcl:
+            synthesized = stack.to_hcl_terraform()
+            text = synthesized["hcl"]
+            if not isinstance(text, str):
+                raise TypeError(f"cdktf returned {type(text).__name__} for a stack's HCL")
+            text = _with_required_version(text, constraint)
+            (stack_dir / HCL_FILE).write_text(bare_references(text), encoding="utf-8")
+            metadata = stable_json(synthesized["metadata"])
+            (stack_dir / METADATA_FILE).write_text(metadata, encoding="utf-8")
+            counts[deployment.name] = len(_BLOCK.findall(text))
+        else:
+            data: dict[str, Any] = stack.to_terraform()
+            data["terraform"] = {"required_version": constraint, **data["terraform"]}
+            (stack_dir / JSON_FILE).write_text(stable_json(data), encoding="utf-8")
+            counts[deployment.name] = sum(
+                len(bodies)
+                for group in ("resource", "data")
+                for bodies in data.get(group, {}).values()
+            )
+    return counts
+
+
+def _with_required_version(hcl: str, constraint: str) -> str:
+    """``required_version`` as the first line of the stack's ``terraform`` block. Written
+    here, not as a stack override: cdktf 0.21's HCL writer turns that override into
+    ``0 = "required_version"``, which Terraform rejects."""
+    head = "terraform {\n"
+    if not hcl.startswith(head):
+        raise ValueError("cdktf's HCL no longer starts with the terraform block")
+    return f'{head}required_version = "{constraint}"\n{hcl[len(head) :]}'

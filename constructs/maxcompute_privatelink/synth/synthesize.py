@@ -1,0 +1,505 @@
+"""Synthesize a validated config into the standard cdktf layout, and check it.
+
+``OUT/manifest.json`` and ``OUT/stacks/<deployment>/cdk.tf.json`` (or, with ``hcl``,
+``cdk.tf`` formatted as `terraform fmt` writes it, with cdktf's ``metadata.json``). The
+stacks are built in a staging folder beside ``OUT`` and swapped in only when the whole
+synth worked (``output_dir.write_folder``), so a failure never leaves half an output.
+
+``OUT`` is synth's only when its ``manifest.json`` says so (or it is new or empty), and
+even then synth replaces only the files it generates: every other file in ``OUT`` is
+carried over untouched. The previous output is synth's memory: a stack folder whose
+deployment left the config is removed only when nothing still tracks its resources, and
+a protected endpoint or zone binding is never dropped from a stack (see ``_refusals``).
+
+``check`` synthesizes into a temporary folder and compares the generated files with
+``OUT``: the drift gate that CI and pre-commit run.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from importlib.metadata import version as metadata_version
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from maxcompute_privatelink.errors import (
+    NodeNotFoundError,
+    UnsafeChangeError,
+)
+from maxcompute_privatelink.layout import (
+    STACK_FILES,
+    STACKS,
+    TERRAFORM_WORKING_FILES,
+    StackRecord,
+    live_resources,
+    previous_stacks,
+    read_json_file,
+    read_stack,
+    stack_file_name,
+    user_entries,
+)
+from maxcompute_privatelink.synth.cdktf_json import stable_json
+from maxcompute_privatelink.synth.hcl import format_tree
+from maxcompute_privatelink.synth.output_dir import (
+    MARK,
+    OutputKind,
+    physical,
+    write_folder,
+)
+from maxcompute_privatelink.synth.parallel import Workers, worker_count
+
+if TYPE_CHECKING:
+    from maxcompute_privatelink.model.backend import OssBackendProps
+    from maxcompute_privatelink.model.config import PrivateLinkConfig
+
+MANIFEST = "manifest.json"
+"""cdktf's manifest, with ``generator`` added: the marker of synth's output folder."""
+
+MAX_MANIFEST_BYTES = 16 * 1024 * 1024
+"""A manifest lists stack names and paths: far below this for any fleet."""
+
+
+def generated(parts: tuple[str, ...]) -> bool:
+    """Whether a path in ``OUT`` (relative parts) is one synth writes."""
+    return parts == (MANIFEST,) or (
+        len(parts) == 3 and parts[0] == STACKS and parts[2] in STACK_FILES
+    )
+
+
+def is_manifest(path: Path) -> bool:
+    """Whether ``path`` is the manifest synth wrote. mcpl 0.1 wrote cdktf's manifest with
+    no ``generator``: that one counts when it stands alone with ``stacks/``."""
+    data = None if path.is_symlink() else read_json_file(path, limit=MAX_MANIFEST_BYTES)
+    if not isinstance(data, dict):
+        return False
+    if data.get("generator") == MARK:
+        return True
+    return (
+        set(data) == {"stacks", "version"}
+        and isinstance(data["stacks"], dict)
+        and {entry.name for entry in path.parent.iterdir()} <= {MANIFEST, STACKS}
+    )
+
+
+SYNTH_OUTPUT = OutputKind(
+    command="mcpl synth",
+    marker=MANIFEST,
+    option="--out",
+    generated=generated,
+    is_marker=is_manifest,
+)
+
+
+@dataclass(frozen=True)
+class SynthResult:
+    out: Path
+    stacks: dict[str, int]
+    """Resources (data sources included) per stack, in config order."""
+    removed: tuple[str, ...]
+    """Stack folders that were removed because their deployment left the config."""
+    notes: tuple[str, ...] = ()
+    """What else synth did or the user must do (renames, remote state to move)."""
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    files: int
+    """Files compared."""
+    differences: tuple[str, ...]
+    """One unified diff (or a missing/extra line) per file that differs."""
+    left_alone: tuple[str, ...] = ()
+    """Entries in OUT that synth does not generate (user files, `.terraform/`)."""
+
+
+def state_file(config_dir: Path, stack: str) -> Path:
+    """Where a stack's local state lives: ``terraform.<stack>.tfstate`` beside the config."""
+    return physical(config_dir) / f"terraform.{stack}.tfstate"
+
+
+def state_path(config_dir: Path, out: Path, stack: str) -> str:
+    """Local state ``<config dir>/terraform.<stack>.tfstate``, relative to the stack folder.
+
+    Relative, so the output is the same on every machine; beside the config, so that
+    replacing ``OUT`` never touches state. Computed from physical paths (symlinks
+    resolved), as Terraform resolves it from the physical folder it runs in.
+    """
+    working_dir = physical(out) / STACKS / stack
+    return Path(os.path.relpath(state_file(config_dir, stack), working_dir)).as_posix()
+
+
+def state_file_conflicts(config_path: Path, config: PrivateLinkConfig) -> list[str]:
+    """Deployments that another config in the same folder also keeps local state for:
+    both would read and write the same ``terraform.<name>.tfstate``."""
+    from maxcompute_privatelink.errors import McplError
+    from maxcompute_privatelink.model.config_file import read_config_data
+
+    if config.backend is not None:
+        return []
+    names = {d.name for d in config.deployments}
+    own = physical(config_path)
+    lines: list[str] = []
+    for other in sorted(config_path.parent.glob("*.y*ml")):
+        if not other.is_file() or physical(other) == own or other.suffix not in (".yaml", ".yml"):
+            continue
+        try:
+            data = read_config_data(other)
+        except McplError:
+            continue  # not a config of ours
+        deployments = data.get("deployments")
+        if data.get("backend") is not None or not isinstance(deployments, list):
+            continue
+        shared = sorted(
+            names & {d.get("name") for d in deployments if isinstance(d, dict)} - {None}
+        )
+        for name in shared:
+            lines.append(
+                f"deployment {name!r}: {other} has a deployment of that name too, and both "
+                f"keep local state in {state_file(config_path.parent, name)}; rename one "
+                "(renamed_from moves its state), move one config to its own folder, or give "
+                "one a backend"
+            )
+    return lines
+
+
+def hcl_requested(hcl: bool) -> bool:
+    """``--hcl``, or what `cdktf synth --hcl` asks of the app through its environment."""
+    return hcl or os.environ.get("SYNTH_HCL_OUTPUT") in ("true", "1")
+
+
+@dataclass
+class _Plan:
+    """What one synth decided from the previous output (filled in under the lock)."""
+
+    removed: list[str] = field(default_factory=list)
+    renamed: dict[str, str] = field(default_factory=dict)
+    """Old stack name -> new stack name."""
+    state_moves: list[tuple[Path, Path]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def dropped(self, parts: tuple[str, ...]) -> bool:
+        """Stack folders that do not come along: removed, or moved to their new name."""
+        return (
+            len(parts) >= 2
+            and parts[0] == STACKS
+            and (parts[1] in self.removed or parts[1] in self.renamed)
+        )
+
+
+def synthesize(
+    config: PrivateLinkConfig,
+    *,
+    config_path: Path,
+    out: Path,
+    hcl: bool = False,
+    workers: Workers | None = None,
+    others: tuple[OutputKind, ...] = (),
+) -> SynthResult:
+    """Write the stacks of ``config`` (read from ``config_path``, which anchors local state)
+    to ``out``. ``workers``: processes started beforehand (``Workers.for_stacks``).
+    Default: started here when the fleet is large enough. ``others``: the outputs of
+    other commands, which synth refuses to write into."""
+    config_dir = config_path.parent
+    counts: dict[str, int] = {}
+    plan = _Plan()
+
+    def build(staging: Path) -> None:
+        target = physical(out)
+        previous = previous_stacks(target)
+        names = [d.name for d in config.deployments]
+        plan.renamed.update(
+            {
+                d.renamed_from: d.name
+                for d in config.deployments
+                if d.renamed_from in previous and d.name not in previous
+            }
+        )
+        plan.removed.extend(n for n in previous if n not in names and n not in plan.renamed)
+        refusals = _leaving_refusals(out, target, previous, plan.removed)
+        if config.backend is None:
+            refusals += _local_state_moves(config_dir, target, previous, plan)
+        else:
+            plan.notes.extend(_remote_state_notes(config.backend.oss, plan.renamed))
+        if refusals:
+            raise UnsafeChangeError(refusals)
+        counts.update(
+            _synth_into(staging, config, config_dir=config_dir, out=out, hcl=hcl, workers=workers)
+        )
+        refusals = _protection_refusals(previous, plan.renamed, staging, names)
+        if refusals:
+            raise UnsafeChangeError(refusals)
+        for old, new in plan.renamed.items():
+            _move_user_files(target / STACKS / old, staging / STACKS / new)
+
+    def move_state() -> None:
+        for source, destination in plan.state_moves:
+            os.link(source, destination)  # fails if destination exists: never overwrites
+            source.unlink()
+
+    write_folder(
+        out,
+        build,
+        kind=SYNTH_OUTPUT,
+        config=config_path,
+        others=others,
+        dropped=plan.dropped,
+        before_swap=move_state,
+    )
+    return SynthResult(out=out, stacks=counts, removed=tuple(plan.removed), notes=tuple(plan.notes))
+
+
+def _leaving_refusals(
+    out: Path, target: Path, previous: dict[str, StackRecord], leaving: list[str]
+) -> list[str]:
+    """A stack folder of a deployment that left the config goes only when nothing tracks
+    its resources and it holds nothing of the user's but Terraform's cache."""
+    lines: list[str] = []
+    for name in leaving:
+        record, shown = previous[name], out / STACKS / name
+        if record.protected:
+            lines.append(
+                f"deployment {name!r} left the config, but {shown} still protects "
+                f"{len(record.protected)} resources, {min(record.protected)} among them "
+                "(protect: true); put the deployment back with protect: false, synth and "
+                "apply, then follow the README's decommission recipe; or, if it was renamed, "
+                f"add renamed_from: {name} to the renamed entry"
+            )
+        if record.local_state is not None:
+            state = Path(os.path.normpath(target / STACKS / name / record.local_state))
+            live = live_resources(state)
+            if live != 0:
+                count = "resources" if live is None else f"{live} resource(s)"
+                lines.append(
+                    f"deployment {name!r} left the config, but its state {state} still "
+                    f'tracks {count}; destroy them first (README: "Removing a deployment"), '
+                    f"or, if it was renamed, add renamed_from: {name} to the renamed entry"
+                )
+        extra = [
+            entry
+            for entry in user_entries(target / STACKS / name)
+            if entry.rstrip("/") not in TERRAFORM_WORKING_FILES
+        ]
+        if extra:
+            lines.append(
+                f"{shown}: deployment {name!r} left the config, but its folder holds files "
+                f"mcpl did not write ({', '.join(extra)}); move them out, then synth again"
+            )
+    return lines
+
+
+def _local_state_moves(
+    config_dir: Path, target: Path, previous: dict[str, StackRecord], plan: _Plan
+) -> list[str]:
+    """Plan moving each renamed stack's local state (and its backup) to the new name."""
+    refusals: list[str] = []
+    for old, new in plan.renamed.items():
+        written = previous[old].local_state
+        source = (
+            Path(os.path.normpath(target / STACKS / old / written))
+            if written is not None
+            else state_file(config_dir, old)
+        )
+        destination = state_file(config_dir, new)
+        if not source.exists():
+            plan.notes.append(f"stacks/{old} -> stacks/{new}: renamed (no local state to move)")
+            continue
+        if destination.exists():
+            refusals.append(
+                f"deployment {new!r} (renamed_from: {old}): both {source} and {destination} "
+                "exist; keep the one that tracks the endpoints, move the other away, then "
+                "synth again"
+            )
+            continue
+        plan.state_moves.append((source, destination))
+        backup = Path(f"{source}.backup")
+        if backup.exists() and not Path(f"{destination}.backup").exists():
+            plan.state_moves.append((backup, Path(f"{destination}.backup")))
+        plan.notes.append(
+            f"stacks/{old} -> stacks/{new}: renamed; state {source.name} moved to "
+            f"{destination.name}; run `terraform init` in stacks/{new}, then `terraform plan`"
+        )
+    return refusals
+
+
+def _remote_state_notes(oss: OssBackendProps, renamed: dict[str, str]) -> list[str]:
+    notes = []
+    for old, new in renamed.items():
+        source = f"oss://{oss.bucket}/{oss.stack_prefix(old)}/terraform.tfstate"
+        destination = f"oss://{oss.bucket}/{oss.stack_prefix(new)}/terraform.tfstate"
+        notes.append(
+            f"stacks/{old} -> stacks/{new}: renamed; its state stays at {source}, which mcpl "
+            f"cannot move: copy it to {destination} before the next plan or apply (e.g. "
+            f"`ossutil cp {source} {destination}`), or apply creates the deployment again"
+        )
+    return notes
+
+
+def _protection_refusals(
+    previous: dict[str, StackRecord], renamed: dict[str, str], staging: Path, names: list[str]
+) -> list[str]:
+    """Dropping a protected resource's block would let Terraform destroy it silently:
+    ``prevent_destroy`` goes away with the block."""
+    source_of = {new: old for old, new in renamed.items()}
+    lines: list[str] = []
+    for name in names:
+        before = previous.get(source_of.get(name, name))
+        after = read_stack(staging / STACKS / name)
+        if before is None or after is None:
+            continue
+        for address in sorted(before.protected - after.addresses):
+            lines.append(
+                f"deployment {name!r}: synth would drop {address}, which protect: true keeps "
+                f"from being destroyed; set protect: false for {name!r}, synth and apply "
+                "first, then make this change"
+            )
+    return lines
+
+
+def _move_user_files(old: Path, new: Path) -> None:
+    """A renamed stack's user files follow it, less Terraform's cache (its backend
+    changed: `terraform init` makes it again)."""
+    for entry in user_entries(old):
+        name = entry.rstrip("/")
+        if name in TERRAFORM_WORKING_FILES[:1]:
+            continue
+        source = old / name
+        if source.is_dir() and not source.is_symlink():
+            shutil.copytree(source, new / name, symlinks=True, copy_function=os.link)
+        else:
+            os.link(source, new / name, follow_symlinks=False)
+
+
+def check(
+    config: PrivateLinkConfig,
+    *,
+    config_dir: Path,
+    out: Path,
+    hcl: bool,
+    workers: Workers | None = None,
+) -> CheckResult:
+    """Compare what synth would write to ``out`` with what is there."""
+    with tempfile.TemporaryDirectory(prefix="mcpl-check.") as scratch:
+        expected = Path(scratch)
+        _synth_into(expected, config, config_dir=config_dir, out=out, hcl=hcl, workers=workers)
+        return _compare(expected, out)
+
+
+def _synth_into(
+    target: Path,
+    config: PrivateLinkConfig,
+    *,
+    config_dir: Path,
+    out: Path,
+    hcl: bool,
+    workers: Workers | None = None,
+) -> dict[str, int]:
+    """Synthesize into ``target`` as if it were ``out`` (state paths are relative to it)."""
+    if shutil.which("node") is None:
+        raise NodeNotFoundError()
+    hcl = hcl_requested(hcl)
+    names = [d.name for d in config.deployments]
+    state_paths = {name: state_path(config_dir, out, name) for name in names}
+    wanted = worker_count(len(names))
+    if workers is not None and len(workers) == wanted:
+        counts = workers.run(target, config, state_paths, hcl)
+    elif wanted > 1:
+        with Workers(wanted) as started:
+            counts = started.run(target, config, state_paths, hcl)
+    else:
+        from maxcompute_privatelink.synth.stack_writer import write_stacks
+
+        counts = write_stacks(
+            target, config.deployments, backend=config.backend, state_paths=state_paths, hcl=hcl
+        )
+    _write_manifest(target, names, hcl)
+    if hcl:
+        format_tree(target / "stacks")
+    return {name: counts[name] for name in names}
+
+
+def _write_manifest(target: Path, names: list[str], hcl: bool) -> None:
+    """``manifest.json`` as cdktf writes it for these stacks."""
+    file_name = stack_file_name(hcl)
+    manifest = {
+        "generator": MARK,
+        "stacks": {
+            name: {
+                "annotations": [],
+                "constructPath": name,
+                "dependencies": [],
+                "name": name,
+                "stackMetadataPath": f"stacks/{name}/metadata.json",
+                "synthesizedStackPath": f"stacks/{name}/{file_name}",
+                "workingDirectory": f"stacks/{name}",
+            }
+            for name in names
+        },
+        "version": metadata_version("cdktf"),
+    }
+    (target / "manifest.json").write_text(stable_json(manifest), encoding="utf-8")
+
+
+def _scan(root: Path) -> tuple[dict[str, Path], list[str], list[str]]:
+    """``root``'s generated files (by relative path), the entries synth does not generate
+    (folders with a trailing ``/``, not descended into), and generated paths that are
+    symbolic links. Never follows a link."""
+    files: dict[str, Path] = {}
+    left_alone: list[str] = []
+    links: list[str] = []
+    if not root.is_dir():
+        return files, left_alone, links
+    for folder, dirs, names in os.walk(root):
+        base = Path(folder)
+        parts = base.relative_to(root).parts
+        for name in sorted(dirs):
+            relative = (*parts, name)
+            container = relative == (STACKS,) or (len(relative) == 2 and relative[0] == STACKS)
+            if not container or (base / name).is_symlink():
+                left_alone.append("/".join(relative) + "/")
+                dirs.remove(name)
+        for name in sorted(names):
+            relative = (*parts, name)
+            path = base / name
+            if not generated(relative):
+                left_alone.append("/".join(relative))
+            elif path.is_symlink() or not path.is_file():
+                links.append("/".join(relative))
+            else:
+                files["/".join(relative)] = path
+    return files, sorted(left_alone), links
+
+
+def _compare(expected_dir: Path, actual_dir: Path) -> CheckResult:
+    expected = _scan(expected_dir)[0]
+    actual, left_alone, links = _scan(physical(actual_dir))
+    differences: list[str] = [
+        f"not a regular file: {actual_dir / name} (synth writes a file there; never followed)"
+        for name in links
+    ]
+    for name in sorted(expected.keys() | actual.keys()):
+        if name in links:
+            continue
+        if name not in actual:
+            differences.append(f"missing: {actual_dir / name}")
+        elif name not in expected:
+            differences.append(f"not generated by this config: {actual_dir / name}")
+        else:
+            want, have = expected[name].read_bytes(), actual[name].read_bytes()
+            if want != have:
+                differences.append(
+                    "\n".join(
+                        difflib.unified_diff(
+                            have.decode("utf-8", "replace").splitlines(),
+                            want.decode("utf-8", "replace").splitlines(),
+                            fromfile=f"{actual_dir / name} (committed)",
+                            tofile=f"{actual_dir / name} (from the config)",
+                            lineterm="",
+                        )
+                    )
+                )
+    return CheckResult(
+        files=len(expected), differences=tuple(differences), left_alone=tuple(left_alone)
+    )
