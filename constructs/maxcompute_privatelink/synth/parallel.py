@@ -2,7 +2,7 @@
 
 ``synth`` works in one process for small fleets: ``stack_writer.write_stacks`` is the
 reference path, and this module only splits the same work over processes. Each worker
-(``synth_worker``) gets its job pickled on stdin, writes its stacks into the shared
+(``synth.worker``) gets its job pickled on stdin, writes its stacks into the shared
 staging folder and prints its resource counts; the parent reads each child's stdout and
 stderr together (``communicate``), and the workers die with the parent.
 """
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 
 PARENT_VARIABLE = "MCPL_SYNTH_PARENT"
-"""The parent's pid, for a worker to die with it (``synth_worker._die_with_parent``)."""
+"""The parent's pid, for a worker to die with it (``synth.worker._die_with_parent``)."""
 
 WORKER_MIN_STACKS = 8
 """Below this many stacks per core, starting another interpreter and Node costs more
