@@ -118,7 +118,7 @@ def test_every_generated_rule_admits_only_the_client_port_from_allowed_networks(
                 (outs[example.stem] / f"stacks/{deployment.name}/cdk.tf.json").read_text()
             )
             rules = stack["resource"].get("alicloud_security_group_rule", {}).values()
-            allowed = set(deployment.admitted_networks)
+            allowed = set(deployment.plan.admitted_networks)
             for rule in rules:
                 rules_seen += 1
                 assert rule["type"] == "ingress"

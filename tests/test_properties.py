@@ -239,4 +239,4 @@ def test_every_accepted_config_synthesizes_and_renders(data: dict[str, Any]) -> 
             return
         for deployment in config.deployments:
             ini = (root / "client" / deployment.name / "odps_config.ini").read_text()
-            assert javaproperties.loads(ini)["end_point"] == deployment.maxcompute_endpoint
+            assert javaproperties.loads(ini)["end_point"] == deployment.plan.maxcompute_endpoint

@@ -437,8 +437,8 @@ def test_ticket_region_with_approval_and_urls_is_valid(deployment: dict[str, Any
     # when
     props = MaxComputePrivateLinkProps.model_validate(deployment)
     # then
-    assert props.maxcompute_endpoint == "https://service.mc.example/api"
-    assert props.tunnel_endpoint == "https://dt.mc.example"
+    assert props.plan.maxcompute_endpoint == "https://service.mc.example/api"
+    assert props.plan.tunnel_endpoint == "https://dt.mc.example"
 
 
 def test_ticket_region_with_dns_none_needs_no_endpoint_urls(deployment: dict[str, Any]) -> None:
@@ -447,17 +447,17 @@ def test_ticket_region_with_dns_none_needs_no_endpoint_urls(deployment: dict[str
     # when
     props = MaxComputePrivateLinkProps.model_validate(deployment)
     # then: the URLs are the endpoints' own domains, known after apply
-    assert props.maxcompute_endpoint is None
-    assert props.private_zone is None
+    assert props.plan.maxcompute_endpoint is None
+    assert props.plan.private_zone is None
 
 
 def test_private_zone_names_come_from_the_client_urls(deployment: dict[str, Any]) -> None:
     props = MaxComputePrivateLinkProps.model_validate(deployment)
-    assert props.private_zone is not None
+    assert props.plan.private_zone is not None
     assert (
-        props.private_zone.zone_name,
-        props.private_zone.maxcompute_record,
-        props.private_zone.tunnel_record,
+        props.plan.private_zone.zone_name,
+        props.plan.private_zone.maxcompute_record,
+        props.plan.private_zone.tunnel_record,
     ) == ("cn-shenzhen-vpc.maxcompute.aliyun-inc.com", "service-pvl", "dt-pvl")
 
 
@@ -493,17 +493,17 @@ def test_direct_region_uses_published_domains_with_the_protocol(
     props = MaxComputePrivateLinkProps.model_validate(deployment)
     # then
     assert (
-        props.maxcompute_endpoint
+        props.plan.maxcompute_endpoint
         == "http://service-pvl.cn-shenzhen-vpc.maxcompute.aliyun-inc.com/api"
     )
-    assert props.tunnel_endpoint == "http://dt-pvl.cn-shenzhen-vpc.maxcompute.aliyun-inc.com"
-    assert props.client_port == 80
+    assert props.plan.tunnel_endpoint == "http://dt-pvl.cn-shenzhen-vpc.maxcompute.aliyun-inc.com"
+    assert props.plan.client_port == 80
 
 
 def test_defaults_are_https_and_no_ticket(deployment: dict[str, Any]) -> None:
     props = MaxComputePrivateLinkProps.model_validate(deployment)
     assert props.protocol == "https"
-    assert props.client_port == 443
+    assert props.plan.client_port == 443
     assert props.ticket_approved is False
     assert props.security_group_ids is None
     assert props.allowed_cidrs is None

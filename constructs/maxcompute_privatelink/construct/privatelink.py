@@ -30,8 +30,8 @@ from maxcompute_privatelink.construct.naming import (
     register,
     slug,
 )
+from maxcompute_privatelink.model.plan import EXISTING_VPC_CIDR
 from maxcompute_privatelink.model.props import (
-    EXISTING_VPC_CIDR,
     MaxComputePrivateLinkProps,
 )
 
@@ -54,7 +54,7 @@ class MaxComputePrivateLink(Construct):
         super().__init__(scope, id)
         register(self, scope, id, logical_prefix)
         self._props = props
-        region = props.region_info
+        region = props.plan.region
         tags = {**props.tags, "managed-by": MANAGED_BY, "deployment": props.name}
 
         self._vpc: alicloud.Vpc | None = None
@@ -161,7 +161,7 @@ class MaxComputePrivateLink(Construct):
                 self._endpoint_zones.append(binding)
 
         self._custom_domain_name: CustomDomainName | None = None
-        names = props.private_zone
+        names = props.plan.private_zone
         if names is not None:
             native = is_native(self)
             self._custom_domain_name = CustomDomainName(
@@ -186,7 +186,7 @@ class MaxComputePrivateLink(Construct):
 
     def _create_security_group(self, vpc_id: str, tags: dict[str, str]) -> str:
         props = self._props
-        port = props.client_port
+        port = props.plan.client_port
         group = alicloud.SecurityGroup(
             self,
             element_id(self, "endpoints"),
@@ -201,7 +201,7 @@ class MaxComputePrivateLink(Construct):
         self._security_group = group
 
         sources: list[tuple[str, str]] = []
-        for network in props.admitted_networks:
+        for network in props.plan.admitted_networks:
             if network == EXISTING_VPC_CIDR:
                 self._existing_vpc = alicloud.DataAlicloudVpcs(
                     self, element_id(self, "vpc"), ids=[vpc_id]
@@ -306,13 +306,13 @@ class MaxComputePrivateLink(Construct):
     def maxcompute_endpoint_url(self) -> str:
         """The client's ``end_point``: the region's PrivateLink domain or endpoint_urls, or
         with ``dns: none`` the frontend endpoint's own domain (known after apply)."""
-        url = self._props.maxcompute_endpoint
+        url = self._props.plan.maxcompute_endpoint
         return url or f"{self._props.protocol}://{self.frontend_endpoint_domain}/api"
 
     @property
     def tunnel_endpoint_url(self) -> str:
         """The client's ``tunnel_endpoint``; with ``dns: none`` the tunnel endpoint's own."""
-        url = self._props.tunnel_endpoint
+        url = self._props.plan.tunnel_endpoint
         return url or f"{self._props.protocol}://{self.tunnel_endpoint_domain}"
 
     @property

@@ -130,7 +130,7 @@ class PrivateLinkConfig(BaseModel):
         first: dict[tuple[str, str], str] = {}
         problems: list[Problem] = []
         for index, deployment in enumerate(self.deployments):
-            names = deployment.private_zone
+            names = deployment.plan.private_zone
             if names is None or deployment.vpc_id is None:
                 continue
             key = (deployment.vpc_id, names.zone_name)
@@ -150,7 +150,7 @@ class PrivateLinkConfig(BaseModel):
         return [
             Problem(("deployments", index, *w.loc), w.message)
             for index, deployment in enumerate(self.deployments)
-            for w in deployment.warnings()
+            for w in deployment.plan.warnings
         ]
 
 

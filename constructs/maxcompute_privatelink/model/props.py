@@ -12,14 +12,14 @@ from __future__ import annotations
 import ipaddress
 import re
 import unicodedata
-from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from maxcompute_privatelink.errors import Problem, ProblemsError
-from maxcompute_privatelink.model.regions import Protocol, Region, get_region
+from maxcompute_privatelink.model.plan import EXISTING_VPC_CIDR, DeploymentPlan, PrivateZoneNames
+from maxcompute_privatelink.model.regions import Protocol, get_region
 
 MAX_SECURITY_GROUPS = 10
 """The provider's and the API's limit of security groups on one endpoint."""
@@ -31,21 +31,10 @@ MANAGED_TAGS = ("managed-by", "deployment")
 
 DnsMode = Literal["private_zone", "console", "none"]
 
-EXISTING_VPC_CIDR = "the existing VPC's CIDR"
-"""Stands for an existing VPC's CIDR, which Terraform reads at plan time."""
 
 _NAME = re.compile(r"[a-z][a-z0-9-]{0,39}")
 _ID_BODY = re.compile(r"[a-z0-9]+")
 _ZONE = re.compile(r"[a-z0-9-]{1,64}")
-
-
-@dataclass(frozen=True)
-class PrivateZoneNames:
-    """One PrivateZone zone holding both client host names."""
-
-    zone_name: str
-    maxcompute_record: str
-    tunnel_record: str
 
 
 DNS_LABEL = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
@@ -443,67 +432,58 @@ class MaxComputePrivateLinkProps(_Frozen):
         "Default: only those two.",
     )
 
+    _plan: DeploymentPlan | None = PrivateAttr(default=None)
+
     @model_validator(mode="after")
     def _check_together(self) -> MaxComputePrivateLinkProps:
         problems = [*self._region_problems(), *self._network_problems()]
-        if not problems:
-            problems = self._dns_problems()
+        names: PrivateZoneNames | None = None
+        if not problems and self.dns == "private_zone":
+            found = _zone_names(*self._client_urls())
+            if isinstance(found, str):
+                problems.append(Problem(("dns",), found))
+            else:
+                names = found
         if problems:
             raise ProblemsError(problems)
+        maxcompute, tunnel = self._client_urls()
+        self._plan = DeploymentPlan(
+            region=get_region(self.region),
+            maxcompute_endpoint=maxcompute,
+            tunnel_endpoint=tunnel,
+            private_zone=names,
+            client_port=443 if self.protocol == "https" else 80,
+            admitted_networks=self._admitted_networks(),
+            warnings=tuple(self._warnings()),
+        )
         return self
 
-    # -- derived, read by the construct and the CLI ------------------------------------
-
     @property
-    def region_info(self) -> Region:
-        return get_region(self.region)
+    def plan(self) -> DeploymentPlan:
+        """What these settings imply, computed once when they validated."""
+        if self._plan is None:
+            raise ValueError("these props were not validated (model_construct): no plan")
+        return self._plan
 
-    @property
-    def maxcompute_endpoint(self) -> str | None:
-        """The URL clients put in ``end_point``; None with ``dns: none``, where it is the
-        frontend endpoint's own domain, known only after apply."""
+    # -- the plan's parts ------------------------------------------------------------------
+
+    def _client_urls(self) -> tuple[str | None, str | None]:
+        """``end_point`` and ``tunnel_endpoint`` for clients; None with ``dns: none``."""
         if self.dns == "none":
-            return None
+            return None, None
         if self.endpoint_urls:
-            return self.endpoint_urls.maxcompute
-        return self.region_info.maxcompute_endpoint(self.protocol)
+            return self.endpoint_urls.maxcompute, self.endpoint_urls.tunnel
+        region = get_region(self.region)
+        return region.maxcompute_endpoint(self.protocol), region.tunnel_endpoint(self.protocol)
 
-    @property
-    def tunnel_endpoint(self) -> str | None:
-        """The URL clients put in ``tunnel_endpoint``; None with ``dns: none``."""
-        if self.dns == "none":
-            return None
-        if self.endpoint_urls:
-            return self.endpoint_urls.tunnel
-        return self.region_info.tunnel_endpoint(self.protocol)
-
-    @property
-    def private_zone(self) -> PrivateZoneNames | None:
-        """The PrivateZone zone and records that ``dns: private_zone`` creates."""
-        if self.dns != "private_zone":
-            return None
-        names = _zone_names(self.maxcompute_endpoint, self.tunnel_endpoint)
-        if isinstance(names, str):  # validation refuses such props (_dns_problems)
-            raise ValueError(names)
-        return names
-
-    @property
-    def client_port(self) -> int:
-        return 443 if self.protocol == "https" else 80
-
-    @property
-    def admitted_networks(self) -> tuple[str, ...]:
-        """What a created security group admits on the client port: allowed_cidrs, else
-        the VPC's CIDR (``EXISTING_VPC_CIDR`` when only an existing VPC knows it).
-        Empty when security_group_ids are given and no group is created."""
+    def _admitted_networks(self) -> tuple[str, ...]:
         if self.security_group_ids is not None:
             return ()
         if self.allowed_cidrs is not None:
             return self.allowed_cidrs
         return (self.vpc_cidr or EXISTING_VPC_CIDR,)
 
-    def warnings(self) -> list[Problem]:
-        """What is allowed but worth a second look."""
+    def _warnings(self) -> list[Problem]:
         found: list[Problem] = []
         if self.adopt is not None and self.dns == "private_zone":
             found.append(
@@ -527,7 +507,7 @@ class MaxComputePrivateLinkProps(_Frozen):
     # -- rules across fields -----------------------------------------------------------
 
     def _region_problems(self) -> list[Problem]:
-        region = self.region_info
+        region = get_region(self.region)
         problems: list[Problem] = []
         if region.ticket_required and not self.ticket_approved:
             problems.append(
@@ -569,14 +549,6 @@ class MaxComputePrivateLinkProps(_Frozen):
                         )
                     )
         return problems
-
-    def _dns_problems(self) -> list[Problem]:
-        if self.dns != "private_zone":
-            return []
-        names = _zone_names(self.maxcompute_endpoint, self.tunnel_endpoint)
-        if isinstance(names, str):
-            return [Problem(("dns",), names)]
-        return []
 
     def _network_problems(self) -> list[Problem]:
         problems: list[Problem] = []
@@ -646,7 +618,7 @@ class MaxComputePrivateLinkProps(_Frozen):
         return problems
 
     def _zone_problems(self) -> list[Problem]:
-        region = self.region_info
+        region = get_region(self.region)
         vpc = ipaddress.ip_network(self.vpc_cidr) if self.vpc_cidr else None
         problems: list[Problem] = []
         seen_zones: set[str] = set()

@@ -335,8 +335,8 @@ def build_context(
         )
     urls: dict[str, str] = {}
     expected = {
-        "maxcompute_endpoint": deployment.maxcompute_endpoint,
-        "tunnel_endpoint": deployment.tunnel_endpoint,
+        "maxcompute_endpoint": deployment.plan.maxcompute_endpoint,
+        "tunnel_endpoint": deployment.plan.tunnel_endpoint,
     }
     for key, configured in expected.items():
         if key not in outputs.values:
@@ -365,7 +365,7 @@ def build_context(
             "tunnel_endpoint_domain",
         )
     }
-    region = deployment.region_info
+    region = deployment.plan.region
     client = deployment.client
     return ClientContext(
         deployment=name,
@@ -373,7 +373,9 @@ def build_context(
         region_name=region.name,
         protocol=deployment.protocol,
         dns=deployment.dns,
-        private_zone_name=deployment.private_zone.zone_name if deployment.private_zone else None,
+        private_zone_name=(
+            deployment.plan.private_zone.zone_name if deployment.plan.private_zone else None
+        ),
         project_name=client.project_name,
         maxcompute_endpoint=urls["maxcompute_endpoint"],
         tunnel_endpoint=urls["tunnel_endpoint"],

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from maxcompute_privatelink.errors import RenderError
 from maxcompute_privatelink.model.config import Deployment, PrivateLinkConfig
-from maxcompute_privatelink.model.props import EXISTING_VPC_CIDR
+from maxcompute_privatelink.model.plan import EXISTING_VPC_CIDR
 from maxcompute_privatelink.outputs.render import assign_files, environment, read_json
 
 Action = Literal["create", "update", "replace", "delete", "import"]
@@ -155,8 +155,8 @@ def looks_stale(config: PrivateLinkConfig, out: Path) -> str | None:
         found = read_outputs(out / STACKS / deployment.name)
         outputs = found[1] if found is not None else {}
         for key, wanted in (
-            ("maxcompute_endpoint", deployment.maxcompute_endpoint),
-            ("tunnel_endpoint", deployment.tunnel_endpoint),
+            ("maxcompute_endpoint", deployment.plan.maxcompute_endpoint),
+            ("tunnel_endpoint", deployment.plan.tunnel_endpoint),
         ):
             if wanted is not None and outputs.get(key) != wanted:
                 return f"{deployment.name}: {key} {outputs.get(key)!r}, config {wanted!r}"
@@ -182,7 +182,7 @@ def _network_flags(networks: Iterable[str]) -> list[str]:
 
 
 def _flags(d: Deployment, changes: tuple[Change, ...] | None) -> list[str]:
-    region = d.region_info
+    region = d.plan.region
     flags: list[str] = []
     if region.ticket_required:
         flags.append(f"{region.id} ({region.name}) needs an approved support ticket")
@@ -190,7 +190,7 @@ def _flags(d: Deployment, changes: tuple[Change, ...] | None) -> list[str]:
         flags.append(f"a single zone ({d.zones[0].zone_id}): no access when it fails")
     if d.protocol == "http":
         flags.append("http, not https: client traffic to MaxCompute is not encrypted")
-    flags.extend(_network_flags(d.admitted_networks))
+    flags.extend(_network_flags(d.plan.admitted_networks))
     if d.dns == "console":
         flags.append("dns: console: turn on Custom Domain Name for both endpoints after apply")
     for change in changes or ():
@@ -212,14 +212,14 @@ def _mermaid(d: Deployment) -> str:
             "    end",
         ]
     lines.append("  end")
-    region = d.region_info
+    region = d.plan.region
     lines += [
         f'  fe(["MaxCompute frontend service<br/>{region.frontend_service_name}"])',
         f'  tu(["MaxCompute tunnel service<br/>{region.tunnel_service_name}"])',
     ]
     for index in range(len(d.zones)):
         lines += [f"  z{index}f --> fe", f"  z{index}t --> tu"]
-    names = d.private_zone
+    names = d.plan.private_zone
     if names is not None:
         lines += [
             f'  dnsf["{names.maxcompute_record}.{names.zone_name}<br/>PrivateZone CNAME"]',
@@ -231,7 +231,7 @@ def _mermaid(d: Deployment) -> str:
 
 
 def _rows(d: Deployment) -> list[Row]:
-    region = d.region_info
+    region = d.plan.region
     access = "ticket required" if region.ticket_required else "direct"
     vpc = f"new, {d.vpc_cidr}" if d.vpc_cidr else f"`{d.vpc_id}`"
     zones = "; ".join(
@@ -243,11 +243,11 @@ def _rows(d: Deployment) -> list[Row]:
         groups = ", ".join(f"`{g}`" for g in d.security_group_ids) + " (rules managed elsewhere)"
     else:
         groups = (
-            f"new `{d.name}-maxcompute-endpoints`: ingress TCP {d.client_port} from "
-            + ", ".join(d.admitted_networks)
+            f"new `{d.name}-maxcompute-endpoints`: ingress TCP {d.plan.client_port} from "
+            + ", ".join(d.plan.admitted_networks)
             + "; nothing else"
         )
-    names = d.private_zone
+    names = d.plan.private_zone
     if names is not None:
         dns = (
             f"private_zone: `{names.zone_name}` with CNAMEs `{names.maxcompute_record}` and "
@@ -265,8 +265,8 @@ def _rows(d: Deployment) -> list[Row]:
         f", adopting `{adopt.tunnel_endpoint_id}`" if adopt else ""
     )
     urls = (
-        f"`{d.maxcompute_endpoint}`, `{d.tunnel_endpoint}`"
-        if d.maxcompute_endpoint and d.tunnel_endpoint
+        f"`{d.plan.maxcompute_endpoint}`, `{d.plan.tunnel_endpoint}`"
+        if d.plan.maxcompute_endpoint and d.plan.tunnel_endpoint
         else "the endpoints' own domains, known after apply"
     )
     return [
