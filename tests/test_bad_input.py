@@ -40,7 +40,12 @@ def change(**fields: Any) -> Callable[[Data], None]:
 
 def zone(index: int, **fields: Any) -> Callable[[Data], None]:
     def apply(data: Data) -> None:
-        data["deployments"][0]["zones"][index].update(fields)
+        target = data["deployments"][0]["zones"][index]
+        for key, value in fields.items():
+            if value is None:
+                target.pop(key, None)
+            else:
+                target[key] = value
 
     return apply
 
@@ -100,6 +105,7 @@ SINGAPORE = {
     "zones": [{"zone_id": "ap-southeast-1a", "vswitch_cidr": "10.20.1.0/24"}],
 }
 OSS = {"bucket": "acme-state", "region": "cn-hangzhou"}
+URLS = {"maxcompute": "https://service.mc.example/api", "tunnel": "https://dt.mc.example"}
 
 # (id, raw YAML text or a change to a valid config, what the one error line must contain)
 CASES: list[tuple[str, str | Callable[[Data], None], str]] = [
@@ -363,6 +369,322 @@ CASES: list[tuple[str, str | Callable[[Data], None], str]] = [
         "client_project_newline",
         change(client={"project_name": "p1\nend_point=x"}),
         "client.project_name: 'p1\\nend_point=x' is not a valid MaxCompute project name",
+    ),
+    # the model's messages, each line in full (they were a second table in test_props.py)
+    (
+        "unknown_region",
+        change(region="cn-mars"),
+        "deployment 'prod-shenzhen': region: 'cn-mars' is not a region with MaxCompute "
+        "PrivateLink; supported: cn-hangzhou, cn-shanghai, cn-beijing, cn-zhangjiakou, "
+        "cn-wulanchabu, cn-shenzhen, cn-chengdu, cn-hongkong, ap-southeast-1, ap-southeast-3, "
+        "ap-southeast-5, ap-northeast-1, eu-central-1, us-west-1, us-east-1",
+    ),
+    (
+        "ticket_region_without_approval",
+        change(**SINGAPORE, endpoint_urls=URLS),
+        "deployment 'prod-shenzhen': ticket_approved: ap-southeast-1 (Singapore) needs a "
+        "support ticket before MaxCompute PrivateLink can be used there; open one with "
+        "Alibaba Cloud, then set ticket_approved: true",
+    ),
+    (
+        "ticket_region_without_endpoint_urls",
+        change(**SINGAPORE, ticket_approved=True),
+        "deployment 'prod-shenzhen': endpoint_urls: ap-southeast-1 has no published MaxCompute "
+        "PrivateLink domain; set endpoint_urls.maxcompute and endpoint_urls.tunnel to the URLs "
+        "your ticket gave",
+    ),
+    (
+        "zone_of_another_region",
+        zone(1, zone_id="cn-hangzhou-h"),
+        "deployment 'prod-shenzhen': zones[1].zone_id: 'cn-hangzhou-h' is not a zone of "
+        "cn-shenzhen; its zone ids look like cn-shenzhen-a",
+    ),
+    (
+        "duplicate_zone",
+        zone(1, zone_id="cn-shenzhen-e"),
+        "deployment 'prod-shenzhen': zones[1].zone_id: 'cn-shenzhen-e' is listed twice; one "
+        "vSwitch per zone is allowed",
+    ),
+    (
+        "both_vpc_id_and_vpc_cidr",
+        change(vpc_id="vpc-wz9abc"),
+        "deployment 'prod-shenzhen': vpc_id: both of vpc_id and vpc_cidr given; give vpc_id to "
+        "use an existing VPC or vpc_cidr to create one",
+    ),
+    (
+        "neither_vpc_id_nor_vpc_cidr",
+        change(vpc_cidr=None),
+        "deployment 'prod-shenzhen': vpc_id: neither of vpc_id and vpc_cidr given; give vpc_id "
+        "to use an existing VPC or vpc_cidr to create one",
+    ),
+    (
+        "both_vswitch_id_and_vswitch_cidr",
+        zone(0, vswitch_id="vsw-wz9abc"),
+        "deployment 'prod-shenzhen': zones[0].vswitch_id: both of vswitch_id and vswitch_cidr "
+        "given for cn-shenzhen-e; give vswitch_id to use an existing vSwitch or vswitch_cidr "
+        "to create one",
+    ),
+    (
+        "neither_vswitch_id_nor_vswitch_cidr",
+        zone(0, vswitch_cidr=None),
+        "deployment 'prod-shenzhen': zones[0].vswitch_id: neither of vswitch_id and "
+        "vswitch_cidr given for cn-shenzhen-e; give vswitch_id to use an existing vSwitch or "
+        "vswitch_cidr to create one",
+    ),
+    (
+        "existing_vswitch_in_created_vpc",
+        zone(0, vswitch_cidr=None, vswitch_id="vsw-wz9abc"),
+        "deployment 'prod-shenzhen': zones[0].vswitch_id: 'vsw-wz9abc' cannot be in a VPC "
+        "that vpc_cidr creates; give vswitch_cidr instead",
+    ),
+    (
+        "vswitch_cidr_outside_vpc",
+        zone(1, vswitch_cidr="10.99.0.0/24"),
+        "deployment 'prod-shenzhen': zones[1].vswitch_cidr: '10.99.0.0/24' is outside the "
+        "VPC's 10.20.0.0/16; choose a block inside 10.20.0.0/16",
+    ),
+    (
+        "overlapping_vswitch_cidrs",
+        zone(1, vswitch_cidr="10.20.1.128/25"),
+        "deployment 'prod-shenzhen': zones[1].vswitch_cidr: '10.20.1.128/25' overlaps "
+        "10.20.1.0/24 of zones[0]; vSwitch blocks must not overlap",
+    ),
+    (
+        "vswitch_mask_too_wide",
+        change(
+            vpc_cidr="10.0.0.0/8",
+            zones=[{"zone_id": "cn-shenzhen-e", "vswitch_cidr": "10.0.0.0/12"}],
+        ),
+        "deployment 'prod-shenzhen': zones[0].vswitch_cidr: '10.0.0.0/12' has a /12 mask; "
+        "vSwitch masks must be /16 to /29",
+    ),
+    (
+        "vpc_id_without_prefix",
+        change(vpc_cidr=None, vpc_id="wz9abc"),
+        "deployment 'prod-shenzhen': vpc_id: 'wz9abc' is not a VPC id: expected vpc- followed "
+        "by lowercase letters and digits, like vpc-wz9abc123",
+    ),
+    (
+        "vswitch_id_without_prefix",
+        zone(0, vswitch_cidr=None, vswitch_id="vpc-wz9abc"),
+        "deployment 'prod-shenzhen': zones[0].vswitch_id: 'vpc-wz9abc' is not a vSwitch id: "
+        "expected vsw- followed by lowercase letters and digits, like vsw-wz9abc123",
+    ),
+    (
+        "security_group_id_without_prefix",
+        change(security_group_ids=["sg-ok1", "group1"]),
+        "deployment 'prod-shenzhen': security_group_ids[1]: 'group1' is not a security group "
+        "id: expected sg- followed by lowercase letters and digits, like sg-wz9abc123",
+    ),
+    (
+        "more_than_ten_security_groups",
+        change(security_group_ids=[f"sg-a{i}" for i in range(11)]),
+        "deployment 'prod-shenzhen': security_group_ids: 11 security groups given; at most "
+        "10 are allowed",
+    ),
+    (
+        "duplicate_security_group",
+        change(security_group_ids=["sg-a1", "sg-a1"]),
+        "deployment 'prod-shenzhen': security_group_ids: security group listed twice: sg-a1",
+    ),
+    (
+        "allowed_cidrs_everywhere",
+        change(allowed_cidrs=["10.0.0.0/8", "0.0.0.0/0"]),
+        "deployment 'prod-shenzhen': allowed_cidrs: '0.0.0.0/0' would admit the whole internet "
+        "to the endpoints; list the networks of your MaxCompute clients (for example the VPC's "
+        "CIDR, 10.0.0.0/8)",
+    ),
+    (
+        "allowed_cidrs_ipv6",
+        change(allowed_cidrs=["fd00::/8"]),
+        "deployment 'prod-shenzhen': allowed_cidrs[0]: 'fd00::/8' is IPv6; only IPv4 CIDR "
+        "blocks are allowed here",
+    ),
+    (
+        "cidr_with_host_bits",
+        change(vpc_cidr="10.20.0.1/16"),
+        "deployment 'prod-shenzhen': vpc_cidr: '10.20.0.1/16' has host bits set; the network "
+        "is 10.20.0.0/16",
+    ),
+    (
+        "cidr_not_a_cidr",
+        change(vpc_cidr="10.20.0.0/33"),
+        "deployment 'prod-shenzhen': vpc_cidr: '10.20.0.0/33' is not a CIDR block; expected "
+        "one like 10.20.0.0/16",
+    ),
+    (
+        "allowed_cidrs_with_security_group_ids",
+        change(security_group_ids=["sg-a1"], allowed_cidrs=["10.0.0.0/8"]),
+        "deployment 'prod-shenzhen': allowed_cidrs: only applies to the security group this "
+        "tool creates, and security_group_ids are given; allow the clients in those groups, or "
+        "drop security_group_ids to have a least-privilege group created",
+    ),
+    (
+        "unsafe_name",
+        change(name="Prod_Shenzhen"),
+        "deployment 'Prod_Shenzhen': name: 'Prod_Shenzhen' is not a safe stack name: use 1 to "
+        "40 lowercase letters, digits and hyphens, starting with a letter (it names the "
+        "Terraform stack and its folder)",
+    ),
+    (
+        "path_traversal_name",
+        change(name="../x"),
+        "deployment '../x': name: '../x' is not a safe stack name: use 1 to 40 lowercase "
+        "letters, digits and hyphens, starting with a letter (it names the Terraform stack and "
+        "its folder)",
+    ),
+    (
+        "unknown_key",
+        change(vpc_cdir="10.0.0.0/16"),
+        "deployment 'prod-shenzhen': vpc_cdir: unknown key 'vpc_cdir'; allowed keys: name, "
+        "region, vpc_id, vpc_cidr, zones, security_group_ids, allowed_cidrs, "
+        "allow_wide_public_cidrs, protocol, dns, ticket_approved, endpoint_urls, protect, "
+        "adopt, tags, client, renamed_from",
+    ),
+    (
+        "unknown_zone_key",
+        zone(0, zone="cn-shenzhen-e"),
+        "deployment 'prod-shenzhen': zones[0].zone: unknown key 'zone'; allowed keys: zone_id, "
+        "vswitch_id, vswitch_cidr",
+    ),
+    (
+        "bad_protocol",
+        change(protocol="ftp"),
+        "deployment 'prod-shenzhen': protocol: input should be 'http' or 'https' (got 'ftp')",
+    ),
+    (
+        "endpoint_url_protocol_mismatch",
+        change(
+            endpoint_urls={"maxcompute": "http://mc.example/api", "tunnel": "https://dt.example"}
+        ),
+        "deployment 'prod-shenzhen': endpoint_urls.maxcompute: 'http://mc.example/api' does not "
+        "use protocol https; write https://... or set protocol to match",
+    ),
+    (
+        "endpoint_url_with_credentials",
+        change(
+            endpoint_urls={
+                "maxcompute": "https://ak:sk@mc.example/api",
+                "tunnel": "https://dt.example",
+            }
+        ),
+        "deployment 'prod-shenzhen': endpoint_urls.maxcompute: 'https://***@mc.example/api' "
+        "carries credentials; remove the user:password@ part",
+    ),
+    (
+        "no_zones",
+        change(zones=[]),
+        "deployment 'prod-shenzhen': zones: is empty; give at least 1 zone",
+    ),
+    (
+        "missing_zones",
+        change(zones=None),
+        "deployment 'prod-shenzhen': zones: required, and missing",
+    ),
+    (
+        "tag_with_terraform_template",
+        change(tags={"team": "${file(pathexpand(x))}"}),
+        "deployment 'prod-shenzhen': tags: tag 'team' contains a Terraform template sequence "
+        "('${' or '%{'): '${file(pathexpand(x))}'",
+    ),
+    (
+        "tag_with_quotes",
+        change(tags={"team": 'a "b"'}),
+        "deployment 'prod-shenzhen': tags: tag 'team' contains a quote or backslash, which "
+        "tags here may not hold: 'a \"b\"'",
+    ),
+    (
+        "tag_with_newline",
+        change(tags={"team": "a\nb"}),
+        "deployment 'prod-shenzhen': tags: tag 'team' contains control characters: 'a\\nb'",
+    ),
+    (
+        "tag_key_reserved_line",
+        change(tags={"managed-by": "me"}),
+        "deployment 'prod-shenzhen': tags: tag key 'managed-by' is set by this tool; choose "
+        "another key",
+    ),
+    (
+        "unknown_dns_mode",
+        change(dns="route53"),
+        "deployment 'prod-shenzhen': dns: input should be 'private_zone', 'console' or 'none' "
+        "(got 'route53')",
+    ),
+    (
+        "dns_none_with_endpoint_urls",
+        change(dns="none", endpoint_urls=URLS),
+        "deployment 'prod-shenzhen': endpoint_urls: cannot be used with dns: none, where "
+        "clients use each endpoint's own domain; drop endpoint_urls, or choose dns: "
+        "private_zone or console",
+    ),
+    (
+        "private_zone_with_ip_hosts",
+        change(
+            endpoint_urls={"maxcompute": "https://10.20.1.5/api", "tunnel": "https://10.20.1.6"}
+        ),
+        "deployment 'prod-shenzhen': dns: private_zone needs host names, and '10.20.1.5' is an "
+        "IP address; use dns: none",
+    ),
+    (
+        "private_zone_with_hosts_in_two_domains",
+        change(
+            endpoint_urls={
+                "maxcompute": "https://a.one.example/api",
+                "tunnel": "https://b.two.example",
+            }
+        ),
+        "deployment 'prod-shenzhen': dns: private_zone puts both host names in one zone, and "
+        "'a.one.example' and 'b.two.example' are in different domains; give endpoint_urls in "
+        "one domain, or use dns: console or none",
+    ),
+    (
+        "private_zone_with_a_bare_domain",
+        change(
+            endpoint_urls={
+                "maxcompute": "https://example.com/api",
+                "tunnel": "https://dt.example.com",
+            }
+        ),
+        "deployment 'prod-shenzhen': dns: private_zone needs a host name below a domain, and "
+        "'example.com' is not one",
+    ),
+    (
+        "adopt_the_same_endpoint_twice",
+        change(
+            vpc_cidr=None,
+            vpc_id="vpc-wz9a",
+            zones=[{"zone_id": "cn-shenzhen-e", "vswitch_id": "vsw-wz9e"}],
+            adopt={"frontend_endpoint_id": "ep-a1", "tunnel_endpoint_id": "ep-a1"},
+        ),
+        "deployment 'prod-shenzhen': adopt.tunnel_endpoint_id: 'ep-a1' is also the frontend "
+        "endpoint; the pair is two endpoints, one per endpoint service",
+    ),
+    (
+        "adopt_with_a_new_vswitch",
+        change(
+            vpc_cidr=None,
+            vpc_id="vpc-wz9a",
+            zones=[{"zone_id": "cn-shenzhen-e", "vswitch_cidr": "10.0.1.0/24"}],
+            adopt={"frontend_endpoint_id": "ep-a1", "tunnel_endpoint_id": "ep-b2"},
+        ),
+        "deployment 'prod-shenzhen': zones[0].vswitch_cidr: adopted endpoints have their NICs "
+        "in existing vSwitches; give the vswitch_id the endpoints use in cn-shenzhen-e",
+    ),
+    (
+        "adopt_with_a_bad_endpoint_id",
+        change(adopt={"frontend_endpoint_id": "vpc-a1", "tunnel_endpoint_id": "ep-b2"}),
+        "deployment 'prod-shenzhen': adopt.frontend_endpoint_id: 'vpc-a1' is not a PrivateLink "
+        "endpoint id: expected ep- followed by lowercase letters and digits, like ep-wz9abc123",
+    ),
+    (
+        "adopt_missing_the_tunnel",
+        change(adopt={"frontend_endpoint_id": "ep-a1"}),
+        "deployment 'prod-shenzhen': adopt.tunnel_endpoint_id: required, and missing",
+    ),
+    (
+        "tag_value_not_a_string",
+        change(tags={"cost": 12}),
+        "deployment 'prod-shenzhen': tags.cost: input should be a valid string (got 12)",
     ),
 ]
 
