@@ -12,7 +12,7 @@ CHECKOV_VERSION := 3.3.30
 export MCPL_CHECKOV := $(CHECKOV_VENV)/bin/checkov
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: install test-tools run synth render validate test lint typecheck unit bench clean
+.PHONY: install test-tools run synth render validate test lint typecheck unit bench generate clean
 
 install: $(VENV)/.installed
 
@@ -58,6 +58,13 @@ unit: install test-tools
 	$(BIN)/pytest -n auto
 
 test: lint typecheck unit
+
+# what is generated and committed (the tests fail when it is stale): the bindings from the
+# provider schema, docs/config-reference.md and docs/cli.md, the config's JSON Schema
+generate: install
+	$(BIN)/python tools/generate_bindings.py
+	$(BIN)/python tools/generate_docs.py
+	$(BIN)/mcpl schema > schema/privatelink.schema.json
 
 # speed and memory, measured (not tested): writes bench/results.md
 bench: install

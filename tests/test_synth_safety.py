@@ -279,7 +279,7 @@ def test_fails_when_a_removed_deployments_state_still_tracks_resources(
     refused(
         result,
         f"error: deployment 'gone' left the config, but its state {state} still tracks 1 "
-        'resource(s); destroy them first (README: "Removing a deployment")',
+        'resource(s); destroy them first (docs/synth.md, "Removing a deployment")',
     )
     assert everything(tmp_path) == before
 

@@ -225,8 +225,8 @@ def refuse_local_state(config: PrivateLinkConfig, options: Options) -> None:
         raise CiError(
             f"{options.config} keeps each stack's state in a local file, which a CI runner "
             "loses after every job (each apply would create the deployments again); add "
-            'backend: {oss: ...} (README, "Remote state"), or pass --allow-local-state for '
-            "a self-hosted runner whose disk keeps the state"
+            'backend: {oss: ...} (docs/infra-repo.md, "Remote state"), or pass '
+            "--allow-local-state for a self-hosted runner whose disk keeps the state"
         )
 
 

@@ -264,8 +264,8 @@ def _leaving_refusals(
                 f"deployment {name!r} left the config, but {shown} still protects "
                 f"{len(record.protected)} resources, {min(record.protected)} among them "
                 "(protect: true); put the deployment back with protect: false, synth and "
-                "apply, then follow the README's decommission recipe; or, if it was renamed, "
-                f"add renamed_from: {name} to the renamed entry"
+                "apply, then follow the decommission recipe (docs/synth.md); or, if it was "
+                f"renamed, add renamed_from: {name} to the renamed entry"
             )
         if record.local_state is not None:
             state = Path(os.path.normpath(target / STACKS / name / record.local_state))
@@ -274,7 +274,7 @@ def _leaving_refusals(
                 count = "resources" if live is None else f"{live} resource(s)"
                 lines.append(
                     f"deployment {name!r} left the config, but its state {state} still "
-                    f'tracks {count}; destroy them first (README: "Removing a deployment"), '
+                    f'tracks {count}; destroy them first (docs/synth.md, "Removing a deployment"), '
                     f"or, if it was renamed, add renamed_from: {name} to the renamed entry"
                 )
         extra = [

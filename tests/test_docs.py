@@ -1,0 +1,27 @@
+"""The reference pages are generated: they must be what the generator writes now."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def test_the_config_and_cli_references_are_up_to_date() -> None:
+    # `python tools/generate_docs.py` writes docs/config-reference.md and docs/cli.md
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "generate_docs.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_every_docs_page_the_readme_links_exists() -> None:
+    readme = (ROOT / "README.md").read_text()
+    linked = {part.split(")")[0] for part in readme.split("](docs/")[1:]}
+    assert linked, "the README links the docs"
+    for page in linked:
+        assert (ROOT / "docs" / page).is_file(), page
