@@ -8,10 +8,16 @@ from typing import Any
 
 import pytest
 import yaml
+from typer.testing import CliRunner
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = [ROOT / "privatelink.yaml", *sorted((ROOT / "examples").glob("*.yaml"))]
+"""Every bundled config: the ones users copy, which must synthesize as shipped."""
+
+runner = CliRunner()
+"""The CLI runner every test of a command uses (stdout and stderr apart)."""
 SCHEMA_FILE = ROOT / "schema" / "alicloud-provider-subset.json"
 
 BASE_DEPLOYMENT: dict[str, Any] = {

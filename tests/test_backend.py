@@ -8,12 +8,9 @@ from typing import Any
 
 import hcl2
 import pytest
-from typer.testing import CliRunner
 
-from conftest import ROOT, write_config
+from conftest import ROOT, runner, write_config
 from maxcompute_privatelink.cli import app
-
-runner = CliRunner()
 
 # Terraform's oss backend arguments (developer.hashicorp.com/terraform/language/backend/oss)
 OSS_BACKEND_ARGUMENTS = {

@@ -13,12 +13,9 @@ from typing import Any
 
 import pytest
 import yaml
-from typer.testing import CliRunner
 
-from conftest import BASE_DEPLOYMENT
+from conftest import BASE_DEPLOYMENT, runner
 from maxcompute_privatelink.cli import app
-
-runner = CliRunner()
 
 Data = dict[str, Any]
 

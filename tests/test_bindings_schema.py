@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 
 import pytest
 
-from conftest import ROOT, SCHEMA_FILE
+from conftest import EXAMPLES, ROOT, SCHEMA_FILE
 from maxcompute_privatelink.construct import bindings
 from maxcompute_privatelink.construct.bindings import (
     DATA_SOURCES,
@@ -199,7 +199,6 @@ def _value_problems(path: str, value: Any, attribute: dict[str, Any]) -> list[st
 
 
 META_KEYS = {"//", "depends_on", "lifecycle", "provider", "count", "for_each"}
-EXAMPLES = [ROOT / "privatelink.yaml", *sorted((ROOT / "examples").glob("*.yaml"))]
 
 
 @pytest.fixture(scope="module")

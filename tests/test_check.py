@@ -6,12 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from conftest import write_config
+from conftest import runner, write_config
 from maxcompute_privatelink.cli import app
-
-runner = CliRunner()
 
 
 def mcpl(*args: str) -> Any:

@@ -12,13 +12,11 @@ from typing import Any
 
 import pytest
 import yaml
-from typer.testing import CliRunner
 
-from conftest import ROOT, write_config
+from conftest import ROOT, runner, write_config
 from maxcompute_privatelink.cli import app
 from maxcompute_privatelink.outputs.ci import Actions
 
-runner = CliRunner()
 ACTIONLINT = ROOT / "tools" / "actionlint"
 PINS = ROOT.parent / "shared" / "data" / "github-actions-pins.json"
 OSS = "backend:\n  oss: {bucket: acme-state, region: cn-hangzhou}\n"

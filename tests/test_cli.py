@@ -9,12 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from conftest import ROOT, tree, write_config
+from conftest import ROOT, runner, tree, write_config
 from maxcompute_privatelink.cli import app
-
-runner = CliRunner()
 
 
 def test_validate_accepts_the_bundled_config() -> None:

@@ -14,12 +14,10 @@ from urllib.parse import unquote_plus
 
 import javaproperties
 import pytest
-from typer.testing import CliRunner
 
-from conftest import write_config
+from conftest import runner, write_config
 from maxcompute_privatelink.cli import app
 
-runner = CliRunner()
 AK_ID, AK_SECRET, TOKEN = "LTAI5tClientTest0001", "ClientTestSecret000000000001", "CAIS.token"
 
 EVERY_OPTION = {

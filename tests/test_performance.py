@@ -8,16 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from conftest import ROOT, tree, write_config
+from conftest import ROOT, runner, tree, write_config
 from maxcompute_privatelink.cli import app
 from maxcompute_privatelink.model.config import load_config
 from maxcompute_privatelink.synth.cdktf_json import stable_json
 from maxcompute_privatelink.synth.parallel import WORKER_MIN_STACKS, worker_count
 from maxcompute_privatelink.synth.synthesize import state_path
-
-runner = CliRunner()
 
 
 def fleet(deployment: dict[str, Any], size: int) -> list[dict[str, Any]]:

@@ -12,12 +12,10 @@ import pytest
 from dotenv import dotenv_values
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
-from typer.testing import CliRunner
 
-from conftest import ROOT, tree, write_config
+from conftest import ROOT, runner, tree, write_config
 from maxcompute_privatelink.cli import app
 
-runner = CliRunner()
 FIXTURES = Path(__file__).parent / "fixtures"
 FILES = ["README.md", "jdbc.url", "odps_config.ini", "pyodps.env"]
 AK_ID = "LTAI5tExampleKeyId0001"

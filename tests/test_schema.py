@@ -8,15 +8,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-from typer.testing import CliRunner
 
-from conftest import ROOT
+from conftest import EXAMPLES, ROOT, runner
 from maxcompute_privatelink.cli import app
 from maxcompute_privatelink.model.config import json_schema
 
 SCHEMA_FILE = ROOT / "schema" / "privatelink.schema.json"
-EXAMPLES = [ROOT / "privatelink.yaml", *sorted((ROOT / "examples").glob("*.yaml"))]
-runner = CliRunner()
 
 
 @pytest.fixture(scope="module")

@@ -9,12 +9,10 @@ from typing import Any
 import pytest
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
-from typer.testing import CliRunner
 
-from conftest import ROOT, write_config
+from conftest import ROOT, runner, write_config
 from maxcompute_privatelink.cli import app
 
-runner = CliRunner()
 FIXTURES = Path(__file__).parent / "fixtures"
 PLAN = FIXTURES / "plans" / "prod-shenzhen.json"
 

@@ -11,12 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner, Result
+from typer.testing import Result
 
-from conftest import ROOT, everything, tree, write_config
+from conftest import ROOT, everything, runner, tree, write_config
 from maxcompute_privatelink.cli import app
 
-runner = CliRunner()
 FRONTEND = "alicloud_privatelink_vpc_endpoint.maxcompute_frontend"
 ZONE_F = "alicloud_privatelink_vpc_endpoint_zone.maxcompute_frontend_cn_shenzhen_f"
 LIVE_STATE = {

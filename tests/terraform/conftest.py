@@ -12,13 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
+from conftest import runner
 from maxcompute_privatelink.cli import app
 from terraform.harness import Result, Terraform, available, environment, install_standin, seed_cloud
 
 TERRAFORMS = available()
-runner = CliRunner()
 
 
 @pytest.fixture(scope="session")

@@ -12,12 +12,11 @@ from typing import Any
 
 import pytest
 
-from conftest import ROOT
+from conftest import EXAMPLES, ROOT
 from terraform.conftest import Lab
 
 pytestmark = pytest.mark.terraform
 
-EXAMPLES = [ROOT / "privatelink.yaml", *sorted((ROOT / "examples").glob("*.yaml"))]
 LOOPBACK = "http://127.0.0.1:1"
 """Where the oss backend is sent: the network boundary, on this machine."""
 
