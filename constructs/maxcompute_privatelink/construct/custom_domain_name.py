@@ -19,7 +19,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidato
 
 from maxcompute_privatelink.construct import bindings as alicloud
 from maxcompute_privatelink.construct.naming import element_id, name_element, register
-from maxcompute_privatelink.model.props import check_dns_label, check_dns_name
+from maxcompute_privatelink.model.fields import check_dns_label, check_dns_name
 
 RECORD_TTL = 60
 """Seconds: short, so that a replaced endpoint is picked up within a minute."""

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from maxcompute_privatelink.errors import Problem, ProblemsError
-from maxcompute_privatelink.model.props import Url
+from maxcompute_privatelink.model.fields import Url
 
 CREDENTIAL_KEYS = ("access_key", "secret_key", "security_token")
 STATE_KEY = "terraform.tfstate"

@@ -11,7 +11,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from maxcompute_privatelink.model.props import Url
+from maxcompute_privatelink.model.fields import Url
 
 
 def _pattern(regex: str, what: str, rule: str) -> AfterValidator:

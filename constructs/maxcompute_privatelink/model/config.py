@@ -13,7 +13,8 @@ from maxcompute_privatelink.model.backend import BackendProps
 from maxcompute_privatelink.model.client import ClientProps
 from maxcompute_privatelink.model.config_file import read_config_data
 from maxcompute_privatelink.model.diagnostics import validation_lines
-from maxcompute_privatelink.model.props import MaxComputePrivateLinkProps, Name
+from maxcompute_privatelink.model.fields import Name
+from maxcompute_privatelink.model.props import MaxComputePrivateLinkProps
 
 
 class Deployment(MaxComputePrivateLinkProps):

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     import jinja2
 from maxcompute_privatelink.errors import OutputDirError, RenderError
 from maxcompute_privatelink.layout import HCL_FILE, JSON_FILE, STACKS, read_json_file, read_outputs
-from maxcompute_privatelink.model.props import check_url
+from maxcompute_privatelink.model.fields import check_url
 from maxcompute_privatelink.synth.cdktf_json import stable_json
 from maxcompute_privatelink.synth.output_dir import (
     MARK,
