@@ -130,6 +130,25 @@ def test_provider_arguments_exist_and_carry_no_credentials(schema: dict[str, Any
     assert not {"access_key", "secret_key", "security_token"} & set(AlicloudProvider.ARGUMENTS)
 
 
+def test_provider_binds_every_current_scalar_argument_but_the_credentials(
+    schema: dict[str, Any],
+) -> None:
+    # given the provider block of the schema
+    attributes = schema["provider"]["block"]["attributes"]
+    current = {
+        name
+        for name, attribute in attributes.items()
+        if attribute["type"] in SCHEMA_TYPES.values() and not attribute.get("deprecated")
+    }
+
+    # when the generated binding is compared with it
+    bound = set(AlicloudProvider.ARGUMENTS)
+
+    # then only the credentials are left out
+    assert current - bound == {"access_key", "secret_key", "security_token"}
+    assert {"region", "profile", "ecs_role_name", "credentials_uri"} <= bound
+
+
 def _constraint_admits(constraint: str, version: str) -> bool:
     checks = {
         ">=": lambda a, b: a >= b,
