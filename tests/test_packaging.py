@@ -1,0 +1,69 @@
+"""What pip reads: ranges in pyproject.toml for users' installs, requirements.lock for the
+app's own, and tests/minimums.txt at the ranges' lower bounds. Parsed with ``packaging``,
+the library pip itself uses for requirement specifiers (pip/_vendor/packaging)."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import Version
+
+from conftest import ROOT
+
+
+def _project() -> dict[str, list[str]]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    return {"runtime": project["dependencies"], **project["optional-dependencies"]}
+
+
+def _pins(path: Path) -> dict[str, Version]:
+    pins: dict[str, Version] = {}
+    for line in path.read_text().splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        requirement = Requirement(line)
+        (specifier,) = requirement.specifier
+        assert specifier.operator == "==", f"{path.name}: {line} is not an exact pin"
+        pins[canonicalize_name(requirement.name)] = Version(specifier.version)
+    return pins
+
+
+RUNTIME = [Requirement(line) for line in _project()["runtime"]]
+
+
+@pytest.mark.parametrize("requirement", RUNTIME, ids=[r.name for r in RUNTIME])
+def test_runtime_dependencies_are_ranges_up_to_the_next_major(requirement: Requirement) -> None:
+    # given the operators of one runtime requirement
+    operators = {specifier.operator for specifier in requirement.specifier}
+
+    # then it is a range, never a pin
+    assert operators == {">=", "<"}, str(requirement)
+
+
+@pytest.mark.parametrize("requirement", RUNTIME, ids=[r.name for r in RUNTIME])
+def test_lower_bounds_are_what_test_minimums_installs(requirement: Requirement) -> None:
+    # given the minimums the suite runs on
+    minimums = _pins(ROOT / "tests" / "minimums.txt")
+
+    # when the requirement's lower bound is read
+    (lower,) = (Version(s.version) for s in requirement.specifier if s.operator == ">=")
+
+    # then the suite runs on exactly that release
+    assert minimums[canonicalize_name(requirement.name)] == lower
+
+
+def test_the_lock_satisfies_every_requirement_of_the_dev_install() -> None:
+    # given the lock and everything '.[dev]' asks for
+    lock = _pins(ROOT / "requirements.lock")
+    project = _project()
+    wanted = [Requirement(line) for line in project["runtime"] + project["dev"]]
+
+    # then each is pinned in the lock, inside its range
+    for requirement in wanted:
+        pinned = lock.get(canonicalize_name(requirement.name))
+        assert pinned is not None, f"{requirement.name} is not in requirements.lock"
+        assert requirement.specifier.contains(pinned, prereleases=True), str(requirement)
