@@ -67,3 +67,23 @@ def test_the_lock_satisfies_every_requirement_of_the_dev_install() -> None:
         pinned = lock.get(canonicalize_name(requirement.name))
         assert pinned is not None, f"{requirement.name} is not in requirements.lock"
         assert requirement.specifier.contains(pinned, prereleases=True), str(requirement)
+
+
+def test_the_installed_version_is_the_packages_own() -> None:
+    # given the version pip recorded at install (setuptools read it from __version__)
+    from importlib.metadata import version
+
+    import maxcompute_privatelink
+
+    # then there is one version source
+    assert version("maxcompute-privatelink") == maxcompute_privatelink.__version__
+    assert "version" not in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+
+
+def test_the_package_is_marked_typed_and_ships_the_marker() -> None:
+    # given the package-data setuptools puts in the wheel
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+
+    # then py.typed (PEP 561) is there and is shipped
+    assert (ROOT / "constructs" / "maxcompute_privatelink" / "py.typed").is_file()
+    assert "py.typed" in setuptools["package-data"]["maxcompute_privatelink"]
