@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -25,3 +26,20 @@ def test_every_docs_page_the_readme_links_exists() -> None:
     assert linked, "the README links the docs"
     for page in linked:
         assert (ROOT / "docs" / page).is_file(), page
+
+
+def test_the_construct_page_example_runs_as_written() -> None:
+    # given the Python example of docs/construct.md, as a user would copy it
+    page = (ROOT / "docs" / "construct.md").read_text()
+    (example,) = re.findall(r"```python\n(.*?)```", page, re.DOTALL)
+
+    # when it runs, with a check of what it promises appended
+    done = subprocess.run(
+        [sys.executable, "-c", example + "assert url.startswith('https://'), url\n"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    # then it builds the construct and gives its typed attributes
+    assert done.returncode == 0, done.stderr

@@ -4,6 +4,8 @@ the library pip itself uses for requirement specifiers (pip/_vendor/packaging)."
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -87,3 +89,26 @@ def test_the_package_is_marked_typed_and_ships_the_marker() -> None:
     # then py.typed (PEP 561) is there and is shipped
     assert (ROOT / "constructs" / "maxcompute_privatelink" / "py.typed").is_file()
     assert "py.typed" in setuptools["package-data"]["maxcompute_privatelink"]
+
+
+def test_the_construct_is_exported_lazily_from_the_top_level() -> None:
+    # given a fresh interpreter that imports the package, then the construct
+    script = (
+        "import sys, maxcompute_privatelink as m\n"
+        "print('cdktf' in sys.modules)\n"
+        "from maxcompute_privatelink import MaxComputePrivateLink, CustomDomainName\n"
+        "print(MaxComputePrivateLink.__module__, 'cdktf' in sys.modules)\n"
+        "print(all(getattr(m, name) is not None for name in m.__all__))\n"
+    )
+
+    # when it runs
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+
+    # then cdktf loads only with the construct, which is the construct module's
+    assert done.stdout.splitlines() == [
+        "False",
+        "maxcompute_privatelink.construct.privatelink True",
+        "True",
+    ]

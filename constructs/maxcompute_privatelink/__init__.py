@@ -22,11 +22,17 @@ _EXPORTS = {
     "EndpointUrlsProps": "maxcompute_privatelink.model.props",
     "MaxComputePrivateLinkProps": "maxcompute_privatelink.model.props",
     "ZoneProps": "maxcompute_privatelink.model.props",
+    "MaxComputePrivateLink": "maxcompute_privatelink.construct.privatelink",
+    "CustomDomainName": "maxcompute_privatelink.construct.custom_domain_name",
+    "CustomDomainNameProps": "maxcompute_privatelink.construct.custom_domain_name",
 }
 
 __all__ = [
     "REGIONS",
+    "CustomDomainName",
+    "CustomDomainNameProps",
     "EndpointUrlsProps",
+    "MaxComputePrivateLink",
     "MaxComputePrivateLinkProps",
     "PrivateLinkConfig",
     "Region",
@@ -37,6 +43,11 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from maxcompute_privatelink.construct.custom_domain_name import (
+        CustomDomainName,
+        CustomDomainNameProps,
+    )
+    from maxcompute_privatelink.construct.privatelink import MaxComputePrivateLink
     from maxcompute_privatelink.model.config import PrivateLinkConfig, load_config
     from maxcompute_privatelink.model.props import (
         EndpointUrlsProps,
