@@ -27,7 +27,8 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+from generated import ROOT, write_or_check
+
 SCHEMA = ROOT / "schema" / "alicloud-provider-subset.json"
 BINDINGS = ROOT / "constructs" / "maxcompute_privatelink" / "construct" / "bindings"
 PROVIDER_KEY = "registry.terraform.io/aliyun/alicloud"
@@ -99,6 +100,25 @@ def _wrapped(text: str, indent: str) -> str:
     return f'{indent}"""\n{body}\n{indent}"""'
 
 
+def _argument_fields(arguments: dict[str, Any]) -> list[str]:
+    """The body of an arguments TypedDict: each argument typed and documented."""
+    lines = []
+    for name, attribute in arguments.items():
+        python = KINDS[json.dumps(attribute["type"])][1]
+        typed = f"Required[{python}]" if attribute.get("required") else f"{python} | None"
+        lines.append(f"    {name}: {typed}")
+        lines.append(_wrapped(_doc(attribute), "    "))
+    return lines
+
+
+def _argument_kinds(arguments: dict[str, Any]) -> list[str]:
+    """The ``ARGUMENTS`` table of a binding: each argument's ``Kind``."""
+    lines = ["    ARGUMENTS: ClassVar[Mapping[str, Kind]] = {"]
+    for name, attribute in arguments.items():
+        lines.append(f'        "{name}": "{KINDS[json.dumps(attribute["type"])][0]}",')
+    return [*lines, "    }"]
+
+
 def _settable(name: str, attribute: dict[str, Any]) -> bool:
     return (
         (attribute.get("required") or attribute.get("optional"))
@@ -152,25 +172,14 @@ def binding(tf_type: str, schema: dict[str, Any], module: str, cls: str, data: b
         f"class {cls}Arguments({meta}, total=False):",
         f'    """The arguments of `{tf_type}`; unset ones are left out."""',
         "",
-    ]
-    for name, attribute in arguments.items():
-        python = KINDS[json.dumps(attribute["type"])][1]
-        typed = f"Required[{python}]" if attribute.get("required") else f"{python} | None"
-        lines.append(f"    {name}: {typed}")
-        lines.append(_wrapped(_doc(attribute), "    "))
-    lines += [
+        *_argument_fields(arguments),
         "",
         "",
         f"class {cls}({base}):",
         _wrapped(f'{kind} "{tf_type}" of the alicloud provider (v1.289.0 schema).', "    "),
         "",
         f'    TF_TYPE: ClassVar[str] = "{tf_type}"',
-        "    ARGUMENTS: ClassVar[Mapping[str, Kind]] = {",
-    ]
-    for name, attribute in arguments.items():
-        lines.append(f'        "{name}": "{KINDS[json.dumps(attribute["type"])][0]}",')
-    lines += [
-        "    }",
+        *_argument_kinds(arguments),
         "",
         f"    def __init__(self, scope: Construct, id: str, **arguments: Unpack[{cls}Arguments]) "
         "-> None:",
@@ -225,23 +234,14 @@ def provider_binding(schema: dict[str, Any]) -> str:
         "    (``access_key``, ``secret_key``, ``security_token``) are not among them: Terraform",
         '    reads them from the environment, a profile or a RAM role."""',
         "",
-    ]
-    for name, attribute in arguments.items():
-        lines.append(f"    {name}: {KINDS[json.dumps(attribute['type'])][1]} | None")
-        lines.append(_wrapped(_doc(attribute), "    "))
-    lines += [
+        *_argument_fields(arguments),
         "",
         "",
         "class AlicloudProvider(_Arguments, cdktf.TerraformProvider):",
         '    """provider "alicloud" (v1.289.0 schema), without credential arguments."""',
         "",
         '    TF_TYPE: ClassVar[str] = "alicloud"',
-        "    ARGUMENTS: ClassVar[Mapping[str, Kind]] = {",
-    ]
-    for name, attribute in arguments.items():
-        lines.append(f'        "{name}": "{KINDS[json.dumps(attribute["type"])][0]}",')
-    lines += [
-        "    }",
+        *_argument_kinds(arguments),
         "",
         "    def __init__(",
         "        self, scope: Construct, id: str, **arguments: Unpack[AlicloudProviderArguments]",
@@ -294,16 +294,7 @@ def _formatted(files: dict[Path, str]) -> dict[Path, str]:
 
 
 def main(argv: list[str]) -> int:
-    files = generate()
-    if "--check" in argv:
-        stale = [p for p, text in files.items() if not p.exists() or p.read_text() != text]
-        for path in stale:
-            print(f"{path.relative_to(ROOT)}: not what tools/generate_bindings.py writes")
-        return 1 if stale else 0
-    for path, text in files.items():
-        path.write_text(text)
-        print(f"wrote {path.relative_to(ROOT)}")
-    return 0
+    return write_or_check(generate(), argv)
 
 
 if __name__ == "__main__":

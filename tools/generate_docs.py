@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+from generated import ROOT, write_or_check
+
 sys.path.insert(0, str(ROOT / "constructs"))
 
 DOCS = ROOT / "docs"
@@ -98,15 +98,7 @@ def cli_reference() -> str:
 
 def main(argv: list[str]) -> int:
     pages = {DOCS / "config-reference.md": config_reference(), DOCS / "cli.md": cli_reference()}
-    if "--check" in argv:
-        stale = [p for p, text in pages.items() if not p.exists() or p.read_text() != text]
-        for path in stale:
-            print(f"{path.relative_to(ROOT)}: not what tools/generate_docs.py writes")
-        return 1 if stale else 0
-    for path, text in pages.items():
-        path.write_text(text)
-        print(f"wrote {path.relative_to(ROOT)}")
-    return 0
+    return write_or_check(pages, argv)
 
 
 if __name__ == "__main__":
