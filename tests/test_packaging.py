@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 from packaging.requirements import Requirement
@@ -16,9 +17,11 @@ from packaging.version import Version
 
 from conftest import ROOT
 
+PYPROJECT: dict[str, Any] = tomllib.loads((ROOT / "pyproject.toml").read_text())
+
 
 def _project() -> dict[str, list[str]]:
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    project = PYPROJECT["project"]
     return {"runtime": project["dependencies"], **project["optional-dependencies"]}
 
 
@@ -79,12 +82,12 @@ def test_the_installed_version_is_the_packages_own() -> None:
 
     # then there is one version source
     assert version("maxcompute-privatelink") == maxcompute_privatelink.__version__
-    assert "version" not in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert "version" not in PYPROJECT["project"]
 
 
 def test_the_package_is_marked_typed_and_ships_the_marker() -> None:
     # given the package-data setuptools puts in the wheel
-    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    setuptools = PYPROJECT["tool"]["setuptools"]
 
     # then py.typed (PEP 561) is there and is shipped
     assert (ROOT / "constructs" / "maxcompute_privatelink" / "py.typed").is_file()

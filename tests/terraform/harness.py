@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-TESTS = Path(__file__).resolve().parents[1]
+from maxcompute_privatelink.construct.bindings.provider import PROVIDER_SOURCE
 
-PROVIDER_SOURCE = "aliyun/alicloud"
+TESTS = Path(__file__).resolve().parents[1]
 
 
 @dataclass(frozen=True)
