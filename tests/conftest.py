@@ -81,3 +81,11 @@ def everything(folder: Path) -> dict[str, str | bytes]:
             else:
                 found[key] = path.read_bytes()
     return found
+
+
+def resolved(scope: Any, value: Any) -> Any:
+    """``value`` with its cdktf tokens resolved as synth resolves them in ``scope``."""
+    import cdktf
+
+    resolver = cdktf.DefaultTokenResolver(cdktf.StringConcat())
+    return cdktf.Tokenization.resolve(value, scope=scope, resolver=resolver)

@@ -10,6 +10,7 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.json import JSONSnapshotExtension
 
+from conftest import resolved
 from maxcompute_privatelink.model.config import PrivateLinkConfig
 from maxcompute_privatelink.model.props import MaxComputePrivateLinkProps
 from maxcompute_privatelink.synth.synthesize import synthesize
@@ -259,7 +260,7 @@ def test_construct_exposes_typed_attributes_and_creates_no_provider(
     deployment: dict[str, Any],
 ) -> None:
     # given
-    from cdktf import TerraformProvider, TerraformStack, Testing
+    from cdktf import TerraformProvider, TerraformStack, Testing, Token
 
     from maxcompute_privatelink.construct.privatelink import MaxComputePrivateLink
 
@@ -271,16 +272,20 @@ def test_construct_exposes_typed_attributes_and_creates_no_provider(
     assert not any(isinstance(c, TerraformProvider) for c in stack.node.find_all())
     assert link.maxcompute_endpoint_url.startswith("https://service-pvl.cn-shenzhen-vpc.")
     assert link.tunnel_endpoint_url.startswith("https://dt-pvl.cn-shenzhen-vpc.")
-    assert (
+    attributes = (
         link.frontend_endpoint_id,
         link.tunnel_endpoint_id,
         link.frontend_endpoint_domain,
         link.tunnel_endpoint_domain,
-    ) == (
+        link.vpc_id,
+    )
+    assert all(Token.is_unresolved(value) for value in attributes)  # tokens, not text
+    assert tuple(resolved(stack, value) for value in attributes) == (
         "${alicloud_privatelink_vpc_endpoint.mc_frontend.id}",
         "${alicloud_privatelink_vpc_endpoint.mc_tunnel.id}",
         "${alicloud_privatelink_vpc_endpoint.mc_frontend.endpoint_domain}",
         "${alicloud_privatelink_vpc_endpoint.mc_tunnel.endpoint_domain}",
+        "${alicloud_vpc.mc_vpc.id}",
     )
     assert link.vpc is not None and set(link.vswitches) == {"cn-shenzhen-e", "cn-shenzhen-f"}
     assert len(link.endpoint_zones) == 4

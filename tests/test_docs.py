@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 from conftest import ROOT
 
@@ -28,18 +30,29 @@ def test_every_docs_page_the_readme_links_exists() -> None:
         assert (ROOT / "docs" / page).is_file(), page
 
 
-def test_the_construct_page_example_runs_as_written() -> None:
+def test_the_construct_page_example_runs_as_written(tmp_path: Path) -> None:
     # given the Python example of docs/construct.md, as a user would copy it
     page = (ROOT / "docs" / "construct.md").read_text()
     (example,) = re.findall(r"```python\n(.*?)```", page, re.DOTALL)
+    checks = (
+        "assert url.startswith('https://'), url\n"
+        "assert props.plan.known_after_apply == ('vpc_id', 'zones[0].vswitch_id')\n"
+        "app.synth()\n"
+    )
 
-    # when it runs, with a check of what it promises appended
+    # when it runs in a scratch folder (App() writes ./cdktf.out), with checks appended
     done = subprocess.run(
-        [sys.executable, "-c", example + "assert url.startswith('https://'), url\n"],
+        [sys.executable, "-c", example + checks],
         capture_output=True,
         text=True,
         check=False,
+        cwd=tmp_path,
     )
 
-    # then it builds the construct and gives its typed attributes
+    # then it builds the construct, gives its typed attributes and synthesizes both stacks
     assert done.returncode == 0, done.stderr
+    stacks = tmp_path / "cdktf.out" / "stacks"
+    network = json.loads((stacks / "network" / "cdk.tf.json").read_text())
+    reader = json.loads((stacks / "reader" / "cdk.tf.json").read_text())
+    assert network["terraform"]["required_providers"]["alicloud"]["version"] == "~> 1.250"
+    assert "terraform_remote_state" in reader["data"]

@@ -12,6 +12,8 @@ from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 from conftest import ROOT, runner, write_config
 from maxcompute_privatelink.cli import app
+from maxcompute_privatelink.model.config import PrivateLinkConfig
+from maxcompute_privatelink.outputs.summary import markdown, summarize
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PLAN = FIXTURES / "plans" / "prod-shenzhen.json"
@@ -110,6 +112,32 @@ def test_flags_what_a_reviewer_should_see(tmp_path: Path, deployment: dict[str, 
         "allowed_cidrs has 8.8.8.0/24, which is not a private network",
     ]
     assert "| Billable | 2 endpoint-zone instances (2 endpoints \u00d7 1 zone)" in result.stdout
+
+
+def test_says_which_values_are_known_only_at_apply_time(deployment: dict[str, Any]) -> None:
+    # given: a CDKTF app's props, with its own resources' ids as tokens (cdktf's encoding)
+    deployment.update(
+        vpc_cidr=None,
+        vpc_id="${TfToken[TOKEN.11]}",
+        zones=[
+            {"zone_id": "cn-shenzhen-e", "vswitch_id": "${TfToken[TOKEN.12]}"},
+            {"zone_id": "cn-shenzhen-f", "vswitch_id": "vsw-wz9abc"},
+        ],
+        allowed_cidrs=["${TfToken[TOKEN.13]}", "192.168.0.0/24"],
+    )
+    config = PrivateLinkConfig.model_validate({"deployments": [deployment]})
+    # when
+    text = markdown(summarize(config, []))
+    # then
+    assert "TfToken" not in text
+    assert "| VPC | (known at apply) |" in text
+    assert "cn-shenzhen-e: (known at apply); cn-shenzhen-f: `vsw-wz9abc`" in text
+    assert "from (known at apply), 192.168.0.0/24; nothing else" in text
+    assert (
+        "known only at apply time (cdktf tokens), so checked by Terraform and not here: "
+        "vpc_id, zones[0].vswitch_id, allowed_cidrs[0]"
+    ) in text
+    _check_mermaid(text.split("```mermaid")[1].split("```")[0])
 
 
 def _check_mermaid(block: str) -> None:

@@ -75,7 +75,7 @@ def _reserved() -> frozenset[str]:
     properties or arguments."""
     import cdktf
 
-    names = {"id", "arguments", "attribute", "element_field", "TF_TYPE", "ARGUMENTS"}
+    names = {"id", "arguments", "attribute", "reference", "element_field", "TF_TYPE", "ARGUMENTS"}
     names |= {"provider", "count", "for_each", "lifecycle", "depends_on"}
     for base in (cdktf.TerraformResource, cdktf.TerraformDataSource):
         names |= {name for name in dir(base) if not name.startswith("_")}
@@ -244,8 +244,21 @@ def provider_binding(schema: dict[str, Any]) -> str:
         *_argument_kinds(arguments),
         "",
         "    def __init__(",
-        "        self, scope: Construct, id: str, **arguments: Unpack[AlicloudProviderArguments]",
+        "        self,",
+        "        scope: Construct,",
+        "        id: str,",
+        "        *,",
+        "        alias: str | None = None,",
+        "        version: str | None = None,",
+        "        **arguments: Unpack[AlicloudProviderArguments],",
         "    ) -> None:",
+        '        """``alias``: a second configuration (another region or account), passed to',
+        "        resources and constructs as ``provider=``. Default: the stack's default",
+        "        configuration.",
+        "",
+        "        ``version``: the constraint written to ``required_providers``, in Terraform's",
+        "        syntax. Default: PROVIDER_VERSION_CONSTRAINT; the constructs add their minimum",
+        '        to a looser one (``construct.requirements``)."""',
         "        super().__init__(",
         "            scope,",
         "            id,",
@@ -253,10 +266,26 @@ def provider_binding(schema: dict[str, Any]) -> str:
         "            terraform_provider_source=PROVIDER_SOURCE,",
         "            terraform_generator_metadata=cdktf.TerraformProviderGeneratorMetadata(",
         '                provider_name="alicloud",',
-        "                provider_version_constraint=PROVIDER_VERSION_CONSTRAINT,",
+        "                provider_version_constraint=version or PROVIDER_VERSION_CONSTRAINT,",
         "            ),",
         "        )",
+        "        self.alias = alias",
+        "        # read by construct.requirements without a round trip to jsii",
+        '        self.__dict__["_mcpl_version"] = version or PROVIDER_VERSION_CONSTRAINT',
         "        self._set_arguments(dict(arguments))",
+        "",
+        "    # cdktf's TerraformProvider leaves alias to the generated class: its own getter",
+        "    # always answers undefined (cdktf 0.21.0, lib/terraform-provider.ts). jsii calls",
+        "    # these Python overrides instead (jsii/_kernel/__init__.py, _get_overides).",
+        "    @property",
+        "    def alias(self) -> str | None:",
+        '        """The configuration\'s alias; None for the default configuration."""',
+        '        alias: str | None = self.__dict__.get("_mcpl_alias")',
+        "        return alias",
+        "",
+        "    @alias.setter",
+        "    def alias(self, value: str | None) -> None:",
+        '        self.__dict__["_mcpl_alias"] = value',
     ]
     return "\n".join(lines) + "\n"
 

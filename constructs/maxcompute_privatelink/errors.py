@@ -132,6 +132,11 @@ class EnvironmentValueError(McplError):
         super().__init__(f"{variable}={value!r}: {allowed}; unset it or fix it")
 
 
+class ProviderRequirementError(McplError, ValueError):
+    """The app's alicloud provider cannot serve the constructs: its version constraint
+    allows no release new enough, or it comes from another source."""
+
+
 def format_loc(loc: Loc) -> str:
     """``("zones", 1, "zone_id")`` -> ``zones[1].zone_id``."""
     text = ""

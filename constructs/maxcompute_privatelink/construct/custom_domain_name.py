@@ -14,11 +14,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import cdktf
 from constructs import Construct
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator
 
 from maxcompute_privatelink.construct import bindings as alicloud
 from maxcompute_privatelink.construct.naming import element_id, name_element, register
+from maxcompute_privatelink.construct.requirements import require_alicloud
 from maxcompute_privatelink.model.fields import check_dns_label, check_dns_name
 
 RECORD_TTL = 60
@@ -70,15 +72,22 @@ class CustomDomainName(Construct):
         props: CustomDomainNameProps,
         *,
         logical_prefix: str | None = None,
+        provider: cdktf.TerraformProvider | None = None,
     ) -> None:
         """``logical_prefix``: resources are addressed ``<logical_prefix>_<role>``. Default:
-        the construct's path below its stack."""
+        the construct's path below its stack.
+
+        ``provider``: the alicloud provider the zone, records and attachment use.
+        Default: the stack's default alicloud provider."""
         super().__init__(scope, id)
         register(self, scope, id, logical_prefix)
         self._props = props
+        self._provider = provider
+        require_alicloud(self, scope, provider)
         self._zone = alicloud.PvtzZone(
             self,
             element_id(self, "zone"),
+            provider=self._provider,
             zone_name=props.zone_name,
             proxy_pattern="RECORD",
             remark="MaxCompute PrivateLink host names (Custom Domain Name as code)",
@@ -93,7 +102,8 @@ class CustomDomainName(Construct):
             cname = alicloud.PvtzZoneRecord(
                 self,
                 element_id(self, role),
-                zone_id=self._zone.id,
+                provider=self._provider,
+                zone_id=self._zone.reference("id"),
                 rr=record,
                 type="CNAME",
                 value=target,
@@ -103,7 +113,11 @@ class CustomDomainName(Construct):
             name_element(self, cname, role)
             self._records.append(cname)
         self._attachment = alicloud.PvtzZoneAttachment(
-            self, element_id(self, "vpc"), zone_id=self._zone.id, vpc_ids=[props.vpc_id]
+            self,
+            element_id(self, "vpc"),
+            provider=self._provider,
+            zone_id=self._zone.reference("id"),
+            vpc_ids=[props.vpc_id],
         )
         name_element(self, self._attachment, "vpc")
 

@@ -15,6 +15,9 @@ so every resource has a fixed, readable logical id: ``<construct id>_<role>``, s
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import cdktf
 from constructs import Construct
 
 from maxcompute_privatelink.construct import bindings as alicloud
@@ -30,12 +33,31 @@ from maxcompute_privatelink.construct.naming import (
     register,
     slug,
 )
+from maxcompute_privatelink.construct.requirements import require_alicloud
+from maxcompute_privatelink.model.fields import is_token
 from maxcompute_privatelink.model.plan import EXISTING_VPC_CIDR
 from maxcompute_privatelink.model.props import (
     MaxComputePrivateLinkProps,
 )
 
 MANAGED_BY = "maxcompute-privatelink"
+
+
+@dataclass(frozen=True)
+class ConstructReferences:
+    """A ``MaxComputePrivateLink``'s attributes as text references, for its own stack."""
+
+    frontend_endpoint_id: str
+    tunnel_endpoint_id: str
+    frontend_endpoint_domain: str
+    tunnel_endpoint_domain: str
+    vpc_id: str
+    maxcompute_endpoint_url: str
+    tunnel_endpoint_url: str
+    private_zone_id: str | None
+    """None unless ``dns: private_zone``."""
+    manual_steps: str | None
+    """None unless ``dns: console``."""
 
 
 class MaxComputePrivateLink(Construct):
@@ -48,12 +70,21 @@ class MaxComputePrivateLink(Construct):
         props: MaxComputePrivateLinkProps,
         *,
         logical_prefix: str | None = None,
+        provider: cdktf.TerraformProvider | None = None,
     ) -> None:
         """``logical_prefix``: resources are addressed ``<logical_prefix>_<role>``. Default:
-        the construct's path below its stack, such as ``maxcompute``."""
+        the construct's path below its stack, such as ``maxcompute``.
+
+        ``provider``: the alicloud provider every resource and data source uses, such as
+        an aliased one for another region or account. Default: the stack's default
+        (un-aliased) alicloud provider. The construct never declares a provider itself;
+        it only requires ``aliyun/alicloud`` at a version it works with
+        (``requirements.require_alicloud``)."""
         super().__init__(scope, id)
         register(self, scope, id, logical_prefix)
         self._props = props
+        self._provider = provider
+        require_alicloud(self, scope, provider)
         region = props.plan.region
         tags = {**props.tags, "managed-by": MANAGED_BY, "deployment": props.name}
 
@@ -62,13 +93,14 @@ class MaxComputePrivateLink(Construct):
             self._vpc = alicloud.Vpc(
                 self,
                 element_id(self, "vpc"),
+                provider=self._provider,
                 vpc_name=props.name,
                 cidr_block=props.vpc_cidr,
                 description=f"VPC of MaxCompute PrivateLink deployment {props.name}",
                 tags=tags,
             )
             self._name(self._vpc, "vpc")
-            vpc_id = self._vpc.id
+            vpc_id = self._vpc.reference("id")
         else:
             if props.vpc_id is None:  # validated props give one of the two
                 raise ValueError("MaxComputePrivateLink needs vpc_id or vpc_cidr")
@@ -86,6 +118,7 @@ class MaxComputePrivateLink(Construct):
             vswitch = alicloud.Vswitch(
                 self,
                 element_id(self, zone.zone_id),
+                provider=self._provider,
                 vpc_id=vpc_id,
                 cidr_block=zone.vswitch_cidr,
                 zone_id=zone.zone_id,
@@ -96,7 +129,7 @@ class MaxComputePrivateLink(Construct):
             )
             self._name(vswitch, zone.zone_id)
             self._vswitches[zone.zone_id] = vswitch
-            vswitch_ids[zone.zone_id] = vswitch.id
+            vswitch_ids[zone.zone_id] = vswitch.reference("id")
 
         self._existing_vpc: alicloud.DataAlicloudVpcs | None = None
         self._security_group: alicloud.SecurityGroup | None = None
@@ -110,6 +143,7 @@ class MaxComputePrivateLink(Construct):
         self._frontend = alicloud.PrivatelinkVpcEndpoint(
             self,
             element_id(self, "frontend"),
+            provider=self._provider,
             vpc_id=vpc_id,
             service_name=region.frontend_service_name,
             endpoint_type="Interface",
@@ -123,6 +157,7 @@ class MaxComputePrivateLink(Construct):
         self._tunnel = alicloud.PrivatelinkVpcEndpoint(
             self,
             element_id(self, "tunnel"),
+            provider=self._provider,
             vpc_id=vpc_id,
             service_name=region.tunnel_service_name,
             endpoint_type="Interface",
@@ -150,7 +185,8 @@ class MaxComputePrivateLink(Construct):
                 binding = alicloud.PrivatelinkVpcEndpointZone(
                     self,
                     element_id(self, f"{role}_{zone.zone_id}"),
-                    endpoint_id=endpoint.id,
+                    provider=self._provider,
+                    endpoint_id=endpoint.reference("id"),
                     vswitch_id=vswitch_ids[zone.zone_id],
                     zone_id=zone.zone_id,
                     lifecycle=lifecycle,
@@ -172,11 +208,12 @@ class MaxComputePrivateLink(Construct):
                     maxcompute_record=names.maxcompute_record,
                     tunnel_record=names.tunnel_record,
                     vpc_id=vpc_id,
-                    frontend_endpoint_domain=self._frontend.endpoint_domain,
-                    tunnel_endpoint_domain=self._tunnel.endpoint_domain,
+                    frontend_endpoint_domain=self._frontend.reference("endpoint_domain"),
+                    tunnel_endpoint_domain=self._tunnel.reference("endpoint_domain"),
                     tags=tags,
                 ),
                 logical_prefix=element_id(self, "dns") if native else None,
+                provider=provider,
             )
 
     def _name(
@@ -190,6 +227,7 @@ class MaxComputePrivateLink(Construct):
         group = alicloud.SecurityGroup(
             self,
             element_id(self, "endpoints"),
+            provider=self._provider,
             vpc_id=vpc_id,
             security_group_name=f"{props.name}-maxcompute-endpoints",
             description=f"MaxCompute PrivateLink endpoint NICs of {props.name}: "
@@ -201,15 +239,17 @@ class MaxComputePrivateLink(Construct):
         self._security_group = group
 
         sources: list[tuple[str, str]] = []
-        for network in props.plan.admitted_networks:
+        for index, network in enumerate(props.plan.admitted_networks):
             if network == EXISTING_VPC_CIDR:
                 self._existing_vpc = alicloud.DataAlicloudVpcs(
-                    self, element_id(self, "vpc"), ids=[vpc_id]
+                    self, element_id(self, "vpc"), provider=self._provider, ids=[vpc_id]
                 )
                 self._name(self._existing_vpc, "vpc")
-                sources.append((self._existing_vpc.vpcs_field(0, "cidr_block"), "vpc"))
+                sources.append((self._existing_vpc.reference("vpcs[0].cidr_block"), "vpc"))
             elif props.allowed_cidrs is None:
                 sources.append((network, "vpc"))  # the created VPC's own CIDR
+            elif is_token(network):  # known at apply time: named by its place in the list
+                sources.append((network, f"allowed_{index}"))
             else:
                 sources.append((network, slug(network)))
 
@@ -217,7 +257,8 @@ class MaxComputePrivateLink(Construct):
             rule = alicloud.SecurityGroupRule(
                 self,
                 element_id(self, f"ingress_{props.protocol}_{source}"),
-                security_group_id=group.id,
+                provider=self._provider,
+                security_group_id=group.reference("id"),
                 type="ingress",
                 ip_protocol="tcp",
                 nic_type="intranet",
@@ -229,7 +270,7 @@ class MaxComputePrivateLink(Construct):
             )
             self._name(rule, f"ingress_{props.protocol}_{source}")
             self._security_group_rules.append(rule)
-        return group.id
+        return group.reference("id")
 
     # -- the L1 children, read-only ------------------------------------------------------
 
@@ -278,53 +319,91 @@ class MaxComputePrivateLink(Construct):
 
     @property
     def frontend_endpoint_id(self) -> str:
-        """The frontend endpoint's id (``ep-...``), known after apply: a reference."""
+        """The frontend endpoint's id (``ep-...``), known after apply: a token."""
         return self._frontend.id
 
     @property
     def tunnel_endpoint_id(self) -> str:
-        """The Tunnel endpoint's id (``ep-...``), known after apply: a reference."""
+        """The Tunnel endpoint's id (``ep-...``), known after apply: a token."""
         return self._tunnel.id
 
     @property
     def frontend_endpoint_domain(self) -> str:
-        """The frontend endpoint's own domain name, known after apply: a reference."""
+        """The frontend endpoint's own domain name, known after apply: a token."""
         return self._frontend.endpoint_domain
 
     @property
     def tunnel_endpoint_domain(self) -> str:
-        """The Tunnel endpoint's own domain name, known after apply: a reference."""
+        """The Tunnel endpoint's own domain name, known after apply: a token."""
         return self._tunnel.endpoint_domain
 
     @property
     def vpc_id(self) -> str:
-        """The VPC the endpoints are in: the given vpc_id, or a reference to the created
-        VPC's id."""
-        return self._vpc_id
+        """The VPC the endpoints are in: the given vpc_id, or the created VPC's id (a
+        token)."""
+        return self._vpc.id if self._vpc is not None else self._vpc_id
 
     @property
     def maxcompute_endpoint_url(self) -> str:
         """The client's ``end_point``: the region's PrivateLink domain or endpoint_urls, or
         with ``dns: none`` the frontend endpoint's own domain (known after apply)."""
-        url = self._props.plan.maxcompute_endpoint
-        return url or f"{self._props.protocol}://{self.frontend_endpoint_domain}/api"
+        return self._maxcompute_url(self.frontend_endpoint_domain)
 
     @property
     def tunnel_endpoint_url(self) -> str:
         """The client's ``tunnel_endpoint``; with ``dns: none`` the tunnel endpoint's own."""
-        url = self._props.plan.tunnel_endpoint
-        return url or f"{self._props.protocol}://{self.tunnel_endpoint_domain}"
+        return self._tunnel_url(self.tunnel_endpoint_domain)
 
     @property
     def manual_steps(self) -> str | None:
         """What is left to do by hand after apply (``dns: console``); None otherwise."""
+        return self._manual_steps(
+            self.frontend_endpoint_id,
+            self.tunnel_endpoint_id,
+            self.maxcompute_endpoint_url,
+            self.tunnel_endpoint_url,
+        )
+
+    def references(self) -> ConstructReferences:
+        """The attributes above as text, ``${<type>.<address>.<attribute>}``, for outputs
+        and resources in this construct's own stack. cdktf cannot see text, so it wires
+        nothing across stacks: elsewhere use the token attributes. Text spares the round
+        trip to Node that each token costs (``mcpl synth`` writes its outputs from it)."""
+        frontend_id = self._frontend.reference("id")
+        tunnel_id = self._tunnel.reference("id")
+        maxcompute_url = self._maxcompute_url(self._frontend.reference("endpoint_domain"))
+        tunnel_url = self._tunnel_url(self._tunnel.reference("endpoint_domain"))
+        dns = self._custom_domain_name
+        return ConstructReferences(
+            frontend_endpoint_id=frontend_id,
+            tunnel_endpoint_id=tunnel_id,
+            frontend_endpoint_domain=self._frontend.reference("endpoint_domain"),
+            tunnel_endpoint_domain=self._tunnel.reference("endpoint_domain"),
+            vpc_id=self._vpc_id,
+            maxcompute_endpoint_url=maxcompute_url,
+            tunnel_endpoint_url=tunnel_url,
+            private_zone_id=dns.zone.reference("id") if dns is not None else None,
+            manual_steps=self._manual_steps(frontend_id, tunnel_id, maxcompute_url, tunnel_url),
+        )
+
+    def _maxcompute_url(self, frontend_domain: str) -> str:
+        url = self._props.plan.maxcompute_endpoint
+        return url or f"{self._props.protocol}://{frontend_domain}/api"
+
+    def _tunnel_url(self, tunnel_domain: str) -> str:
+        url = self._props.plan.tunnel_endpoint
+        return url or f"{self._props.protocol}://{tunnel_domain}"
+
+    def _manual_steps(
+        self, frontend_id: str, tunnel_id: str, maxcompute_url: str, tunnel_url: str
+    ) -> str | None:
         if self._props.dns != "console":
             return None
         return (
             "After terraform apply, turn on Custom Domain Name for both MaxCompute endpoints "
-            f"(frontend {self.frontend_endpoint_id}, tunnel {self.tunnel_endpoint_id}): VPC "
+            f"(frontend {frontend_id}, tunnel {tunnel_id}): VPC "
             f"console, region {self._props.region}, Endpoints, each endpoint, Basic "
             "Information, Domain Name of Endpoint Service, Custom Domain Name on. Until "
-            f"then {self.maxcompute_endpoint_url} and {self.tunnel_endpoint_url} do not "
+            f"then {maxcompute_url} and {tunnel_url} do not "
             "resolve in the VPC."
         )

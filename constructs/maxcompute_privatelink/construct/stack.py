@@ -8,6 +8,7 @@ from constructs import Construct
 from maxcompute_privatelink.construct import bindings as alicloud
 from maxcompute_privatelink.construct.naming import HIDDEN_ID
 from maxcompute_privatelink.construct.privatelink import MaxComputePrivateLink
+from maxcompute_privatelink.construct.requirements import declare_providers
 from maxcompute_privatelink.model.backend import STATE_KEY, BackendProps, OssBackendProps
 from maxcompute_privatelink.model.props import MaxComputePrivateLinkProps
 
@@ -57,7 +58,9 @@ class DeploymentStack(cdktf.TerraformStack):
         backend: BackendProps | None = None,
     ) -> None:
         super().__init__(scope, deployment.name)
-        alicloud.AlicloudProvider(self, "alicloud", region=deployment.region)
+        declare_providers(
+            self, alicloud.AlicloudProvider(self, "alicloud", region=deployment.region)
+        )
         if backend is None:
             cdktf.LocalBackend(self, path=state_path)
         else:
@@ -67,18 +70,18 @@ class DeploymentStack(cdktf.TerraformStack):
         self.privatelink = MaxComputePrivateLink(
             self, HIDDEN_ID, deployment, logical_prefix=CONSTRUCT_ID
         )
-        link = self.privatelink
-        dns = link.custom_domain_name
+        # outputs of the construct's own stack: text references, no token round trips
+        refs = self.privatelink.references()
         values: dict[str, str | None] = {
-            "frontend_endpoint_id": link.frontend_endpoint_id,
-            "tunnel_endpoint_id": link.tunnel_endpoint_id,
-            "frontend_endpoint_domain": link.frontend_endpoint_domain,
-            "tunnel_endpoint_domain": link.tunnel_endpoint_domain,
-            "maxcompute_endpoint": link.maxcompute_endpoint_url,
-            "tunnel_endpoint": link.tunnel_endpoint_url,
-            "vpc_id": link.vpc_id,
-            "private_zone_id": dns.zone_id if dns is not None else None,
-            "manual_steps": link.manual_steps,
+            "frontend_endpoint_id": refs.frontend_endpoint_id,
+            "tunnel_endpoint_id": refs.tunnel_endpoint_id,
+            "frontend_endpoint_domain": refs.frontend_endpoint_domain,
+            "tunnel_endpoint_domain": refs.tunnel_endpoint_domain,
+            "maxcompute_endpoint": refs.maxcompute_endpoint_url,
+            "tunnel_endpoint": refs.tunnel_endpoint_url,
+            "vpc_id": refs.vpc_id,
+            "private_zone_id": refs.private_zone_id,
+            "manual_steps": refs.manual_steps,
         }
         for name, description in OUTPUTS.items():
             value = values[name]

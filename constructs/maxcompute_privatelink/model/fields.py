@@ -29,6 +29,20 @@ MANAGED_TAGS = ("managed-by", "deployment")
 DnsMode = Literal["private_zone", "console", "none"]
 
 
+_TOKEN = re.compile(r"[$#&]\{TfToken\[[^\]]+\]\}")
+"""How cdktf writes an unresolved token into a string: ``${TfToken[TOKEN.n]}`` for a
+string, ``#{TfToken[...]}`` as the one item of a list, ``&{TfToken[...]}`` for a map
+(cdktf 0.21.0, ``lib/tokens/private/encoding.ts``: BEGIN_STRING_TOKEN_MARKER,
+BEGIN_LIST_TOKEN_MARKER, BEGIN_MAP_TOKEN_MARKER; cdktn writes the same).
+``tests/test_tokens.py`` checks this against ``Token.is_unresolved`` of both."""
+
+
+def is_token(value: object) -> bool:
+    """Whether ``value`` holds a cdktf token, a value Terraform knows only at apply time
+    (another resource's id, say). The model has no cdktf, so it reads the encoding."""
+    return isinstance(value, str) and _TOKEN.search(value) is not None
+
+
 _NAME = re.compile(r"[a-z][a-z0-9-]{0,39}")
 
 
@@ -76,6 +90,8 @@ def _check_region(value: str) -> str:
 
 def _resource_id(prefix: str, what: str) -> AfterValidator:
     def check(value: str) -> str:
+        if is_token(value):  # a reference: Terraform checks it at apply time
+            return value
         body = value.removeprefix(f"{prefix}-")
         if body == value or not _ID_BODY.fullmatch(body):
             raise ValueError(
@@ -88,6 +104,8 @@ def _resource_id(prefix: str, what: str) -> AfterValidator:
 
 
 def _check_ipv4_network(value: str) -> str:
+    if is_token(value):  # a reference: Terraform checks it at apply time
+        return value
     try:
         network = ipaddress.ip_network(value, strict=False)
     except ValueError:
@@ -123,8 +141,11 @@ WIDE_PUBLIC = 2**24
 
 
 def public_addresses(blocks: tuple[str, ...]) -> int:
-    """How many public (internet) addresses ``blocks`` cover together."""
-    networks = list(ipaddress.collapse_addresses(ipaddress.IPv4Network(b) for b in blocks))
+    """How many public (internet) addresses ``blocks`` cover together (tokens, known
+    only at apply time, count none)."""
+    networks = list(
+        ipaddress.collapse_addresses(ipaddress.IPv4Network(b) for b in blocks if not is_token(b))
+    )
     total = 0
     for network in networks:
         total += network.num_addresses
@@ -136,6 +157,8 @@ def public_addresses(blocks: tuple[str, ...]) -> int:
 
 
 def _check_vpc_cidr(value: str) -> str:
+    if is_token(value):
+        return value
     network = ipaddress.IPv4Network(value)
     if not 8 <= network.prefixlen <= 28:
         raise ValueError(
@@ -149,6 +172,12 @@ def _check_vpc_cidr(value: str) -> str:
 
 
 def _check_zone_id(value: str) -> str:
+    if is_token(value):
+        raise ValueError(
+            f"{value!r} is a cdktf token, known only at apply time; a zone id names the "
+            "Terraform addresses of its zone's resources, so give it as text, like "
+            "cn-shenzhen-e"
+        )
     if not _ZONE.fullmatch(value):
         raise ValueError(f"{value!r} is not a zone id; expected one like cn-shenzhen-e")
     return value

@@ -47,3 +47,7 @@ class DeploymentPlan:
     security_group_ids are given and no group is created."""
     warnings: tuple[Problem, ...]
     """What is allowed but worth a second look."""
+    known_after_apply: tuple[str, ...]
+    """The fields given as cdktf tokens (``vpc_id``, ``zones[0].vswitch_id``, ...): their
+    values are known only at apply time, so only Terraform checks them. Empty for every
+    config file; a CDKTF app passing its own resources' ids fills it."""

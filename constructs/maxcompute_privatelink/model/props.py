@@ -35,6 +35,7 @@ from maxcompute_privatelink.model.fields import (
     _count,
     _not_everywhere,
     _unique,
+    is_token,
     public_addresses,
 )
 from maxcompute_privatelink.model.plan import EXISTING_VPC_CIDR, DeploymentPlan, PrivateZoneNames
@@ -219,6 +220,7 @@ class MaxComputePrivateLinkProps(_Frozen):
             client_port=443 if self.protocol == "https" else 80,
             admitted_networks=self._admitted_networks(),
             warnings=tuple(self._warnings()),
+            known_after_apply=tuple(self._tokens()),
         )
         return self
 
@@ -246,6 +248,20 @@ class MaxComputePrivateLinkProps(_Frozen):
         if self.allowed_cidrs is not None:
             return self.allowed_cidrs
         return (self.vpc_cidr or EXISTING_VPC_CIDR,)
+
+    def _tokens(self) -> list[str]:
+        """The fields given as cdktf tokens, as ``zones[0].vswitch_id``."""
+        found = [name for name in ("vpc_id", "vpc_cidr") if is_token(getattr(self, name))]
+        for index, zone in enumerate(self.zones):
+            found += [
+                f"zones[{index}].{name}"
+                for name in ("vswitch_id", "vswitch_cidr")
+                if is_token(getattr(zone, name))
+            ]
+        for name in ("security_group_ids", "allowed_cidrs"):
+            values: tuple[str, ...] = getattr(self, name) or ()
+            found += [f"{name}[{index}]" for index, v in enumerate(values) if is_token(v)]
+        return found
 
     def _warnings(self) -> list[Problem]:
         found: list[Problem] = []
@@ -383,7 +399,11 @@ class MaxComputePrivateLinkProps(_Frozen):
 
     def _zone_problems(self) -> list[Problem]:
         region = get_region(self.region)
-        vpc = ipaddress.ip_network(self.vpc_cidr) if self.vpc_cidr else None
+        vpc = (
+            ipaddress.ip_network(self.vpc_cidr)
+            if self.vpc_cidr is not None and not is_token(self.vpc_cidr)
+            else None
+        )
         problems: list[Problem] = []
         seen_zones: set[str] = set()
         vswitch_zone: dict[str, str] = {}
@@ -433,8 +453,8 @@ class MaxComputePrivateLinkProps(_Frozen):
                         "vswitch_cidr instead",
                     )
                 )
-            if zone.vswitch_cidr is None:
-                continue
+            if zone.vswitch_cidr is None or is_token(zone.vswitch_cidr):
+                continue  # no block, or one known only at apply time
             subnet = ipaddress.ip_network(zone.vswitch_cidr)
             if not 16 <= subnet.prefixlen <= 29:
                 problems.append(

@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from maxcompute_privatelink.errors import RenderError
 from maxcompute_privatelink.model.config import Deployment, PrivateLinkConfig
+from maxcompute_privatelink.model.fields import is_token
 from maxcompute_privatelink.model.plan import EXISTING_VPC_CIDR
 from maxcompute_privatelink.outputs.render import assign_files, environment, read_json
 
@@ -166,10 +167,18 @@ def looks_stale(config: PrivateLinkConfig, out: Path) -> str | None:
 # -- what the stacks declare ---------------------------------------------------------------
 
 
+APPLY_TIME = "(known at apply)"
+"""What stands for a value given as a cdktf token: Terraform learns it at apply time."""
+
+
+def _shown(value: str) -> str:
+    return APPLY_TIME if is_token(value) else value
+
+
 def _network_flags(networks: Iterable[str]) -> list[str]:
     flags: list[str] = []
     for network in networks:
-        if network == EXISTING_VPC_CIDR:
+        if network == EXISTING_VPC_CIDR or is_token(network):
             continue
         parsed = ipaddress.ip_network(network)
         if not parsed.is_private:
@@ -193,6 +202,11 @@ def _flags(d: Deployment, changes: tuple[Change, ...] | None) -> list[str]:
     flags.extend(_network_flags(d.plan.admitted_networks))
     if d.dns == "console":
         flags.append("dns: console: turn on Custom Domain Name for both endpoints after apply")
+    if d.plan.known_after_apply:
+        flags.append(
+            "known only at apply time (cdktf tokens), so checked by Terraform and not here: "
+            + ", ".join(d.plan.known_after_apply)
+        )
     for change in changes or ():
         if change.action == "replace":
             why = f" (forced by {', '.join(change.reasons)})" if change.reasons else ""
@@ -201,10 +215,14 @@ def _flags(d: Deployment, changes: tuple[Change, ...] | None) -> list[str]:
 
 
 def _mermaid(d: Deployment) -> str:
-    vpc = f"new VPC {d.vpc_cidr}" if d.vpc_cidr else f"VPC {d.vpc_id}"
+    vpc = f"new VPC {_shown(d.vpc_cidr)}" if d.vpc_cidr else f"VPC {_shown(d.vpc_id or '')}"
     lines = ["flowchart LR", f'  subgraph vpc["{vpc}"]']
     for index, zone in enumerate(d.zones):
-        vswitch = zone.vswitch_id or f"new vSwitch {zone.vswitch_cidr}"
+        vswitch = (
+            _shown(zone.vswitch_id)
+            if zone.vswitch_id
+            else f"new vSwitch {_shown(zone.vswitch_cidr or '')}"
+        )
         lines += [
             f'    subgraph z{index}["{zone.zone_id}: {vswitch}"]',
             f'      z{index}f["frontend NIC"]',
@@ -230,21 +248,26 @@ def _mermaid(d: Deployment) -> str:
     return "\n".join(lines)
 
 
+def _code(value: str) -> str:
+    """An id as code, or what stands for one known only at apply time."""
+    return APPLY_TIME if is_token(value) else f"`{value}`"
+
+
 def _rows(d: Deployment) -> list[Row]:
     region = d.plan.region
     access = "ticket required" if region.ticket_required else "direct"
-    vpc = f"new, {d.vpc_cidr}" if d.vpc_cidr else f"`{d.vpc_id}`"
+    vpc = f"new, {_shown(d.vpc_cidr)}" if d.vpc_cidr else _code(d.vpc_id or "")
     zones = "; ".join(
         f"{z.zone_id}: "
-        + (f"`{z.vswitch_id}`" if z.vswitch_id else f"new vSwitch {z.vswitch_cidr}")
+        + (_code(z.vswitch_id) if z.vswitch_id else f"new vSwitch {_shown(z.vswitch_cidr or '')}")
         for z in d.zones
     )
     if d.security_group_ids is not None:
-        groups = ", ".join(f"`{g}`" for g in d.security_group_ids) + " (rules managed elsewhere)"
+        groups = ", ".join(_code(g) for g in d.security_group_ids) + " (rules managed elsewhere)"
     else:
         groups = (
             f"new `{d.name}-maxcompute-endpoints`: ingress TCP {d.plan.client_port} from "
-            + ", ".join(d.plan.admitted_networks)
+            + ", ".join(_shown(network) for network in d.plan.admitted_networks)
             + "; nothing else"
         )
     names = d.plan.private_zone

@@ -96,7 +96,12 @@ class _Arguments:
         self._mcpl_arguments = dict(arguments)
 
     def attribute(self, name: str) -> str:
-        """A reference to the attribute ``name`` (each kind of block writes its own)."""
+        """The attribute ``name`` as a cdktf token (each kind of block asks its own)."""
+        raise NotImplementedError
+
+    def reference(self, name: str) -> str:
+        """The attribute ``name`` as text for wiring inside one stack (each kind of block
+        writes its own)."""
         raise NotImplementedError
 
     def element_field(self, name: str, index: int, field: str, fields: tuple[str, ...]) -> str:
@@ -162,20 +167,26 @@ class AlicloudResource(_Arguments, cdktf.TerraformResource):
         self._set_arguments(arguments)
 
     def attribute(self, name: str) -> str:
-        """A reference to the attribute ``name``: ``${<type>.<logical id>.<name>}`` once the
-        logical id is fixed (``naming.name_element``), written here rather than asked of
-        jsii; else cdktf's token, asked once per name."""
-        logical_id: str | None = self.__dict__.get("_mcpl_logical_id")
-        if logical_id is not None:
-            return Reference(f"${{{self.TF_TYPE}.{logical_id}.{name}}}")
+        """The attribute ``name`` as a cdktf token (asked of jsii once per name): cdktf
+        resolves it to ``${<type>.<logical id>.<name>}``, and used in another stack it
+        wires an output and a remote state for it."""
         cache: dict[str, str] = self.__dict__.setdefault("_mcpl_attributes", {})
         if name not in cache:
             cache[name] = self.get_string_attribute(name)
         return cache[name]
 
+    def reference(self, name: str) -> str:
+        """The attribute ``name`` as text, ``${<type>.<logical id>.<name>}``, once the
+        logical id is fixed (``naming.name_element``); else its token. For wiring inside
+        one stack, where it spares a round trip to jsii; across stacks use ``attribute``."""
+        logical_id: str | None = self.__dict__.get("_mcpl_logical_id")
+        if logical_id is not None:
+            return Reference(f"${{{self.TF_TYPE}.{logical_id}.{name}}}")
+        return self.attribute(name)
+
     @property
     def id(self) -> str:
-        """The resource's id (known after apply)."""
+        """The resource's id (known after apply), as a cdktf token."""
         return self.attribute("id")
 
 
@@ -189,8 +200,13 @@ class AlicloudDataSource(_Arguments, cdktf.TerraformDataSource):
         self._set_arguments(arguments)
 
     def attribute(self, name: str) -> str:
-        """A reference to the attribute ``name``: ``${data.<type>.<logical id>.<name>}``."""
+        """The attribute ``name`` as a cdktf token."""
+        return cdktf.Token.as_string(self.interpolation_for_attribute(name))
+
+    def reference(self, name: str) -> str:
+        """The attribute ``name`` as text, ``${data.<type>.<logical id>.<name>}``, once the
+        logical id is fixed; else its token. For wiring inside one stack."""
         logical_id: str | None = self.__dict__.get("_mcpl_logical_id")
         if logical_id is not None:
             return Reference(f"${{data.{self.TF_TYPE}.{logical_id}.{name}}}")
-        return cdktf.Token.as_string(self.interpolation_for_attribute(name))
+        return self.attribute(name)
