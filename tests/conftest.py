@@ -85,7 +85,7 @@ def everything(folder: Path) -> dict[str, str | bytes]:
 
 def resolved(scope: Any, value: Any) -> Any:
     """``value`` with its cdktf tokens resolved as synth resolves them in ``scope``."""
-    import cdktf
+    from maxcompute_privatelink.construct.cdk import cdktf
 
     resolver = cdktf.DefaultTokenResolver(cdktf.StringConcat())
     return cdktf.Tokenization.resolve(value, scope=scope, resolver=resolver)

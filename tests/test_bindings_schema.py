@@ -276,7 +276,9 @@ def test_no_deprecated_argument_name_is_ever_used(synthesized: list[dict[str, An
 
 def test_fails_when_a_binding_passes_an_undeclared_argument() -> None:
     # given: a binding whose constructor forwards an argument it does not declare
-    from cdktf import TerraformStack, Testing
+    from maxcompute_privatelink.construct.cdk import cdktf
+
+    TerraformStack, Testing = cdktf.TerraformStack, cdktf.Testing
     from constructs import Construct
 
     class Broken(bindings.AlicloudResource):
@@ -294,7 +296,9 @@ def test_fails_when_a_binding_passes_an_undeclared_argument() -> None:
 
 def test_hcl_attributes_carry_terraform_types() -> None:
     # given
-    from cdktf import TerraformStack, Testing
+    from maxcompute_privatelink.construct.cdk import cdktf
+
+    TerraformStack, Testing = cdktf.TerraformStack, cdktf.Testing
 
     stack = TerraformStack(Testing.app(), "s")
     rule = bindings.SecurityGroupRule(

@@ -260,7 +260,14 @@ def test_construct_exposes_typed_attributes_and_creates_no_provider(
     deployment: dict[str, Any],
 ) -> None:
     # given
-    from cdktf import TerraformProvider, TerraformStack, Testing, Token
+    from maxcompute_privatelink.construct.cdk import cdktf
+
+    TerraformProvider, TerraformStack, Testing, Token = (
+        cdktf.TerraformProvider,
+        cdktf.TerraformStack,
+        cdktf.Testing,
+        cdktf.Token,
+    )
 
     from maxcompute_privatelink.construct.privatelink import MaxComputePrivateLink
 
@@ -296,7 +303,9 @@ def test_construct_exposes_typed_attributes_and_creates_no_provider(
 
 def test_two_constructs_in_one_stack_get_distinct_addresses(deployment: dict[str, Any]) -> None:
     # given
-    from cdktf import TerraformStack, Testing
+    from maxcompute_privatelink.construct.cdk import cdktf
+
+    TerraformStack, Testing = cdktf.TerraformStack, cdktf.Testing
 
     from maxcompute_privatelink.construct.privatelink import MaxComputePrivateLink
 

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from conftest import ROOT
+from maxcompute_privatelink.construct.emitter import chosen
 
 
 def test_the_config_and_cli_references_are_up_to_date() -> None:
@@ -34,6 +35,8 @@ def test_the_construct_page_example_runs_as_written(tmp_path: Path) -> None:
     # given the Python example of docs/construct.md, as a user would copy it
     page = (ROOT / "docs" / "construct.md").read_text()
     (example,) = re.findall(r"```python\n(.*?)```", page, re.DOTALL)
+    # a cdktn user imports the same names from cdktn
+    example = example.replace("from cdktf import", f"from {chosen()} import")
     checks = (
         "assert url.startswith('https://'), url\n"
         "assert props.plan.known_after_apply == ('vpc_id', 'zones[0].vswitch_id')\n"

@@ -53,7 +53,9 @@ def synth_examples(tmp_path: Path, *flags: str) -> dict[str, Path]:
 
 def test_binding_keeps_template_sequences_literal_in_json_and_hcl(tmp_path: Path) -> None:
     # given: text a user of the bindings could pass, bypassing the config's checks
-    from cdktf import App, TerraformStack
+    from maxcompute_privatelink.construct.cdk import cdktf
+
+    App, TerraformStack = cdktf.App, cdktf.TerraformStack
 
     app_ = App(outdir=str(tmp_path / "out"))
     stack = TerraformStack(app_, "s")

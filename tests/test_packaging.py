@@ -16,6 +16,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from conftest import ROOT
+from maxcompute_privatelink.construct.emitter import chosen
 
 PYPROJECT: dict[str, Any] = tomllib.loads((ROOT / "pyproject.toml").read_text())
 
@@ -38,9 +39,20 @@ def _pins(path: Path) -> dict[str, Version]:
 
 
 RUNTIME = [Requirement(line) for line in _project()["runtime"]]
+CDKTF = [Requirement(line) for line in _project()["cdktf"]]
+CDKTN = [Requirement(line) for line in _project()["cdktn"]]
+"""The emitters, extras: what synthesizing needs besides the runtime (construct.emitter)."""
 
 
-@pytest.mark.parametrize("requirement", RUNTIME, ids=[r.name for r in RUNTIME])
+@pytest.mark.parametrize(
+    "requirement",
+    RUNTIME + CDKTF + CDKTN,
+    ids=[
+        f"{extra}-{r.name}"
+        for extra, rs in (("runtime", RUNTIME), ("cdktf", CDKTF), ("cdktn", CDKTN))
+        for r in rs
+    ],
+)
 def test_runtime_dependencies_are_ranges_up_to_the_next_major(requirement: Requirement) -> None:
     # given the operators of one runtime requirement
     operators = {specifier.operator for specifier in requirement.specifier}
@@ -49,7 +61,7 @@ def test_runtime_dependencies_are_ranges_up_to_the_next_major(requirement: Requi
     assert operators == {">=", "<"}, str(requirement)
 
 
-@pytest.mark.parametrize("requirement", RUNTIME, ids=[r.name for r in RUNTIME])
+@pytest.mark.parametrize("requirement", RUNTIME + CDKTF, ids=[r.name for r in RUNTIME + CDKTF])
 def test_lower_bounds_are_what_test_minimums_installs(requirement: Requirement) -> None:
     # given the minimums the suite runs on
     minimums = _pins(ROOT / "tests" / "minimums.txt")
@@ -61,17 +73,44 @@ def test_lower_bounds_are_what_test_minimums_installs(requirement: Requirement) 
     assert minimums[canonicalize_name(requirement.name)] == lower
 
 
-def test_the_lock_satisfies_every_requirement_of_the_dev_install() -> None:
-    # given the lock and everything '.[dev]' asks for
-    lock = _pins(ROOT / "requirements.lock")
+@pytest.mark.parametrize(
+    ("lock_file", "emitter", "other"),
+    [("requirements.lock", "cdktf", "cdktn"), ("requirements-cdktn.lock", "cdktn", "cdktf")],
+)
+def test_each_lock_satisfies_the_dev_install_with_its_emitter_and_not_the_other(
+    lock_file: str, emitter: str, other: str
+) -> None:
+    # given a lock and everything '.[<emitter>,dev]' asks for
+    lock = _pins(ROOT / lock_file)
     project = _project()
-    wanted = [Requirement(line) for line in project["runtime"] + project["dev"]]
+    wanted = [Requirement(line) for line in project["runtime"] + project[emitter] + project["dev"]]
 
-    # then each is pinned in the lock, inside its range
+    # then each is pinned in the lock, inside its range, and the other emitter is not there
     for requirement in wanted:
         pinned = lock.get(canonicalize_name(requirement.name))
-        assert pinned is not None, f"{requirement.name} is not in requirements.lock"
+        assert pinned is not None, f"{requirement.name} is not in {lock_file}"
         assert requirement.specifier.contains(pinned, prereleases=True), str(requirement)
+    assert other not in lock
+
+
+def test_the_cdktn_lower_bound_is_what_test_cdktn_installs() -> None:
+    # given the cdktn release make test-cdktn runs the whole suite on
+    pinned = _pins(ROOT / "requirements-cdktn.lock")["cdktn"]
+    (requirement,) = (r for r in CDKTN if r.name == "cdktn")
+
+    # then it is the extra's lower bound
+    assert [s.version for s in requirement.specifier if s.operator == ">="] == [str(pinned)]
+
+
+def test_the_locks_differ_only_in_the_emitter() -> None:
+    # given both locks
+    cdktf_lock = _pins(ROOT / "requirements.lock")
+    cdktn_lock = _pins(ROOT / "requirements-cdktn.lock")
+
+    # then every other package is pinned alike (make lock holds the cdktn one to the other)
+    shared = set(cdktf_lock) & set(cdktn_lock)
+    assert {n for n in shared if cdktf_lock[n] != cdktn_lock[n]} == {"constructs"}
+    assert set(cdktf_lock) ^ set(cdktn_lock) == {"cdktf", "cdktn"}
 
 
 def test_the_installed_version_is_the_packages_own() -> None:
@@ -96,11 +135,12 @@ def test_the_package_is_marked_typed_and_ships_the_marker() -> None:
 
 def test_the_construct_is_exported_lazily_from_the_top_level() -> None:
     # given a fresh interpreter that imports the package, then the construct
+    loaded = f"{chosen()!r} in sys.modules"  # the emitter: cdktf, or cdktn
     script = (
         "import sys, maxcompute_privatelink as m\n"
-        "print('cdktf' in sys.modules)\n"
+        f"print({loaded})\n"
         "from maxcompute_privatelink import MaxComputePrivateLink, CustomDomainName\n"
-        "print(MaxComputePrivateLink.__module__, 'cdktf' in sys.modules)\n"
+        f"print(MaxComputePrivateLink.__module__, {loaded})\n"
         "print(all(getattr(m, name) is not None for name in m.__all__))\n"
     )
 
@@ -109,7 +149,7 @@ def test_the_construct_is_exported_lazily_from_the_top_level() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
 
-    # then cdktf loads only with the construct, which is the construct module's
+    # then the emitter loads only with the construct, which is the construct module's
     assert done.stdout.splitlines() == [
         "False",
         "maxcompute_privatelink.construct.privatelink True",

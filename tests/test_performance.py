@@ -4,6 +4,7 @@ give the files cdktf itself would, byte for byte. (Speed is measured by bench/, 
 from __future__ import annotations
 
 import json
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 
 from conftest import ROOT, runner, tree, write_config
 from maxcompute_privatelink.cli import app
+from maxcompute_privatelink.construct.emitter import FORMAT_VERSION
 from maxcompute_privatelink.model.config import load_config
 from maxcompute_privatelink.synth.cdktf_json import stable_json
 from maxcompute_privatelink.synth.parallel import WORKER_MIN_STACKS, worker_count
@@ -23,7 +25,9 @@ def fleet(deployment: dict[str, Any], size: int) -> list[dict[str, Any]]:
 
 def test_stack_files_are_what_cdktf_app_synth_writes(tmp_path: Path) -> None:
     # given: the bundled examples through cdktf's own App.synth()
-    from cdktf import App
+    from maxcompute_privatelink.construct.cdk import cdktf
+
+    App = cdktf.App
 
     from maxcompute_privatelink.construct.naming import HIDDEN_ID
     from maxcompute_privatelink.construct.stack import DeploymentStack
@@ -32,6 +36,7 @@ def test_stack_files_are_what_cdktf_app_synth_writes(tmp_path: Path) -> None:
         config = load_config(example)
         theirs = tmp_path / f"{example.stem}-cdktf"
         cdktf_app = App(outdir=str(theirs), stack_traces=False)
+        cdktf_app.node.set_context("cdktfVersion", FORMAT_VERSION)  # as synth does
         ours = tmp_path / f"{example.stem}-ours"
         for d in config.deployments:
             DeploymentStack(
@@ -49,7 +54,11 @@ def test_stack_files_are_what_cdktf_app_synth_writes(tmp_path: Path) -> None:
         mine, cdktf_files = tree(ours), tree(theirs)
         manifest = json.loads(mine.pop("manifest.json"))
         assert manifest.pop("generator") == "maxcompute-privatelink"
-        assert manifest == json.loads(cdktf_files.pop("manifest.json")), example.name
+        theirs_manifest = json.loads(cdktf_files.pop("manifest.json"))
+        # the emitter's App writes its own release there (cdktn: 0.24.0); synth the format's
+        assert theirs_manifest.pop("version") == version(cdktf.__name__)
+        assert manifest.pop("version") == FORMAT_VERSION
+        assert manifest == theirs_manifest, example.name
         assert mine.keys() == cdktf_files.keys()
         for name, content in mine.items():
             stack = json.loads(content)

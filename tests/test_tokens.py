@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import cdktf
 import pytest
 from pydantic import ValidationError
 
@@ -16,6 +15,7 @@ import user_app
 from conftest import resolved
 from maxcompute_privatelink import MaxComputePrivateLink, MaxComputePrivateLinkProps
 from maxcompute_privatelink.construct import bindings as alicloud
+from maxcompute_privatelink.construct.cdk import cdktf
 from maxcompute_privatelink.construct.requirements import merged_constraint
 from maxcompute_privatelink.errors import ProviderRequirementError
 from maxcompute_privatelink.model.fields import is_token

@@ -11,10 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import cdktf
-
 from maxcompute_privatelink import MaxComputePrivateLink, MaxComputePrivateLinkProps
 from maxcompute_privatelink.construct import bindings as alicloud
+from maxcompute_privatelink.construct.cdk import cdktf
 
 ZONES = ("cn-hangzhou-h", "cn-hangzhou-i")
 USER_CONSTRAINT = ">= 1.200.0, < 2.0.0"

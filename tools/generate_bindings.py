@@ -73,7 +73,7 @@ KINDS = {
 def _reserved() -> frozenset[str]:
     """Names the bindings' bases use (cdktf's, and the meta-arguments): never generated as
     properties or arguments."""
-    import cdktf
+    from maxcompute_privatelink.construct.cdk import cdktf
 
     names = {"id", "arguments", "attribute", "reference", "element_field", "TF_TYPE", "ARGUMENTS"}
     names |= {"provider", "count", "for_each", "lifecycle", "depends_on"}
@@ -219,7 +219,7 @@ def provider_binding(schema: dict[str, Any]) -> str:
         "from collections.abc import Mapping",
         "from typing import ClassVar, TypedDict, Unpack",
         "",
-        "import cdktf",
+        "from maxcompute_privatelink.construct.cdk import cdktf",
         "from constructs import Construct",
         "",
         "from maxcompute_privatelink.construct.bindings._base import Kind, _Arguments",

@@ -132,6 +132,19 @@ class EnvironmentValueError(McplError):
         super().__init__(f"{variable}={value!r}: {allowed}; unset it or fix it")
 
 
+class EmitterMissingError(McplError):
+    """Synth needs cdktf or cdktn, and the one asked for (or either) is not installed."""
+
+    def __init__(self, wanted: str | None) -> None:
+        which = wanted or "cdktf or cdktn"
+        extra = wanted or "cdktf"
+        super().__init__(
+            f"synthesizing needs {which}, which is not installed; pip install "
+            f"'maxcompute-privatelink[{extra}]' (validate, regions, render and summary "
+            "need neither)"
+        )
+
+
 class ProviderRequirementError(McplError, ValueError):
     """The app's alicloud provider cannot serve the constructs: its version constraint
     allows no release new enough, or it comes from another source."""

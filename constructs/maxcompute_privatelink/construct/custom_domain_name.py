@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import cdktf
 from constructs import Construct
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator
 
 from maxcompute_privatelink.construct import bindings as alicloud
+from maxcompute_privatelink.construct.cdk import cdktf
 from maxcompute_privatelink.construct.naming import element_id, name_element, register
 from maxcompute_privatelink.construct.requirements import require_alicloud
 from maxcompute_privatelink.model.fields import check_dns_label, check_dns_name

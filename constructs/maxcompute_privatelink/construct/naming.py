@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 
-import cdktf
 from constructs import Construct
+
+from maxcompute_privatelink.construct.cdk import cdktf
 
 
 def slug(text: str) -> str:

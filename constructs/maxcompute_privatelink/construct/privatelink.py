@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import cdktf
 from constructs import Construct
 
 from maxcompute_privatelink.construct import bindings as alicloud
+from maxcompute_privatelink.construct.cdk import cdktf
 from maxcompute_privatelink.construct.custom_domain_name import (
     CustomDomainName,
     CustomDomainNameProps,

@@ -18,7 +18,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import cdktf
 import jsii
 from constructs import Construct
 
@@ -27,6 +26,7 @@ from maxcompute_privatelink.construct.bindings import (
     PROVIDER_VERSION_CONSTRAINT,
     AlicloudProvider,
 )
+from maxcompute_privatelink.construct.cdk import cdktf
 from maxcompute_privatelink.errors import ProviderRequirementError
 
 PROVIDER_NAME = "alicloud"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import cdktf
 from constructs import Construct
 
 from maxcompute_privatelink.construct import bindings as alicloud
+from maxcompute_privatelink.construct.cdk import cdktf
 from maxcompute_privatelink.construct.naming import HIDDEN_ID
 from maxcompute_privatelink.construct.privatelink import MaxComputePrivateLink
 from maxcompute_privatelink.construct.requirements import declare_providers

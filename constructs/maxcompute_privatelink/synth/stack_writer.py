@@ -35,12 +35,16 @@ def write_stacks(
     """Write ``target/stacks/<name>/`` for each deployment; resources per stack. The caller
     (``synth``) has made sure Node is there."""
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-    import cdktf  # jsii starts Node on import: only when synth is asked for
+    # jsii starts Node on import: only when synth is asked for
+    from maxcompute_privatelink.construct.cdk import cdktf
+    from maxcompute_privatelink.construct.emitter import FORMAT_VERSION
 
     # the App only makes folders (its outdir/stacks) and writes nothing, since each stack
     # is resolved and written below; a private outdir keeps parallel workers apart
     with tempfile.TemporaryDirectory(prefix="mcpl-app.") as scratch:
         app = cdktf.App(outdir=scratch, stack_traces=False)
+        # the stacks' metadata version: the same whichever emitter (construct.emitter)
+        app.node.set_context("cdktfVersion", FORMAT_VERSION)
         return _write(target, app, deployments, backend, state_paths, hcl)
 
 

@@ -22,10 +22,10 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
-from importlib.metadata import version as metadata_version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from maxcompute_privatelink.construct.emitter import FORMAT_VERSION, chosen
 from maxcompute_privatelink.errors import (
     NodeNotFoundError,
     UnsafeChangeError,
@@ -397,6 +397,7 @@ def _synth_into(
     workers: Workers | None = None,
 ) -> dict[str, int]:
     """Synthesize into ``target`` as if it were ``out`` (state paths are relative to it)."""
+    chosen()  # an emitter is installed, or one line says which to install
     if shutil.which("node") is None:
         raise NodeNotFoundError()
     hcl = hcl_requested(hcl)
@@ -421,7 +422,8 @@ def _synth_into(
 
 
 def _write_manifest(target: Path, names: list[str], hcl: bool) -> None:
-    """``manifest.json`` as cdktf writes it for these stacks."""
+    """``manifest.json`` as cdktf 0.21.0 writes it for these stacks (``lib/manifest.ts``),
+    written here for both emitters, with ``FORMAT_VERSION``: the same bytes either way."""
     file_name = stack_file_name(hcl)
     manifest = {
         "generator": MARK,
@@ -437,7 +439,7 @@ def _write_manifest(target: Path, names: list[str], hcl: bool) -> None:
             }
             for name in names
         },
-        "version": metadata_version("cdktf"),
+        "version": FORMAT_VERSION,
     }
     (target / "manifest.json").write_text(stable_json(manifest), encoding="utf-8")
 

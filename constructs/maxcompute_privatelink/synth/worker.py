@@ -18,7 +18,8 @@ from pathlib import Path
 
 def _start_jsii() -> None:
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-    import cdktf  # noqa: F401  (Node loads the cdktf and constructs assemblies)
+    # Node loads the emitter's and the constructs assemblies
+    from maxcompute_privatelink.construct import cdk  # noqa: F401
 
 
 def _die_with_parent() -> None:

@@ -11,8 +11,9 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Literal, TypedDict
 
-import cdktf
 from constructs import Construct
+
+from maxcompute_privatelink.construct.cdk import cdktf
 
 Kind = Literal["string", "number", "bool", "string_list", "string_set", "string_map"]
 """The Terraform value type of an argument, as in ``terraform providers schema -json``."""

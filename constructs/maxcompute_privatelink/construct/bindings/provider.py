@@ -4,10 +4,10 @@ schema/alicloud-provider-subset.json; do not edit."""
 from collections.abc import Mapping
 from typing import ClassVar, TypedDict, Unpack
 
-import cdktf
 from constructs import Construct
 
 from maxcompute_privatelink.construct.bindings._base import Kind, _Arguments
+from maxcompute_privatelink.construct.cdk import cdktf
 
 PROVIDER_SOURCE = "aliyun/alicloud"
 PROVIDER_VERSION_CONSTRAINT = ">= 1.239.0, < 2.0.0"

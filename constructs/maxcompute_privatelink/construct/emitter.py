@@ -1,0 +1,49 @@
+"""Which CDK for Terraform emits the stacks: cdktf, or its maintained fork cdktn.
+
+CDKTF is archived upstream (0.21.0 is its final release); cdktn (CDK Terrain) continues
+it with the same API under another import name. This module is the one place that
+picks: ``MCPL_EMITTER=cdktf|cdktn`` when set; else the one the user's app imported
+already (constructs of two emitters cannot share an app); else cdktf when installed,
+else cdktn (``pip install 'maxcompute-privatelink[cdktf]'`` or ``[cdktn]``). It imports
+neither, so asking starts no Node; ``construct.cdk`` loads the one picked.
+
+Both write the same Terraform. What they would write differently is pinned here:
+``FORMAT_VERSION``, the ``version`` of the stacks' metadata and of ``manifest.json``,
+which each would set to its own release; so a repo's committed output does not change
+when it moves from one to the other.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+
+from maxcompute_privatelink.errors import EmitterMissingError, EnvironmentValueError
+
+EMITTERS = ("cdktf", "cdktn")
+"""The packages that can emit the stacks, in order of preference (cdktf: the design's)."""
+
+VARIABLE = "MCPL_EMITTER"
+
+FORMAT_VERSION = "0.21.0"
+"""The synth format the output follows: cdktf 0.21.0's, which cdktn 0.24 keeps (its
+``App`` sets the ``cdktfVersion`` context to its own release; synth sets it to this)."""
+
+
+def chosen() -> str:
+    """The emitter's package name, found without importing it (nor starting Node)."""
+    wanted = os.environ.get(VARIABLE, "").strip()
+    if wanted:
+        if wanted not in EMITTERS:
+            raise EnvironmentValueError(VARIABLE, wanted, f"use {' or '.join(EMITTERS)}")
+        if importlib.util.find_spec(wanted) is None:
+            raise EmitterMissingError(wanted)
+        return wanted
+    imported = [name for name in EMITTERS if name in sys.modules]
+    if len(imported) == 1:
+        return imported[0]
+    for name in EMITTERS:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    raise EmitterMissingError(None)
