@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -59,8 +60,8 @@ def test_fails_when_config_is_missing(tmp_path: Path) -> None:
     result = runner.invoke(app, ["validate", "-c", str(tmp_path / "none.yaml")])
     assert result.exit_code == 2
     assert result.stderr == (
-        f"error: {tmp_path / 'none.yaml'}: no such file; pass --config PATH or copy one from "
-        "examples/\n"
+        f"error: {tmp_path / 'none.yaml'}: no such file; pass --config PATH, or run `mcpl init` "
+        "to write a starter\n"
     )
 
 
@@ -192,6 +193,58 @@ def test_main_py_synthesizes_the_default_config_like_cdktf_synth(tmp_path: Path)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "cdktf.out/stacks/analytics-shenzhen/cdk.tf.json").is_file()
     assert result.stderr == "", "no Node banner, no warnings"
+
+
+@pytest.mark.parametrize("venv", ["active", "makefile"])
+def test_cdktf_json_app_runs_in_the_active_venv_or_the_makefiles(tmp_path: Path, venv: str) -> None:
+    # given: cdktf.json's app command, run as cdktf-cli runs it: through a shell with
+    # CDKTF_OUTDIR set (@cdktf/cli-core src/lib/synth-stack.ts: shell(command, [], {shell:
+    # true})); this test's venv either activated or linked as ./.venv with none active
+    command = json.loads((ROOT / "cdktf.json").read_text())["app"]
+    for name in ("main.py", "privatelink.yaml"):
+        (tmp_path / name).write_text((ROOT / name).read_text())
+    (tmp_path / "constructs").symlink_to(ROOT / "constructs")
+    env = dict(os.environ, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20")
+    env["CDKTF_OUTDIR"] = str(tmp_path / "out")
+    env.pop("VIRTUAL_ENV", None)
+    if venv == "active":
+        env["VIRTUAL_ENV"] = sys.prefix
+    else:
+        (tmp_path / ".venv").symlink_to(sys.prefix)
+    # when
+    result = subprocess.run(
+        ["/bin/sh", "-c", command], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    # then
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "manifest.json").is_file()
+
+
+@pytest.mark.parametrize(
+    ("words", "cword", "expected"),
+    [
+        ("mcpl sy", "1", ["synth"]),
+        ("mcpl summary --format ", "3", ["markdown", "text", "json"]),
+    ],
+)
+def test_shell_completion_completes_commands_and_choices(
+    tmp_path: Path, words: str, cword: str, expected: list[str]
+) -> None:
+    # given: what the bash script of `mcpl --install-completion bash` sets before calling
+    # mcpl (click's shell_completion.py: _{PROG}_COMPLETE, COMP_WORDS, COMP_CWORD)
+    env = dict(os.environ, _MCPL_COMPLETE="complete_bash", COMP_WORDS=words, COMP_CWORD=cword)
+    # when
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "mcpl")],  # the installed script, named mcpl
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    # then
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == expected
 
 
 def test_module_entry_point_runs_and_reports_errors_without_traceback(tmp_path: Path) -> None:

@@ -15,10 +15,10 @@ from maxcompute_privatelink.model.config_file import read_config_data
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("", "is empty; it needs a top-level 'deployments:' list (see examples/)"),
+        ("", "is empty; it needs a top-level 'deployments:' list (`mcpl init` writes a starter)"),
         (
             "# only a comment\n",
-            "is empty; it needs a top-level 'deployments:' list (see examples/)",
+            "is empty; it needs a top-level 'deployments:' list (`mcpl init` writes a starter)",
         ),
         (
             "deployments: [\n",
@@ -27,12 +27,12 @@ from maxcompute_privatelink.model.config_file import read_config_data
         (
             "- name: a\n",
             "the top level is a list; it must be a mapping with a 'deployments:' list "
-            "(see examples/)",
+            "(`mcpl init` writes a starter)",
         ),
         (
             "just text\n",
             "the top level is a str; it must be a mapping with a 'deployments:' list "
-            "(see examples/)",
+            "(`mcpl init` writes a starter)",
         ),
         (
             "deployments:\n  - name: a\n    region: cn-shenzhen\n    region: cn-beijing\n",
@@ -70,7 +70,8 @@ def test_fails_when_file_is_missing(tmp_path: Path) -> None:
     with pytest.raises(ConfigFileError) as caught:
         read_config_data(path)
     assert (
-        str(caught.value) == f"{path}: no such file; pass --config PATH or copy one from examples/"
+        str(caught.value)
+        == f"{path}: no such file; pass --config PATH, or run `mcpl init` to write a starter"
     )
 
 

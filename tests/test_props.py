@@ -75,7 +75,9 @@ def test_fails_naming_the_position_when_the_name_is_missing(deployment: dict[str
 
 
 def test_fails_when_deployments_is_empty() -> None:
-    assert error_lines([]) == ["deployments: no deployments; add at least one (see examples/)"]
+    assert error_lines([]) == [
+        "deployments: no deployments; add at least one (`mcpl init` writes a starter)"
+    ]
 
 
 def test_ticket_region_with_approval_and_urls_is_valid(deployment: dict[str, Any]) -> None:

@@ -108,6 +108,82 @@ def test_renders_each_file_from_terraform_output(tmp_path: Path, golden: Snapsho
     assert b"ep-bp1frontend0001" in files["README.md"]
 
 
+def _as_cdktf_saves_outputs(stack: dict[str, Any], outputs: dict[str, Any]) -> dict[str, Any]:
+    """What `cdktf deploy --outputs-file` writes for one stack, ported from cdktf-cli 0.21
+    (@cdktf/cli-core/src/lib/output.ts): getConstructIdsForOutputs maps the stack's
+    "//".outputs (construct path -> output id) to `terraform output -json`, then
+    unpackTerraformOutput keeps each value, dropping sensitive ones."""
+
+    def mapped(node: dict[str, Any]) -> dict[str, Any]:
+        return {
+            key: (
+                outputs[value]["value"]
+                if not outputs[value]["sensitive"]
+                else None  # JSON.stringify drops the undefined it becomes
+            )
+            if isinstance(value, str)
+            else mapped(value)
+            for key, value in node.items()
+            if not isinstance(value, str) or value in outputs
+        }
+
+    return {k: v for k, v in mapped(stack["//"]["outputs"]).items() if v is not None}
+
+
+def test_renders_the_file_of_cdktf_deploy_outputs_file_like_terraform_output(
+    tmp_path: Path,
+) -> None:
+    # given: the same apply as `terraform output -json` and as cdktf deploy's outputs file,
+    # which also holds another stack of the app
+    config = copy_example("examples/existing-vpc.yaml", tmp_path)
+    out = synthesize(config, tmp_path)
+    stack = json.loads((out / "stacks/prod-hangzhou/cdk.tf.json").read_text())
+    tf_output = FIXTURES / "tf-output" / "prod-hangzhou.json"
+    saved = _as_cdktf_saves_outputs(stack, json.loads(tf_output.read_text()))
+    saved["network"] = {"vpc_id": "vpc-other"}
+    outputs_file = tmp_path / "outputs.json"
+    outputs_file.write_text(json.dumps(saved, indent=2))
+    # when
+    from_cdktf = mcpl(
+        "render", "-c", str(config), "--tf-output", str(outputs_file), "-o", str(tmp_path / "a")
+    )
+    from_terraform = mcpl(
+        "render", "-c", str(config), "--tf-output", str(tf_output), "-o", str(tmp_path / "b")
+    )
+    # then
+    assert saved["prod-hangzhou"]["frontend_endpoint_id"] == "ep-bp1frontend0001"
+    assert from_cdktf.exit_code == 0, from_cdktf.output
+    assert from_terraform.exit_code == 0, from_terraform.output
+    # the same files, but each says where its values came from
+    cdktf_files, terraform_files = (tree(tmp_path / f / "prod-hangzhou") for f in "ab")
+    assert cdktf_files == {
+        name: text.replace(
+            b"`terraform output -json` after apply", b"`cdktf deploy --outputs-file` after apply"
+        )
+        for name, text in terraform_files.items()
+    }
+    assert b"cdktf deploy --outputs-file" in cdktf_files["README.md"]
+
+
+def test_fails_when_the_outputs_file_lacks_a_deployment(
+    tmp_path: Path, deployment: dict[str, Any]
+) -> None:
+    # given: two deployments, and cdktf's outputs file of only one
+    deployment["client"] = {"project_name": "proj1"}
+    config = write_config(tmp_path, [deployment, dict(deployment, name="second")])
+    outputs_file = tmp_path / "outputs.json"
+    outputs_file.write_text(json.dumps({"prod-shenzhen": {"frontend_endpoint_id": "ep-a1"}}))
+    # when
+    result = mcpl("render", "-c", str(config), "--tf-output", str(outputs_file))
+    # then
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: deployment 'second': no `terraform output -json` (or `cdktf deploy "
+        "--outputs-file`) file among --tf-output; expected second.json (deployments without "
+        "one: second)\n"
+    )
+
+
 def test_odps_config_parses_back_as_java_properties(tmp_path: Path) -> None:
     # given
     config = copy_example("examples/existing-vpc.yaml", tmp_path)

@@ -27,6 +27,7 @@ from maxcompute_privatelink.errors import (
     ExitCode,
     InvalidConfigError,
     McplError,
+    OptionError,
     UnsafeChangeError,
 )
 from maxcompute_privatelink.model.config_file import DEFAULT_CONFIG, read_config_data
@@ -48,6 +49,20 @@ class SummaryFormat(StrEnum):
 
     MARKDOWN = "markdown"
     TEXT = "text"
+    JSON = "json"
+
+
+class OutputFormat(StrEnum):
+    """``--format`` of ``validate`` and ``regions``: text for people, json for machines."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option("--format", help="text for people, json for machines (on stdout)."),
+]
 
 
 DEFAULT_OUT = "cdktf.out"
@@ -68,7 +83,7 @@ app = typer.Typer(
     help="Private access from Alibaba Cloud VPCs to MaxCompute, as reviewed Terraform.",
     epilog=EXIT_CODES_HELP,
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # mcpl --install-completion [bash|zsh|fish|powershell]
     pretty_exceptions_enable=False,
 )
 
@@ -167,12 +182,47 @@ def _load_for_synth(path: Path) -> Iterator[tuple[PrivateLinkConfig, Workers]]:
 
 @app.command()
 @_boundary(invalid_config=ExitCode.FINDINGS)
-def validate(config: ConfigOption = Path(DEFAULT_CONFIG)) -> None:
+def validate(
+    config: ConfigOption = Path(DEFAULT_CONFIG),
+    output_format: FormatOption = OutputFormat.TEXT,
+) -> None:
     """Check the deployments file; print one line per problem (exit 1). Writes nothing."""
+    if output_format is OutputFormat.JSON:
+        _validate_json(config)
+        return
     loaded = _load(config)
     _refuse_shared_state(config, loaded)
     names = ", ".join(d.name for d in loaded.deployments)
     typer.echo(f"{config}: {len(loaded.deployments)} deployment(s) valid: {names}")
+
+
+def _validate_json(path: Path) -> None:
+    """``validate --format json``: one JSON document on stdout, problems and warnings
+    each with deployment, field, message and line; exit 1 when there are problems. A
+    file that cannot be read is still one line on stderr, exit 2."""
+    import dataclasses
+    import json
+
+    from maxcompute_privatelink.model.config import validate_config
+    from maxcompute_privatelink.model.diagnostics import finding
+
+    data = read_config_data(path)
+    result: dict[str, Any] = {"config": str(path), "valid": True, "deployments": []}
+    problems: list[Any] = []
+    warnings: list[Any] = []
+    try:
+        loaded = validate_config(data)
+        warnings = [finding(w, data) for w in loaded.warnings()]
+        _refuse_shared_state(path, loaded)
+        result["deployments"] = [d.name for d in loaded.deployments]
+    except InvalidConfigError as error:
+        problems = list(error.findings)
+        result["valid"] = False
+    result["problems"] = [dataclasses.asdict(p) for p in problems]
+    result["warnings"] = [dataclasses.asdict(w) for w in warnings]
+    typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
+    if problems:
+        raise typer.Exit(ExitCode.FINDINGS)
 
 
 @app.command()
@@ -269,18 +319,30 @@ def summary(
     ] = None,
     output_format: Annotated[
         SummaryFormat,
-        typer.Option("--format", help="markdown for pull requests, text for terminals."),
+        typer.Option(
+            "--format", help="markdown for pull requests, text for terminals, json for machines."
+        ),
     ] = SummaryFormat.MARKDOWN,
 ) -> None:
     """A PR-ready review: per deployment a table, a diagram, costs, flags, and the plan."""
-    from maxcompute_privatelink.outputs.summary import looks_stale, markdown, summarize, text
+    from maxcompute_privatelink.outputs.summary import (
+        as_json,
+        looks_stale,
+        markdown,
+        summarize,
+        text,
+    )
 
     loaded = _load(config)
     result = summarize(loaded, plan or [])
     stale = looks_stale(loaded, from_dir) if from_dir.exists() else None
     if stale is not None:
         _err(f"warning: {from_dir} is not what {config} synthesizes ({stale}); run `mcpl check`")
-    shown = markdown(result) if output_format is SummaryFormat.MARKDOWN else text(result)
+    shown = {
+        SummaryFormat.MARKDOWN: markdown,
+        SummaryFormat.TEXT: text,
+        SummaryFormat.JSON: as_json,
+    }[output_format](result)
     typer.echo(shown, nl=False)
 
 
@@ -407,6 +469,61 @@ def ci_stacks(
 
 
 @app.command()
+@_boundary()
+def init(
+    config: Annotated[
+        Path, typer.Option("--config", "-c", help="The file to create; never overwritten.")
+    ] = Path(DEFAULT_CONFIG),
+    region: Annotated[
+        str, typer.Option("--region", help="Region id (`mcpl regions`).")
+    ] = "cn-hangzhou",
+    vpc_id: Annotated[
+        str | None, typer.Option("--vpc-id", help="Use this existing VPC (vpc-...).")
+    ] = None,
+    vpc_cidr: Annotated[
+        str | None,
+        typer.Option("--vpc-cidr", help="Create a VPC with this CIDR. Default: 10.0.0.0/16."),
+    ] = None,
+    name: Annotated[
+        str, typer.Option("--name", help="The deployment's name (its stack's).")
+    ] = "main",
+) -> None:
+    """Write a commented starter privatelink.yaml, and privatelink.schema.json beside it
+    for editors. Refuses to overwrite either (unless the schema is mcpl's)."""
+    from pydantic import TypeAdapter
+    from pydantic import ValidationError as PydanticValidationError
+
+    from maxcompute_privatelink.model.fields import Name, RegionId, VpcCidr, VpcId
+    from maxcompute_privatelink.outputs.init import DEFAULT_VPC_CIDR, starter, write_starter
+
+    if vpc_id is not None and vpc_cidr is not None:
+        raise OptionError("--vpc-id", "give --vpc-id or --vpc-cidr, not both")
+    cidr = None if vpc_id is not None else (vpc_cidr or DEFAULT_VPC_CIDR)
+    for option, value, kind in (
+        ("--region", region, RegionId),
+        ("--name", name, Name),
+        ("--vpc-id", vpc_id, VpcId),
+        ("--vpc-cidr", cidr, VpcCidr),
+    ):
+        if value is None:
+            continue
+        try:
+            TypeAdapter(kind).validate_python(value)
+        except PydanticValidationError as error:
+            raise OptionError(option, str(error.errors()[0]["ctx"]["error"])) from None
+    text = starter(region, vpc_id=vpc_id, vpc_cidr=cidr, name=name)
+    schema_file = write_starter(config, text)
+    typer.echo(f"wrote {config} and {schema_file}")
+    todo = []
+    if vpc_id is not None:
+        todo.append("the vswitch_id of each zone")
+    if "ticket_approved: false" in text:
+        todo.append("ticket_approved and endpoint_urls, once your ticket is approved")
+    todo.append("the zone ids, to zones your VPC has")
+    typer.echo(f"next: set {'; '.join(todo)}; then `mcpl validate -c {config}`")
+
+
+@app.command()
 def schema() -> None:
     """Print the JSON Schema of privatelink.yaml, for editors (yaml-language-server)."""
     from maxcompute_privatelink.model.config import json_schema
@@ -427,7 +544,8 @@ def render(
         typer.Option(
             "--tf-output",
             help="JSON of `terraform output -json` after apply: a <deployment>.json file "
-            "(any name with one deployment) or a folder of them; repeatable. Adds endpoint "
+            "(any name with one deployment) or a folder of them; or the file of `cdktf "
+            "deploy --outputs-file`, which holds every stack; repeatable. Adds endpoint "
             "ids and domains.",
         ),
     ] = None,
@@ -481,8 +599,25 @@ def render(
 
 
 @app.command()
-def regions() -> None:
+def regions(output_format: FormatOption = OutputFormat.TEXT) -> None:
     """List the regions with MaxCompute PrivateLink, their access and published domains."""
+    if output_format is OutputFormat.JSON:
+        import json
+
+        listed = [
+            {
+                "id": region.id,
+                "name": region.name,
+                "ticket_required": region.ticket_required,
+                "maxcompute_endpoint": region.maxcompute_endpoint("https"),
+                "tunnel_endpoint": region.tunnel_endpoint("https"),
+                "frontend_service_name": region.frontend_service_name,
+                "tunnel_service_name": region.tunnel_service_name,
+            }
+            for region in REGIONS.values()
+        ]
+        typer.echo(json.dumps(listed, indent=2, ensure_ascii=False))
+        return
     rows = [("REGION", "NAME", "ACCESS", "MAXCOMPUTE ENDPOINT", "TUNNEL ENDPOINT")]
     for region in REGIONS.values():
         rows.append(

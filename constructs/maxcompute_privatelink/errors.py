@@ -57,11 +57,28 @@ class ConfigFileError(McplError):
         super().__init__(f"{path}: {message}")
 
 
-class InvalidConfigError(McplError):
-    """The config file parsed but is not valid: one readable line per problem."""
+@dataclass(frozen=True)
+class Finding:
+    """One problem (or warning) of a config, for machines (``--format json``): where it
+    is, what it says, and the line people read."""
 
-    def __init__(self, lines: Sequence[str]) -> None:
+    deployment: str | None
+    field: str | None
+    message: str
+    line: str
+
+
+class InvalidConfigError(McplError):
+    """The config file parsed but is not valid: one readable line per problem
+    (``findings``: the same, with deployment and field apart)."""
+
+    def __init__(self, lines: Sequence[str], findings: Sequence[Finding] | None = None) -> None:
         self.lines = tuple(lines)
+        self.findings = (
+            tuple(findings)
+            if findings is not None
+            else tuple(Finding(None, None, line, line) for line in self.lines)
+        )
         super().__init__("\n".join(self.lines))
 
 
@@ -123,6 +140,13 @@ class UnsafeChangeError(McplError):
     def __init__(self, lines: Sequence[str]) -> None:
         self.lines = tuple(lines)
         super().__init__("\n".join(self.lines))
+
+
+class OptionError(McplError):
+    """A command-line option holds a value the command cannot use."""
+
+    def __init__(self, option: str, message: str) -> None:
+        super().__init__(f"{option}: {message}")
 
 
 class EnvironmentValueError(McplError):

@@ -12,7 +12,7 @@ from maxcompute_privatelink.errors import InvalidConfigError, Problem, ProblemsE
 from maxcompute_privatelink.model.backend import BackendProps
 from maxcompute_privatelink.model.client import ClientProps
 from maxcompute_privatelink.model.config_file import read_config_data
-from maxcompute_privatelink.model.diagnostics import validation_lines
+from maxcompute_privatelink.model.diagnostics import validation_findings
 from maxcompute_privatelink.model.fields import Name
 from maxcompute_privatelink.model.props import MaxComputePrivateLinkProps
 
@@ -36,7 +36,7 @@ class Deployment(MaxComputePrivateLinkProps):
 
 def _check_not_empty(deployments: tuple[Deployment, ...]) -> tuple[Deployment, ...]:
     if not deployments:
-        raise ValueError("no deployments; add at least one (see examples/)")
+        raise ValueError("no deployments; add at least one (`mcpl init` writes a starter)")
     return deployments
 
 
@@ -170,7 +170,8 @@ def validate_config(data: Any) -> PrivateLinkConfig:
     try:
         return PrivateLinkConfig.model_validate(data)
     except ValidationError as error:
-        raise InvalidConfigError(validation_lines(error, data, PrivateLinkConfig)) from None
+        findings = validation_findings(error, data, PrivateLinkConfig)
+        raise InvalidConfigError([f.line for f in findings], findings) from None
 
 
 SCHEMA_ID = "https://maxcompute-privatelink.invalid/privatelink.schema.json"

@@ -94,7 +94,7 @@ def _count_nodes(data: Any, budget: int) -> int:
 def _read_text(path: Path, shown: str) -> str:
     """At most ``MAX_CONFIG_BYTES`` of ``path`` as text: a FIFO (``--config <(...)``) and a
     device are read up to the cap, never without end."""
-    missing = "no such file; pass --config PATH or copy one from examples/"
+    missing = "no such file; pass --config PATH, or run `mcpl init` to write a starter"
     try:
         if path.is_file() and path.stat().st_size > MAX_CONFIG_BYTES:
             raise ConfigFileError(
@@ -140,12 +140,13 @@ def read_config_data(path: Path) -> Any:
         )
     if data is None:
         raise ConfigFileError(
-            shown, "is empty; it needs a top-level 'deployments:' list (see examples/)"
+            shown,
+            "is empty; it needs a top-level 'deployments:' list (`mcpl init` writes a starter)",
         )
     if not isinstance(data, dict):
         raise ConfigFileError(
             shown,
             f"the top level is a {type(data).__name__}; it must be a mapping with a "
-            "'deployments:' list (see examples/)",
+            "'deployments:' list (`mcpl init` writes a starter)",
         )
     return data

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from maxcompute_privatelink.errors import Loc, Problem, ProblemsError, format_loc
+from maxcompute_privatelink.errors import Finding, Loc, Problem, ProblemsError, format_loc
 
 _MAX_SHOWN = 80
 
@@ -70,22 +70,35 @@ def _deployment_name(data: Any, index: int) -> str | None:
     return name if isinstance(name, str) and name.isprintable() and len(name) <= 64 else None
 
 
-def problem_line(problem: Problem, data: Any) -> str:
-    """``deployment 'x': field.path: message`` (or ``field.path: message`` at the top)."""
+def finding(problem: Problem, data: Any) -> Finding:
+    """``problem`` with its deployment (by name when it has one) and field apart, and its
+    line: ``deployment 'x': field.path: message`` (or ``field.path: message`` at the top)."""
     loc = problem.loc
     if len(loc) >= 2 and loc[0] == "deployments" and isinstance(loc[1], int):
         name = _deployment_name(data, loc[1])
         who = f"deployment {name!r}" if name else f"deployments[{loc[1]}]"
         rest = format_loc(loc[2:])
-        return f"{who}: {rest}: {problem.message}" if rest else f"{who}: {problem.message}"
+        line = f"{who}: {rest}: {problem.message}" if rest else f"{who}: {problem.message}"
+        return Finding(name or f"deployments[{loc[1]}]", rest or None, problem.message, line)
     where = format_loc(loc)
-    return f"{where}: {problem.message}" if where else problem.message
+    line = f"{where}: {problem.message}" if where else problem.message
+    return Finding(None, where or None, problem.message, line)
+
+
+def problem_line(problem: Problem, data: Any) -> str:
+    """``deployment 'x': field.path: message`` (or ``field.path: message`` at the top)."""
+    return finding(problem, data).line
+
+
+def validation_findings(error: ValidationError, data: Any, root: type[BaseModel]) -> list[Finding]:
+    """One finding per problem in ``error``, raised while validating ``data`` as ``root``."""
+    return [
+        finding(problem, data)
+        for raw in error.errors(include_url=False)
+        for problem in _problems(dict(raw), root)
+    ]
 
 
 def validation_lines(error: ValidationError, data: Any, root: type[BaseModel]) -> list[str]:
     """One line per problem in ``error``, raised while validating ``data`` as ``root``."""
-    return [
-        problem_line(problem, data)
-        for raw in error.errors(include_url=False)
-        for problem in _problems(dict(raw), root)
-    ]
+    return [f.line for f in validation_findings(error, data, root)]

@@ -69,9 +69,13 @@ class Region:
         separator = "" if self.id[-1].isdigit() else "-"
         return re.fullmatch(re.escape(self.id + separator) + "[a-z]", zone_id) is not None
 
-    def zone_example(self) -> str:
+    def zone_id(self, letter: str) -> str:
+        """The zone id with ``letter``: cn-shenzhen-e, ap-southeast-1a."""
         separator = "" if self.id[-1].isdigit() else "-"
-        return f"{self.id}{separator}a"
+        return f"{self.id}{separator}{letter}"
+
+    def zone_example(self) -> str:
+        return self.zone_id("a")
 
 
 REGIONS: dict[str, Region] = {

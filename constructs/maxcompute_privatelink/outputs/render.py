@@ -79,7 +79,7 @@ neither field splitting nor pathname expansion: POSIX, "Simple Commands"), pytho
 and `docker run --env-file` (which takes the rest of the line literally)."""
 _UNRESOLVED = re.compile(r"\$\{[^}]*\}")
 
-Source = Literal["synth", "terraform output"]
+Source = Literal["synth", "terraform output", "cdktf deploy --outputs-file"]
 
 
 @dataclass(frozen=True)
@@ -131,7 +131,7 @@ class ClientContext:
     def source_label(self) -> str:
         if self.source == "synth":
             return "the synthesized stack"
-        return "`terraform output -json` after apply"
+        return f"`{self.source}` after apply".replace("terraform output", "terraform output -json")
 
     @property
     def https_check(self) -> bool:
@@ -228,6 +228,36 @@ def terraform_outputs(path: Path, name: str) -> StackOutputs:
         )
     values = {key: _literal(body.get("value")) for key, body in data.items()}
     return StackOutputs("terraform output", str(path), values)
+
+
+_TERRAFORM_OUTPUT_KEYS = frozenset({"value", "type", "sensitive"})
+
+
+def _is_terraform_output(body: Any) -> bool:
+    """One output of ``terraform output -json``: ``{"sensitive": .., "type": .., "value": ..}``."""
+    return isinstance(body, dict) and "value" in body and set(body) <= _TERRAFORM_OUTPUT_KEYS
+
+
+def cdktf_outputs_file(path: Path, data: Any, names: list[str]) -> dict[str, StackOutputs] | None:
+    """The deployments' outputs in ``data`` when it is what ``cdktf deploy --outputs-file``
+    writes, else None. That file nests plain values under each stack's name (cdktf-cli,
+    ``@cdktf/cli-core/src/lib/output.ts``: ``saveOutputs`` writes
+    ``unpackTerraformOutput(getConstructIdsForOutputs(...))``, which maps each stack's
+    ``"//".outputs`` to the values, dropping sensitive ones); it may hold other stacks of
+    the app, which are left alone."""
+    if not isinstance(data, dict) or not any(isinstance(data.get(n), dict) for n in names):
+        return None
+    if any(_is_terraform_output(body) for body in data.values()):
+        return None  # `terraform output -json`: an output that happens to share a name
+    return {
+        name: StackOutputs(
+            "cdktf deploy --outputs-file",
+            f"{path} ({name})",
+            {key: _literal(value) for key, value in data[name].items()},
+        )
+        for name in names
+        if isinstance(data.get(name), dict)
+    }
 
 
 def read_json(path: Path, *, hint: str, deployment: str | None = None) -> Any:
@@ -455,14 +485,28 @@ def render(
     (other commands' outputs) keep ``out`` from being a folder that is not render's."""
     names = [d.name for d in config.deployments]
     if tf_outputs:
-        assigned = assign_files(
-            tf_outputs,
-            names,
-            option="--tf-output",
-            what="`terraform output -json`",
-            require_all=True,
-        )
-        sources = {n: terraform_outputs(assigned[n], n) for n in names}
+        sources: dict[str, StackOutputs] = {}
+        per_stack: list[Path] = []
+        for path in tf_outputs:
+            found = None
+            if path.is_file():
+                data = read_json(path, hint="write it with `terraform output -json > FILE`")
+                found = cdktf_outputs_file(path, data, names)
+            if found is None:
+                per_stack.append(path)
+            else:
+                for name, outputs in found.items():
+                    sources.setdefault(name, outputs)
+        left = [n for n in names if n not in sources]
+        if left:
+            assigned = assign_files(
+                per_stack,
+                left,
+                option="--tf-output",
+                what="`terraform output -json` (or `cdktf deploy --outputs-file`)",
+                require_all=True,
+            )
+            sources.update({n: terraform_outputs(assigned[n], n) for n in left})
     else:
         sources = {n: synth_outputs(from_dir, n) for n in names}
     env = environment()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import ipaddress
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -330,6 +331,40 @@ def summarize(config: PrivateLinkConfig, plans: list[Path]) -> Summary:
 
 
 # -- output --------------------------------------------------------------------------------
+
+
+def as_json(summary: Summary) -> str:
+    """The summary for machines (``--format json``): per deployment its rows (label ->
+    value), flags, diagram, billable instances, adopted endpoints and planned changes
+    (null without a plan); then the critical changes of every plan."""
+
+    def change(c: Change) -> dict[str, Any]:
+        return {
+            "address": c.address,
+            "type": c.type,
+            "action": c.action,
+            "label": c.label,
+            "importing": c.importing,
+            "reasons": list(c.reasons),
+            "critical": c.critical,
+        }
+
+    data = {
+        "deployments": [
+            {
+                "name": d.name,
+                "rows": {row.label: row.value for row in d.rows},
+                "flags": list(d.flags),
+                "mermaid": d.mermaid,
+                "billable_instances": d.billable_instances,
+                "adopted": list(d.adopted),
+                "changes": None if d.changes is None else [change(c) for c in d.changes],
+            }
+            for d in summary.deployments
+        ],
+        "critical": [dict(change(c), deployment=c.deployment) for c in summary.critical],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def markdown(summary: Summary) -> str:

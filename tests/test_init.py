@@ -1,0 +1,160 @@
+"""``mcpl init``: a starter privatelink.yaml that validates (or says what to fill in),
+with the schema its modeline names; never overwriting what mcpl did not write."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from conftest import runner
+from maxcompute_privatelink.cli import app
+from maxcompute_privatelink.model.regions import REGIONS
+
+DIRECT = [r for r in REGIONS.values() if not r.ticket_required]
+TICKET = [r for r in REGIONS.values() if r.ticket_required]
+
+
+def mcpl(*args: str | Path) -> Any:
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_the_default_starter_validates_and_names_its_schema(tmp_path: Path) -> None:
+    # given
+    config = tmp_path / "privatelink.yaml"
+    # when
+    result = mcpl("init", "-c", config)
+    # then
+    assert result.exit_code == 0, result.output
+    text = config.read_text()
+    assert text.splitlines()[0] == "# yaml-language-server: $schema=privatelink.schema.json"
+    schema = json.loads((tmp_path / "privatelink.schema.json").read_text())
+    assert (tmp_path / "privatelink.schema.json").read_text() == mcpl("schema").stdout
+    data = yaml.safe_load(text)
+    jsonschema.validate(data, schema)  # what the editor's YAML language server checks
+    validated = mcpl("validate", "-c", config)
+    assert validated.exit_code == 0, validated.output
+    assert data["deployments"][0]["zones"] == [
+        {"zone_id": "cn-hangzhou-a", "vswitch_cidr": "10.0.0.0/24"},
+        {"zone_id": "cn-hangzhou-b", "vswitch_cidr": "10.0.1.0/24"},
+    ]
+
+
+@pytest.mark.parametrize("region", DIRECT, ids=[r.id for r in DIRECT])
+@pytest.mark.parametrize("cidr", ["10.0.0.0/16", "192.168.0.0/28", "172.16.0.0/12"])
+def test_a_new_network_starter_validates_in_every_direct_region(
+    tmp_path: Path, region: Any, cidr: str
+) -> None:
+    # given
+    config = tmp_path / "c.yaml"
+    # when
+    result = mcpl("init", "-c", config, "--region", region.id, "--vpc-cidr", cidr)
+    # then
+    assert result.exit_code == 0, result.output
+    validated = mcpl("validate", "-c", config)
+    assert validated.exit_code == 0, validated.output
+
+
+@pytest.mark.parametrize("region", TICKET, ids=[r.id for r in TICKET])
+def test_a_ticket_region_starter_says_what_the_ticket_must_fill_in(
+    tmp_path: Path, region: Any
+) -> None:
+    # given: the starter with the user's vSwitches filled in and the ticket approved
+    config = tmp_path / "c.yaml"
+    assert mcpl("init", "-c", config, "--region", region.id, "--vpc-id", "vpc-a1").exit_code == 0
+    text = (
+        config.read_text().replace("vsw-CHANGE-ME", "vsw-b2", 1).replace("vsw-CHANGE-ME", "vsw-c3")
+    )
+    config.write_text(text.replace("ticket_approved: false", "ticket_approved: true"))
+    # when
+    result = mcpl("validate", "-c", config)
+    # then: only the URLs the ticket gives are left
+    assert result.exit_code == 1
+    problems = result.stderr.splitlines()
+    assert [p.split(": ")[2] for p in problems] == [
+        "endpoint_urls.maxcompute",
+        "endpoint_urls.tunnel",
+    ]
+
+
+def test_an_existing_vpc_starter_asks_for_each_vswitch(tmp_path: Path) -> None:
+    # given
+    config = tmp_path / "c.yaml"
+    # when
+    result = mcpl("init", "-c", config, "--vpc-id", "vpc-bp1abc")
+    validated = mcpl("validate", "-c", config)
+    # then
+    assert result.exit_code == 0, result.output
+    assert "next: set the vswitch_id of each zone" in result.stdout
+    assert validated.exit_code == 1
+    assert [line.split(": ")[2] for line in validated.stderr.splitlines()] == [
+        "zones[0].vswitch_id",
+        "zones[1].vswitch_id",
+    ]
+
+
+def test_fails_when_the_config_exists_and_leaves_it_alone(tmp_path: Path) -> None:
+    # given
+    config = tmp_path / "privatelink.yaml"
+    config.write_text("mine\n")
+    # when
+    result = mcpl("init", "-c", config)
+    # then
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: {config}: exists; mcpl init only creates a new file: edit it, or pass "
+        "--config NEW.yaml\n"
+    )
+    assert config.read_text() == "mine\n"
+    assert not (tmp_path / "privatelink.schema.json").exists()
+
+
+def test_fails_when_a_schema_file_beside_is_not_mcpls(tmp_path: Path) -> None:
+    # given
+    (tmp_path / "privatelink.schema.json").write_text('{"$id": "https://example.com/mine"}')
+    # when
+    result = mcpl("init", "-c", tmp_path / "privatelink.yaml")
+    # then
+    assert result.exit_code == 2
+    assert "is not the schema mcpl writes" in result.stderr
+    assert not (tmp_path / "privatelink.yaml").exists()
+    assert "example.com/mine" in (tmp_path / "privatelink.schema.json").read_text()
+
+
+def test_a_second_starter_beside_the_first_replaces_mcpls_schema(tmp_path: Path) -> None:
+    # given
+    assert mcpl("init", "-c", tmp_path / "a.yaml").exit_code == 0
+    # when
+    result = mcpl("init", "-c", tmp_path / "b.yaml", "--region", "cn-beijing")
+    # then
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "a.yaml").is_file() and (tmp_path / "b.yaml").is_file()
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (["--region", "mars-1"], "error: --region: 'mars-1' is not a region"),
+        (["--vpc-cidr", "10.0.0.0/33"], "error: --vpc-cidr: '10.0.0.0/33' is not a CIDR block"),
+        (["--vpc-id", "vpc_1"], "error: --vpc-id: 'vpc_1' is not a VPC id"),
+        (["--name", "Main"], "error: --name: 'Main' is not a safe stack name"),
+        (
+            ["--vpc-id", "vpc-a1", "--vpc-cidr", "10.0.0.0/16"],
+            "error: --vpc-id: give --vpc-id or --vpc-cidr, not both",
+        ),
+    ],
+)
+def test_fails_in_one_line_on_a_bad_option_and_writes_nothing(
+    tmp_path: Path, args: list[str], line: str
+) -> None:
+    # when
+    result = mcpl("init", "-c", tmp_path / "c.yaml", *args)
+    # then
+    assert result.exit_code == 2
+    assert len(result.stderr.splitlines()) == 1
+    assert result.stderr.startswith(line)
+    assert list(tmp_path.iterdir()) == []
