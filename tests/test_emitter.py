@@ -111,7 +111,10 @@ def test_commands_that_do_not_synthesize_need_no_emitter(tmp_path: Path) -> None
         ["regions"],
         ["summary", "-c", str(config), "--from", str(out)],
         ["render", "-c", str(config), "--from", str(out), "-o", str(tmp_path / "client")],
+        ["init", "-c", str(tmp_path / "new" / "privatelink.yaml")],
+        ["schema"],
     ]
+    (tmp_path / "new").mkdir()
     for command in commands:
         # when
         done = subprocess.run(

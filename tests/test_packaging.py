@@ -4,6 +4,7 @@ the library pip itself uses for requirement specifiers (pip/_vendor/packaging)."
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import tomllib
@@ -155,3 +156,72 @@ def test_the_construct_is_exported_lazily_from_the_top_level() -> None:
         "maxcompute_privatelink.construct.privatelink True",
         "True",
     ]
+
+
+NAMED_PINS = ("pydantic", "PyYAML", "typer", "constructs")
+"""The pins the package must install beside (issue #16): their installed releases, which
+in `make test-minimums`' venv are pydantic 2.11.0, PyYAML 6.0.2, typer 0.15.4 and
+constructs 10.4.2 (tests/minimums.txt)."""
+
+
+def test_pip_resolves_the_package_beside_the_installed_pins(tmp_path: Path) -> None:
+    # given: this venv's releases of the named packages, pinned exactly
+    from importlib.metadata import version
+
+    pins = [f"{name}=={version(name)}" for name in NAMED_PINS]
+    report = tmp_path / "report.json"
+
+    # when pip itself resolves the package and its emitter beside them, offline
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--dry-run",
+            "--no-index",
+            "--quiet",
+            "--report",
+            str(report),
+            f"maxcompute-privatelink[{chosen()}]",
+            *pins,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    # then nothing conflicts and nothing needs changing
+    assert done.returncode == 0, done.stderr
+    assert json.loads(report.read_text())["install"] == []
+
+
+def test_every_package_the_code_imports_is_declared() -> None:
+    # given the third-party modules the package imports, and what pyproject.toml declares
+    import ast
+    from importlib.metadata import packages_distributions
+
+    owners = packages_distributions()
+    imported: set[str] = set()
+    for path in (ROOT / "constructs" / "maxcompute_privatelink").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                imported.add(node.module.split(".")[0])
+    third_party = imported - set(sys.stdlib_module_names) - {"maxcompute_privatelink"}
+    project = _project()
+    declared = {
+        canonicalize_name(Requirement(line).name)
+        for extra in ("runtime", "cdktf", "cdktn", "hcl")
+        for line in project[extra]
+    }
+
+    # then each comes from a declared distribution (cdktn's module, when not installed here,
+    # is the cdktn extra's)
+    undeclared = {
+        module
+        for module in third_party
+        if not {canonicalize_name(d) for d in owners.get(module, [module])} & declared
+    }
+    assert undeclared == set()

@@ -233,6 +233,28 @@ def test_text_references_are_what_the_tokens_resolve_to(dns: str) -> None:
     assert (refs.manual_steps is None) == (dns != "console")
 
 
+def test_bindings_take_count_and_for_each(tmp_path: Path) -> None:
+    # given
+    app = cdktf.App(outdir=str(tmp_path))
+    stack = cdktf.TerraformStack(app, "s")
+    zones = cdktf.TerraformIterator.from_list(["cn-hangzhou-h", "cn-hangzhou-i"])
+    # when
+    alicloud.Vpc(stack, "vpcs", count=cdktf.TerraformCount.of(2), cidr_block="10.0.0.0/16")
+    alicloud.Vswitch(
+        stack,
+        "vsw",
+        for_each=zones,
+        vpc_id="vpc-bp1abc",
+        zone_id=cdktf.Token.as_string(zones.value),
+    )
+    resources = synthesized(app, "s")["resource"]
+    # then
+    assert resources["alicloud_vpc"]["vpcs"]["count"] == 2
+    vswitch = resources["alicloud_vswitch"]["vsw"]
+    assert vswitch["for_each"] == '${toset(["cn-hangzhou-h", "cn-hangzhou-i"])}'
+    assert vswitch["zone_id"] == "${each.value}"
+
+
 # -- providers -----------------------------------------------------------------------------
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
-from pydantic_core import ValidationError
+from pydantic import ValidationError
 
 from maxcompute_privatelink import __version__
 from maxcompute_privatelink.errors import (
