@@ -213,7 +213,7 @@ def test_every_package_the_code_imports_is_declared() -> None:
     project = _project()
     declared = {
         canonicalize_name(Requirement(line).name)
-        for extra in ("runtime", "cdktf", "cdktn", "hcl")
+        for extra in ("runtime", "cdktf", "cdktn", "hcl", "doctor")
         for line in project[extra]
     }
 

@@ -73,7 +73,8 @@ R = TypeVar("R")
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 ok; 1 what the command exists to find (config problems for validate, "
-    "drift for check); 2 the command cannot run (bad usage, a missing or unreadable file, "
+    "drift for check, failed checks for doctor); 2 the command cannot run (bad usage, a "
+    "missing or unreadable file, "
     "a refused output folder, a missing tool, a config that does not validate, a change "
     "synth refuses to make)."
 )
@@ -466,6 +467,87 @@ def ci_stacks(
 
     stacks = changed_stacks(out, manifest_stacks(out), changed_since)
     typer.echo(json.dumps(stacks, separators=(",", ":")))
+
+
+@app.command()
+@_boundary()
+def doctor(
+    config: ConfigOption = Path(DEFAULT_CONFIG),
+    deployment: Annotated[
+        list[str] | None,
+        typer.Option("--deployment", "-d", help="Check only this deployment; repeatable."),
+    ] = None,
+    nameserver: Annotated[
+        str | None,
+        typer.Option(
+            "--nameserver",
+            help="Ask this DNS server (IP[:PORT]), such as the VPC's, instead of the system "
+            "resolver.",
+        ),
+    ] = None,
+    ca_bundle: Annotated[
+        Path | None,
+        typer.Option("--ca-bundle", help="Trust these CAs (PEM) for https, behind TLS inspection."),
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Seconds each step may take (0.1 to 120).")
+    ] = 5.0,
+    tf_output: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--tf-output",
+            help="For dns: none, whose URLs are known after apply: as for render.",
+        ),
+    ] = None,
+    auth: Annotated[
+        bool,
+        typer.Option(
+            "--auth",
+            help="Also make one signed, read-only request for client.project_name through "
+            "PyODPS, with the credentials of ALIBABA_CLOUD_* (extra [doctor]).",
+        ),
+    ] = False,
+    output_format: FormatOption = OutputFormat.TEXT,
+) -> None:
+    """After apply, from a machine in the VPC: is the private path to MaxCompute working?
+    Per endpoint: DNS, TCP, TLS, HTTP (and --auth). Exit 1 when a check fails."""
+    import dataclasses
+    import json
+
+    from maxcompute_privatelink.outputs import doctor as checks
+    from maxcompute_privatelink.outputs.render import (
+        credentials_from_environment,
+        outputs_after_apply,
+    )
+
+    if not 0.1 <= timeout <= 120:
+        raise OptionError("--timeout", f"{timeout:g} seconds; give 0.1 to 120")
+    options = checks.Options(
+        nameserver=checks.nameserver(nameserver) if nameserver else None,
+        ca_bundle=ca_bundle,
+        timeout=timeout,
+        credentials=credentials_from_environment(os.environ, "--auth") if auth else None,
+    )
+    if ca_bundle is not None:
+        checks.ssl_context(ca_bundle)  # an unreadable bundle cannot run: one line, exit 2
+    if auth and not checks.pyodps_installed():
+        raise OptionError("--auth", "needs PyODPS: pip install 'maxcompute-privatelink[doctor]'")
+    loaded = _load(config)
+    chosen = checks.selected(loaded, deployment or [])
+    names = [d.name for d in chosen]
+    outputs = outputs_after_apply(tf_output, names) if tf_output else None
+    found: list[checks.Check] = []
+    for check in checks.diagnose(chosen, options, outputs):
+        found.append(check)
+        if output_format is OutputFormat.TEXT:
+            for line in checks.text_lines(check):
+                typer.echo(line)
+    if output_format is OutputFormat.JSON:
+        typer.echo(json.dumps([dataclasses.asdict(c) for c in found], indent=2, ensure_ascii=False))
+    else:
+        typer.echo(checks.totals(found))
+    if not all(c.ok for c in found):
+        raise typer.Exit(ExitCode.FINDINGS)
 
 
 @app.command()

@@ -260,6 +260,35 @@ def cdktf_outputs_file(path: Path, data: Any, names: list[str]) -> dict[str, Sta
     }
 
 
+def outputs_after_apply(paths: list[Path], names: list[str]) -> dict[str, StackOutputs]:
+    """Every deployment's outputs from ``--tf-output``: ``terraform output -json`` files
+    (``<deployment>.json``, or any name with one deployment, or a folder of them), or the
+    file of ``cdktf deploy --outputs-file``, which holds every stack."""
+    sources: dict[str, StackOutputs] = {}
+    per_stack: list[Path] = []
+    for path in paths:
+        found = None
+        if path.is_file():
+            data = read_json(path, hint="write it with `terraform output -json > FILE`")
+            found = cdktf_outputs_file(path, data, names)
+        if found is None:
+            per_stack.append(path)
+        else:
+            for name, outputs in found.items():
+                sources.setdefault(name, outputs)
+    left = [n for n in names if n not in sources]
+    if left:
+        assigned = assign_files(
+            per_stack,
+            left,
+            option="--tf-output",
+            what="`terraform output -json` (or `cdktf deploy --outputs-file`)",
+            require_all=True,
+        )
+        sources.update({n: terraform_outputs(assigned[n], n) for n in left})
+    return sources
+
+
 def read_json(path: Path, *, hint: str, deployment: str | None = None) -> Any:
     """The JSON in ``path``; ``RenderError`` (with ``hint`` when it is missing) if not."""
     try:
@@ -311,13 +340,16 @@ def assign_files(
 # -- checking and building the context -----------------------------------------------------
 
 
-def credentials_from_environment(environ: Mapping[str, str]) -> Credentials:
+def credentials_from_environment(
+    environ: Mapping[str, str], option: str = "--with-credentials"
+) -> Credentials:
+    """The clients' credentials from ``environ``; ``option`` is the flag that asked."""
     key_id, secret, token = (environ.get(v) or None for v in CREDENTIAL_VARIABLES)
     missing = [v for v, x in zip(CREDENTIAL_VARIABLES[:2], (key_id, secret), strict=True) if not x]
     if missing:
         raise RenderError(
             None,
-            "--with-credentials reads ALIBABA_CLOUD_ACCESS_KEY_ID and "
+            f"{option} reads ALIBABA_CLOUD_ACCESS_KEY_ID and "
             "ALIBABA_CLOUD_ACCESS_KEY_SECRET (and ALIBABA_CLOUD_SECURITY_TOKEN for STS) from "
             f"the environment; not set: {', '.join(missing)}",
         )
@@ -485,28 +517,7 @@ def render(
     (other commands' outputs) keep ``out`` from being a folder that is not render's."""
     names = [d.name for d in config.deployments]
     if tf_outputs:
-        sources: dict[str, StackOutputs] = {}
-        per_stack: list[Path] = []
-        for path in tf_outputs:
-            found = None
-            if path.is_file():
-                data = read_json(path, hint="write it with `terraform output -json > FILE`")
-                found = cdktf_outputs_file(path, data, names)
-            if found is None:
-                per_stack.append(path)
-            else:
-                for name, outputs in found.items():
-                    sources.setdefault(name, outputs)
-        left = [n for n in names if n not in sources]
-        if left:
-            assigned = assign_files(
-                per_stack,
-                left,
-                option="--tf-output",
-                what="`terraform output -json` (or `cdktf deploy --outputs-file`)",
-                require_all=True,
-            )
-            sources.update({n: terraform_outputs(assigned[n], n) for n in left})
+        sources = outputs_after_apply(tf_outputs, names)
     else:
         sources = {n: synth_outputs(from_dir, n) for n in names}
     env = environment()
