@@ -104,6 +104,14 @@ HclOption = Annotated[
         "of cdk.tf.json.",
     ),
 ]
+FullOption = Annotated[
+    bool,
+    typer.Option(
+        "--full",
+        help="Build every stack. Default: stacks whose fingerprint and files are unchanged "
+        "(manifest.json) are reused as they are.",
+    ),
+]
 
 
 def _err(line: str) -> None:
@@ -167,15 +175,22 @@ def _refuse_shared_state(path: Path, config: PrivateLinkConfig) -> None:
 
 
 @contextmanager
-def _load_for_synth(path: Path) -> Iterator[tuple[PrivateLinkConfig, Workers]]:
+def _load_for_synth(
+    path: Path, out: Path, full: bool
+) -> Iterator[tuple[PrivateLinkConfig, Workers]]:
     """The config, and the synth workers its fleet needs (none for a small one), started
     before the models are built: their interpreter and Node start while this one
-    validates. Workers left unused are stopped on exit."""
+    validates. Not when ``out`` has fingerprints (and not ``full``): then the stacks to
+    build are known only later, and often none. Workers left unused are stopped on exit."""
     from maxcompute_privatelink.synth.parallel import Workers
+    from maxcompute_privatelink.synth.synthesize import is_incremental
 
     data = read_config_data(path)
     deployments = data.get("deployments") if isinstance(data, dict) else None
-    with Workers.for_stacks(len(deployments) if isinstance(deployments, list) else 0) as workers:
+    fleet = len(deployments) if isinstance(deployments, list) else 0
+    if not full and is_incremental(out):
+        fleet = 0
+    with Workers.for_stacks(fleet) as workers:
         config = _validate(data)
         _refuse_shared_state(path, config)
         yield config, workers
@@ -232,6 +247,7 @@ def synth(
     config: ConfigOption = Path(DEFAULT_CONFIG),
     out: OutOption = Path(DEFAULT_OUT),
     hcl: HclOption = False,
+    full: FullOption = False,
 ) -> None:
     """Write one Terraform stack per deployment: OUT/stacks/<name>/cdk.tf.json (or cdk.tf).
 
@@ -241,13 +257,20 @@ def synth(
     from maxcompute_privatelink.outputs.render import CLIENT_OUTPUT
     from maxcompute_privatelink.synth.synthesize import hcl_requested, synthesize
 
-    with _load_for_synth(config) as (loaded, workers):
+    with _load_for_synth(config, out, full) as (loaded, workers):
         result = synthesize(
-            loaded, config_path=config, out=out, hcl=hcl, workers=workers, others=(CLIENT_OUTPUT,)
+            loaded,
+            config_path=config,
+            out=out,
+            hcl=hcl,
+            workers=workers,
+            others=(CLIENT_OUTPUT,),
+            full=full,
         )
     file_name = stack_file_name(hcl_requested(hcl))
     for name, count in result.stacks.items():
-        typer.echo(f"{out}/stacks/{name}/{file_name}: {count} resources")
+        kept = "" if name in result.rebuilt else ", unchanged"
+        typer.echo(f"{out}/stacks/{name}/{file_name}: {count} resources{kept}")
     for name in result.removed:
         typer.echo(f"{out}/stacks/{name}: removed (deployment no longer in {config})")
     for note in result.notes:
@@ -260,6 +283,7 @@ def check(
     config: ConfigOption = Path(DEFAULT_CONFIG),
     out: OutOption = Path(DEFAULT_OUT),
     hcl: HclOption = False,
+    full: FullOption = False,
     workflow: Annotated[
         Path | None,
         typer.Option(
@@ -275,8 +299,10 @@ def check(
     from maxcompute_privatelink.synth.synthesize import check as check_synth
     from maxcompute_privatelink.synth.synthesize import hcl_requested
 
-    with _load_for_synth(config) as (loaded, workers):
-        result = check_synth(loaded, config_dir=config.parent, out=out, hcl=hcl, workers=workers)
+    with _load_for_synth(config, out, full) as (loaded, workers):
+        result = check_synth(
+            loaded, config_dir=config.parent, out=out, hcl=hcl, workers=workers, full=full
+        )
     for entry in result.left_alone:
         typer.echo(f"{out}/{entry}: not generated, left alone")
     if workflow is None and WORKFLOW.is_file():

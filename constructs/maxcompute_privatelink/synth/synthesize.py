@@ -44,6 +44,16 @@ from maxcompute_privatelink.layout import (
 )
 from maxcompute_privatelink.synth.cdktf_json import stable_json
 from maxcompute_privatelink.synth.hcl import format_tree
+from maxcompute_privatelink.synth.incremental import (
+    KEY,
+    StackEntry,
+    as_manifest,
+    fingerprint,
+    read_entries,
+    record,
+    stack_files,
+    unchanged,
+)
 from maxcompute_privatelink.synth.output_dir import (
     MARK,
     OutputKind,
@@ -54,7 +64,7 @@ from maxcompute_privatelink.synth.parallel import Workers, worker_count
 
 if TYPE_CHECKING:
     from maxcompute_privatelink.model.backend import OssBackendProps
-    from maxcompute_privatelink.model.config import PrivateLinkConfig
+    from maxcompute_privatelink.model.config import Deployment, PrivateLinkConfig
 
 MANIFEST = "manifest.json"
 """cdktf's manifest, with ``generator`` added: the marker of synth's output folder."""
@@ -103,6 +113,8 @@ class SynthResult:
     """Stack folders that were removed because their deployment left the config."""
     notes: tuple[str, ...] = ()
     """What else synth did or the user must do (renames, remote state to move)."""
+    rebuilt: tuple[str, ...] = ()
+    """The stacks built again; the others were unchanged and reused as they were."""
 
 
 @dataclass(frozen=True)
@@ -197,14 +209,17 @@ def synthesize(
     hcl: bool = False,
     workers: Workers | None = None,
     others: tuple[OutputKind, ...] = (),
+    full: bool = False,
 ) -> SynthResult:
     """Write the stacks of ``config`` (read from ``config_path``, which anchors local state)
     to ``out``. ``workers``: processes started beforehand (``Workers.for_stacks``).
-    Default: started here when the fleet is large enough. ``others``: the outputs of
-    other commands, which synth refuses to write into."""
+    Default: started here when the stacks to build are many enough. ``others``: the
+    outputs of other commands, which synth refuses to write into. Stacks that the
+    manifest shows unchanged are reused (``synth.incremental``); ``full`` builds all."""
     config_dir = config_path.parent
     counts: dict[str, int] = {}
     plan = _Plan()
+    rebuilt: list[str] = []
 
     def build(staging: Path) -> None:
         target = physical(out)
@@ -225,9 +240,12 @@ def synthesize(
             plan.notes.extend(_remote_state_notes(config.backend.oss, plan.renamed))
         if refusals:
             raise UnsafeChangeError(refusals)
-        counts.update(
-            _synth_into(staging, config, config_dir=config_dir, out=out, hcl=hcl, workers=workers)
-        )
+        built = _build_changed(
+            staging, target, config, config_dir=config_dir, out=out, hcl=hcl, full=full,
+            workers=workers,
+        )  # fmt: skip
+        counts.update(built.counts)
+        rebuilt.extend(built.rebuilt)
         refusals = _protection_refusals(previous, plan.renamed, staging, names)
         if refusals:
             raise UnsafeChangeError(refusals)
@@ -248,7 +266,13 @@ def synthesize(
         dropped=plan.dropped,
         before_swap=move_state,
     )
-    return SynthResult(out=out, stacks=counts, removed=tuple(plan.removed), notes=tuple(plan.notes))
+    return SynthResult(
+        out=out,
+        stacks=counts,
+        removed=tuple(plan.removed),
+        notes=tuple(plan.notes),
+        rebuilt=tuple(rebuilt),
+    )
 
 
 def _leaving_refusals(
@@ -379,16 +403,90 @@ def check(
     out: Path,
     hcl: bool,
     workers: Workers | None = None,
+    full: bool = False,
 ) -> CheckResult:
-    """Compare what synth would write to ``out`` with what is there."""
+    """Compare what synth would write to ``out`` with what is there. Stacks the manifest
+    shows unchanged (files hashing as recorded) are taken as they are: with nothing
+    changed, no Node. A hand-edited file is built again, and its diff shown."""
     with tempfile.TemporaryDirectory(prefix="mcpl-check.") as scratch:
         expected = Path(scratch)
-        _synth_into(expected, config, config_dir=config_dir, out=out, hcl=hcl, workers=workers)
+        _build_changed(
+            expected, physical(out), config, config_dir=config_dir, out=out, hcl=hcl,
+            full=full, workers=workers,
+        )  # fmt: skip
         return _compare(expected, out)
+
+
+@dataclass(frozen=True)
+class _Built:
+    counts: dict[str, int]
+    rebuilt: tuple[str, ...]
+
+
+def read_manifest(folder: Path) -> dict[str, object] | None:
+    """``folder``'s manifest.json as JSON, or None (missing, a link, not an object)."""
+    path = folder / MANIFEST
+    if path.is_symlink() or not path.is_file():
+        return None
+    data = read_json_file(path, limit=MAX_MANIFEST_BYTES)
+    return data if isinstance(data, dict) else None
+
+
+def is_incremental(out: Path) -> bool:
+    """Whether ``out`` holds a manifest with fingerprints: synth may reuse its stacks."""
+    return bool(read_entries(read_manifest(physical(out))))
+
+
+def _build_changed(
+    target: Path,
+    previous: Path,
+    config: PrivateLinkConfig,
+    *,
+    config_dir: Path,
+    out: Path,
+    hcl: bool,
+    full: bool,
+    workers: Workers | None,
+) -> _Built:
+    """Fill ``target`` with every stack and the manifest: the stacks of ``previous`` that
+    are unchanged, copied byte for byte, and the others built (``out`` anchors the
+    state paths)."""
+    hcl = hcl_requested(hcl)
+    backend = config.backend
+    names = [d.name for d in config.deployments]
+    wanted = {
+        name: fingerprint(d, backend, state_path(config_dir, out, name), hcl)
+        for name, d in zip(names, config.deployments, strict=True)
+    }
+    recorded = {} if full else read_entries(read_manifest(previous))
+    reused = {
+        name: recorded[name]
+        for name in names
+        if unchanged(previous, name, recorded.get(name), wanted[name], hcl)
+    }
+    for name in reused:
+        (target / STACKS / name).mkdir(parents=True)
+        for file_name in stack_files(hcl):
+            shutil.copyfile(
+                previous / STACKS / name / file_name, target / STACKS / name / file_name
+            )
+    changed = [d for d in config.deployments if d.name not in reused]
+    counts = _synth_into(
+        target, changed, config, config_dir=config_dir, out=out, hcl=hcl, workers=workers
+    )
+    entries = {
+        name: reused[name]
+        if name in reused
+        else record(target / STACKS / name, wanted[name], hcl, counts[name])
+        for name in names
+    }
+    _write_manifest(target, names, hcl, entries)
+    return _Built({name: entries[name].resources for name in names}, tuple(d.name for d in changed))
 
 
 def _synth_into(
     target: Path,
+    deployments: list[Deployment],
     config: PrivateLinkConfig,
     *,
     config_dir: Path,
@@ -396,36 +494,42 @@ def _synth_into(
     hcl: bool,
     workers: Workers | None = None,
 ) -> dict[str, int]:
-    """Synthesize into ``target`` as if it were ``out`` (state paths are relative to it)."""
+    """Synthesize ``deployments`` into ``target`` as if it were ``out`` (state paths are
+    relative to it); resources per stack. Nothing to build: neither Node nor workers."""
+    if not deployments:
+        return {}
     chosen()  # an emitter is installed, or one line says which to install
     if shutil.which("node") is None:
         raise NodeNotFoundError()
-    hcl = hcl_requested(hcl)
-    names = [d.name for d in config.deployments]
+    names = [d.name for d in deployments]
     state_paths = {name: state_path(config_dir, out, name) for name in names}
+    part = config.model_copy(update={"deployments": tuple(deployments)})
     wanted = worker_count(len(names))
     if workers is not None and len(workers) == wanted:
-        counts = workers.run(target, config, state_paths, hcl)
+        counts = workers.run(target, part, state_paths, hcl)
     elif wanted > 1:
         with Workers(wanted) as started:
-            counts = started.run(target, config, state_paths, hcl)
+            counts = started.run(target, part, state_paths, hcl)
     else:
         from maxcompute_privatelink.synth.stack_writer import write_stacks
 
         counts = write_stacks(
-            target, config.deployments, backend=config.backend, state_paths=state_paths, hcl=hcl
+            target, deployments, backend=config.backend, state_paths=state_paths, hcl=hcl
         )
-    _write_manifest(target, names, hcl)
     if hcl:
-        format_tree(target / "stacks")
+        format_tree(target / STACKS)
     return {name: counts[name] for name in names}
 
 
-def _write_manifest(target: Path, names: list[str], hcl: bool) -> None:
+def _write_manifest(
+    target: Path, names: list[str], hcl: bool, entries: dict[str, StackEntry]
+) -> None:
     """``manifest.json`` as cdktf 0.21.0 writes it for these stacks (``lib/manifest.ts``),
-    written here for both emitters, with ``FORMAT_VERSION``: the same bytes either way."""
+    written here for both emitters, with ``FORMAT_VERSION``, plus synth's marker and the
+    stacks' fingerprints (``synth.incremental``)."""
     file_name = stack_file_name(hcl)
     manifest = {
+        KEY: as_manifest(entries),
         "generator": MARK,
         "stacks": {
             name: {

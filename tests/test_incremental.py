@@ -1,0 +1,242 @@
+"""Incremental synth: the committed output is the cache. After every kind of change, what
+synth leaves is byte-identical to a fresh full synth; only the stacks that changed are
+built; with nothing changed, neither synth nor check needs Node."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import runner, tree, write_config
+from maxcompute_privatelink.cli import app
+from maxcompute_privatelink.synth import incremental
+
+NAMES = ("east", "west", "north")
+
+
+def fleet(deployment: dict[str, Any]) -> list[dict[str, Any]]:
+    return [dict(deployment, name=name, protect=False) for name in NAMES]
+
+
+def mcpl(*args: str | Path) -> Any:
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def synth(config: Path, out: Path, *flags: str) -> list[str]:
+    """Synth; the stacks it built (the others were reused)."""
+    result = mcpl("synth", "-c", config, "-o", out, *flags)
+    assert result.exit_code == 0, result.output
+    return [
+        line.split("/stacks/")[1].split("/")[0]
+        for line in result.stdout.splitlines()
+        if "/stacks/" in line and line.endswith("resources")
+    ]
+
+
+def generated(out: Path) -> dict[str, bytes]:
+    return {
+        name: data
+        for name, data in tree(out).items()
+        if name == "manifest.json" or name.startswith("stacks/")
+    }
+
+
+def assert_same_as_full_synth(config: Path, out: Path, *flags: str) -> None:
+    """``out`` is what a full synth writes from ``config`` (to an output at the same
+    depth, so the state paths are the same)."""
+    full = config.parent / "full.out"
+    synth(config, full, "--full", *flags)
+    assert generated(out) == generated(full)
+
+
+Change = Callable[[list[dict[str, Any]]], list[dict[str, Any]]]
+
+
+def edit_one(deployments: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    deployments[1] = dict(deployments[1], tags={"team": "new"})
+    return deployments
+
+
+def add_one(deployments: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [*deployments, dict(deployments[0], name="south")]
+
+
+def remove_one(deployments: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return deployments[:2]
+
+
+def rename_one(deployments: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    deployments[2] = dict(deployments[2], name="polar", renamed_from="north")
+    return deployments
+
+
+@pytest.mark.parametrize(
+    ("change", "built"),
+    [
+        (edit_one, ["west"]),
+        (add_one, ["south"]),
+        (remove_one, []),
+        (rename_one, ["polar"]),
+    ],
+    ids=["edited", "added", "removed", "renamed"],
+)
+def test_only_changed_stacks_are_built_and_the_output_is_a_full_synths(
+    tmp_path: Path, deployment: dict[str, Any], change: Change, built: list[str]
+) -> None:
+    # given: a synthesized fleet
+    deployments = fleet(deployment)
+    config = write_config(tmp_path, deployments)
+    out = tmp_path / "cdktf.out"
+    assert synth(config, out) == list(NAMES)
+    # when: one kind of change
+    config = write_config(tmp_path, change(deployments))
+    rebuilt = synth(config, out)
+    # then
+    assert rebuilt == built
+    assert_same_as_full_synth(config, out)
+
+
+def test_a_backend_change_builds_every_stack(tmp_path: Path, deployment: dict[str, Any]) -> None:
+    # given
+    config = write_config(tmp_path, fleet(deployment))
+    out = tmp_path / "cdktf.out"
+    synth(config, out)
+    text = config.read_text()
+    # when: an oss backend for every stack
+    config.write_text(text + "backend:\n  oss:\n    bucket: tf-state\n    region: cn-shenzhen\n")
+    rebuilt = synth(config, out)
+    # then
+    assert rebuilt == list(NAMES)
+    assert_same_as_full_synth(config, out)
+
+
+def test_json_to_hcl_and_back_builds_every_stack(
+    tmp_path: Path, deployment: dict[str, Any]
+) -> None:
+    # given
+    config = write_config(tmp_path, fleet(deployment))
+    out = tmp_path / "cdktf.out"
+    synth(config, out)
+    # when / then: to HCL, and again (nothing left to build), and back to JSON
+    assert synth(config, out, "--hcl") == list(NAMES)
+    assert synth(config, out, "--hcl") == []
+    assert_same_as_full_synth(config, out, "--hcl")
+    assert synth(config, out) == list(NAMES)
+    assert_same_as_full_synth(config, out)
+
+
+def test_a_change_of_the_tool_builds_every_stack(
+    tmp_path: Path, deployment: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given
+    config = write_config(tmp_path, fleet(deployment))
+    out = tmp_path / "cdktf.out"
+    synth(config, out)
+    # when: another version of mcpl's code
+    monkeypatch.setattr(incremental, "code_digest", lambda: "another build")
+    incremental.tool_identity.cache_clear()
+    try:
+        rebuilt = synth(config, out)
+        full = synth(config, tmp_path / "full.out", "--full")
+    finally:
+        incremental.tool_identity.cache_clear()
+    # then
+    assert rebuilt == list(NAMES) == full
+    assert generated(out) == generated(tmp_path / "full.out")
+
+
+def test_a_hand_edit_is_drift_for_check_and_synth_repairs_it(
+    tmp_path: Path, deployment: dict[str, Any]
+) -> None:
+    # given: a stack file edited by hand
+    config = write_config(tmp_path, fleet(deployment))
+    out = tmp_path / "cdktf.out"
+    synth(config, out)
+    stack = out / "stacks" / "west" / "cdk.tf.json"
+    original = stack.read_bytes()
+    stack.write_bytes(original.replace(b'"cidr_block"', b'"cidr_block_x"', 1))
+    # when
+    checked = mcpl("check", "-c", config, "-o", out)
+    rebuilt = synth(config, out)
+    # then
+    assert checked.exit_code == 1
+    assert '"cidr_block_x"' in checked.stdout and str(stack) in checked.stdout
+    assert rebuilt == ["west"]
+    assert stack.read_bytes() == original
+    assert mcpl("check", "-c", config, "-o", out).exit_code == 0
+
+
+def test_with_nothing_changed_synth_and_check_need_no_node(
+    tmp_path: Path, deployment: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: a synthesized fleet, then no Node (nor anything else) on PATH
+    config = write_config(tmp_path, fleet(deployment))
+    out = tmp_path / "cdktf.out"
+    synth(config, out)
+    before = generated(out)
+    monkeypatch.setenv("PATH", str(tmp_path / "no-tools"))
+    # when
+    checked = mcpl("check", "-c", config, "-o", out)
+    rebuilt = synth(config, out)
+    # then
+    assert checked.exit_code == 0, checked.output
+    assert "up to date" in checked.stdout
+    assert rebuilt == []
+    assert generated(out) == before
+
+
+def test_check_without_node_fails_in_one_line_when_a_stack_changed(
+    tmp_path: Path, deployment: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: a changed deployment, and no Node
+    deployments = fleet(deployment)
+    config = write_config(tmp_path, deployments)
+    out = tmp_path / "cdktf.out"
+    synth(config, out)
+    config = write_config(tmp_path, edit_one(deployments))
+    monkeypatch.setenv("PATH", str(tmp_path / "no-tools"))
+    # when
+    checked = mcpl("check", "-c", config, "-o", out)
+    # then
+    assert checked.exit_code == 2
+    assert checked.stderr.startswith("error: synth needs Node.js")
+
+
+def test_full_builds_every_stack(tmp_path: Path, deployment: dict[str, Any]) -> None:
+    # given
+    config = write_config(tmp_path, fleet(deployment))
+    out = tmp_path / "cdktf.out"
+    synth(config, out)
+    # when
+    rebuilt = synth(config, out, "--full")
+    # then
+    assert rebuilt == list(NAMES)
+
+
+def test_the_manifest_records_each_stacks_fingerprint_and_file_hashes(
+    tmp_path: Path, deployment: dict[str, Any]
+) -> None:
+    # given
+    config = write_config(tmp_path, fleet(deployment))
+    out = tmp_path / "cdktf.out"
+    # when
+    synth(config, out)
+    # then
+    import hashlib
+
+    manifest = json.loads((out / "manifest.json").read_text())
+    entries = incremental.read_entries(manifest)
+    assert sorted(entries) == sorted(NAMES)
+    east = entries["east"]
+    stack_file = out / "stacks" / "east" / "cdk.tf.json"
+    assert east.files == {"cdk.tf.json": hashlib.sha256(stack_file.read_bytes()).hexdigest()}
+    assert east.resources == sum(
+        len(bodies)
+        for group in ("resource", "data")
+        for bodies in json.loads(stack_file.read_text()).get(group, {}).values()
+    )
+    assert len({entry.fingerprint for entry in entries.values()}) == 3
