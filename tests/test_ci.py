@@ -274,7 +274,7 @@ def test_print_policies_separates_read_from_write(repo: Path) -> None:
         (
             ["--install", "pip install x\n  - run: curl evil"],
             "error: --install 'pip install x\\n  - run: curl evil': give one shell command on "
-            "one line, such as 'pip install \"maxcompute-privatelink[hcl]==0.1.0\"'",
+            "one line, such as 'pip install \"maxcompute-privatelink[cdktf,hcl]==0.1.0\"'",
         ),
         (
             ["--install", "pip install ${{ github.event.pull_request.title }}"],

