@@ -312,7 +312,11 @@ def render_report(
         check = results[("mcpl check, unchanged", at)]
         one = results[("mcpl synth, one changed", at)]
         render = results[("mcpl render", at)]
-        peak = max(r.tree_mb for (name, _), r in results.items() if name.startswith("mcpl"))
+        peak = max(
+            r.tree_mb
+            for (name, size), r in results.items()
+            if name.startswith("mcpl") and size == at
+        )
         lines += [
             "",
             f"Targets at {at} deployments, as ratios to the floor of this run:",

@@ -5,6 +5,8 @@ built; with nothing changed, neither synth nor check needs Node."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -240,3 +242,49 @@ def test_the_manifest_records_each_stacks_fingerprint_and_file_hashes(
         for bodies in json.loads(stack_file.read_text()).get(group, {}).values()
     )
     assert len({entry.fingerprint for entry in entries.values()}) == 3
+
+
+def test_check_lets_fingerprints_from_another_environment_be(
+    tmp_path: Path, deployment: dict[str, Any]
+) -> None:
+    # given: a manifest whose fingerprints another emitter or formatter version wrote
+    config = write_config(tmp_path, fleet(deployment))
+    out = tmp_path / "cdktf.out"
+    synth(config, out)
+    manifest_file = out / "manifest.json"
+    manifest = json.loads(manifest_file.read_text())
+    for entry in manifest["fingerprints"].values():
+        entry["fingerprint"] = "0" * 64
+    manifest_file.write_text(json.dumps(manifest, indent=2))
+    # when
+    checked = mcpl("check", "-c", config, "-o", out)
+    rebuilt = synth(config, out)
+    # then: the same files, so no drift; synth records this environment's fingerprints
+    assert checked.exit_code == 0, checked.output
+    assert rebuilt == list(NAMES)
+    assert "0" * 64 not in manifest_file.read_text()
+
+
+def test_with_nothing_changed_the_emitter_is_not_even_imported(
+    tmp_path: Path, deployment: dict[str, Any]
+) -> None:
+    # given
+    config = write_config(tmp_path, fleet(deployment))
+    out = tmp_path / "cdktf.out"
+    synth(config, out)
+    script = (
+        "import sys, threading\n"
+        "from maxcompute_privatelink.cli import main\n"
+        "from maxcompute_privatelink.construct.emitter import chosen\n"
+        f"sys.argv = ['mcpl', sys.argv[1], '-c', {str(config)!r}, '-o', {str(out)!r}]\n"
+        "try:\n    main()\nexcept SystemExit as done:\n    assert not done.code, done.code\n"
+        "print(chosen() in sys.modules, [t.name for t in threading.enumerate()][1:])\n"
+    )
+    for command in ("check", "synth"):
+        # when
+        done = subprocess.run(
+            [sys.executable, "-c", script, command], capture_output=True, text=True, check=False
+        )
+        # then: neither the emitter (so no Node) nor a preload thread nor a worker
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.splitlines()[-1] == "False []"
