@@ -225,3 +225,15 @@ def test_every_package_the_code_imports_is_declared() -> None:
         if not {canonicalize_name(d) for d in owners.get(module, [module])} & declared
     }
     assert undeclared == set()
+
+
+def test_the_license_is_a_valid_pep_639_expression() -> None:
+    # given the license pyproject.toml declares (setuptools >= 77 writes it to the
+    # metadata as License-Expression)
+    from packaging.licenses import canonicalize_license_expression
+
+    declared = PYPROJECT["project"]["license"]
+
+    # then it is an SPDX expression pip and the index accept, written canonically
+    assert isinstance(declared, str)
+    assert canonicalize_license_expression(declared) == declared
