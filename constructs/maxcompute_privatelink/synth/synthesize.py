@@ -433,7 +433,12 @@ def check(
             expected, physical(out), config, config_dir=config_dir, out=out, hcl=hcl,
             full=full, workers=workers, copy_reused=False,
         )  # fmt: skip
-        return _compare(expected, out, reused=built.reused)
+        reused = {
+            f"{STACKS}/{name}/{file_name}"
+            for name in built.reused
+            for file_name in stack_files(hcl_requested(hcl))
+        }
+        return _compare(expected, out, reused=frozenset(reused))
 
 
 @dataclass(frozen=True)
@@ -641,12 +646,12 @@ def _same_manifest(want: bytes, have: bytes) -> bool:
 def _compare(
     expected_dir: Path, actual_dir: Path, reused: frozenset[str] = frozenset()
 ) -> CheckResult:
-    """``reused`` stacks are not in ``expected_dir``: their files hash as recorded."""
+    """``reused``: files (relative paths) of unchanged stacks, not in ``expected_dir``:
+    they hash as recorded. Any other file there is compared as usual."""
     expected = _scan(expected_dir)[0]
     actual, left_alone, links = _scan(physical(actual_dir))
     for name, path in actual.items():
-        parts = name.split("/")
-        if len(parts) == 3 and parts[1] in reused:
+        if name in reused:
             expected[name] = path
     differences: list[str] = [
         f"not a regular file: {actual_dir / name} (synth writes a file there; never followed)"
