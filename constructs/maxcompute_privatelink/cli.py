@@ -560,12 +560,10 @@ def doctor(
         raise OptionError("--timeout", f"{timeout:g} seconds; give 0.1 to 120")
     options = checks.Options(
         nameserver=checks.nameserver(nameserver) if nameserver else None,
-        ca_bundle=ca_bundle,
+        tls=checks.ssl_context(ca_bundle),  # an unreadable bundle cannot run: one line
         timeout=timeout,
         credentials=credentials_from_environment(os.environ, "--auth") if auth else None,
     )
-    if ca_bundle is not None:
-        checks.ssl_context(ca_bundle)  # an unreadable bundle cannot run: one line, exit 2
     if auth and not checks.pyodps_installed():
         raise OptionError("--auth", "needs PyODPS: pip install 'maxcompute-privatelink[doctor]'")
     loaded = _load(config)

@@ -79,8 +79,9 @@ class Check:
 class Options:
     nameserver: tuple[str, int] | None = None
     """Ask this DNS server directly; None: the system resolver."""
-    ca_bundle: Path | None = None
-    """Trust these CAs for https (a TLS-inspecting network); None: the system's."""
+    tls: ssl.SSLContext = field(default_factory=ssl.create_default_context)
+    """Verifies the endpoints' certificates (``ssl_context``): built once. Default: the
+    system's CAs."""
     timeout: float = 5.0
     """Seconds each step may take."""
     credentials: Credentials | None = None
@@ -89,8 +90,7 @@ class Options:
 
 def nameserver(value: str) -> tuple[str, int]:
     """``HOST[:PORT]`` of ``--nameserver``, an IP address (port 53 by default)."""
-    host, _, port_text = value.rpartition(":") if value.count(":") == 1 else (value, "", "")
-    host = host or value
+    host, port_text = value.split(":") if value.count(":") == 1 else (value, "")
     try:
         address = str(ipaddress.ip_address(host.strip("[]")))
         port = int(port_text) if port_text else 53
@@ -263,9 +263,8 @@ def _tcp(probe: _Probe, addresses: Sequence[str]) -> socket.socket | None:
 
 
 def _tls(probe: _Probe, connection: socket.socket) -> ssl.SSLSocket | None:
-    context = ssl_context(probe.options.ca_bundle)
     try:
-        secure = context.wrap_socket(connection, server_hostname=probe.host)
+        secure = probe.options.tls.wrap_socket(connection, server_hostname=probe.host)
     except ssl.SSLCertVerificationError as error:
         connection.close()
         message = error.verify_message or str(error)
