@@ -220,8 +220,13 @@ def synth_outputs(from_dir: Path, name: str) -> StackOutputs:
     return StackOutputs("synth", str(path), values)
 
 
-def terraform_outputs(path: Path, name: str) -> StackOutputs:
-    data = read_json(path, hint="write it with `terraform output -json > FILE`")
+_TF_OUTPUT_HINT = "write it with `terraform output -json > FILE`"
+
+
+def terraform_outputs(path: Path, name: str, data: Any = None) -> StackOutputs:
+    """``path``'s `terraform output -json`; ``data``: its JSON, when already read."""
+    if data is None:
+        data = read_json(path, hint=_TF_OUTPUT_HINT)
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
         raise RenderError(
             name, f"{path} is not the JSON of `terraform output -json` (name -> {{value: ...}})"
@@ -266,10 +271,11 @@ def outputs_after_apply(paths: list[Path], names: list[str]) -> dict[str, StackO
     file of ``cdktf deploy --outputs-file``, which holds every stack."""
     sources: dict[str, StackOutputs] = {}
     per_stack: list[Path] = []
+    read: dict[Path, Any] = {}
     for path in paths:
         found = None
         if path.is_file():
-            data = read_json(path, hint="write it with `terraform output -json > FILE`")
+            data = read[path] = read_json(path, hint=_TF_OUTPUT_HINT)
             found = cdktf_outputs_file(path, data, names)
         if found is None:
             per_stack.append(path)
@@ -285,7 +291,7 @@ def outputs_after_apply(paths: list[Path], names: list[str]) -> dict[str, StackO
             what="`terraform output -json` (or `cdktf deploy --outputs-file`)",
             require_all=True,
         )
-        sources.update({n: terraform_outputs(assigned[n], n) for n in left})
+        sources.update({n: terraform_outputs(assigned[n], n, read.get(assigned[n])) for n in left})
     return sources
 
 
