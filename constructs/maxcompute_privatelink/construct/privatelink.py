@@ -371,14 +371,16 @@ class MaxComputePrivateLink(Construct):
         trip to Node that each token costs (``mcpl synth`` writes its outputs from it)."""
         frontend_id = self._frontend.reference("id")
         tunnel_id = self._tunnel.reference("id")
-        maxcompute_url = self._maxcompute_url(self._frontend.reference("endpoint_domain"))
-        tunnel_url = self._tunnel_url(self._tunnel.reference("endpoint_domain"))
+        frontend_domain = self._frontend.reference("endpoint_domain")
+        tunnel_domain = self._tunnel.reference("endpoint_domain")
+        maxcompute_url = self._maxcompute_url(frontend_domain)
+        tunnel_url = self._tunnel_url(tunnel_domain)
         dns = self._custom_domain_name
         return ConstructReferences(
             frontend_endpoint_id=frontend_id,
             tunnel_endpoint_id=tunnel_id,
-            frontend_endpoint_domain=self._frontend.reference("endpoint_domain"),
-            tunnel_endpoint_domain=self._tunnel.reference("endpoint_domain"),
+            frontend_endpoint_domain=frontend_domain,
+            tunnel_endpoint_domain=tunnel_domain,
             vpc_id=self._vpc_id,
             maxcompute_endpoint_url=maxcompute_url,
             tunnel_endpoint_url=tunnel_url,
