@@ -35,7 +35,12 @@ from maxcompute_privatelink.errors import (
     OptionError,
     UnsafeChangeError,
 )
-from maxcompute_privatelink.model.config_file import DEFAULT_CONFIG, read_config_data
+from maxcompute_privatelink.model.config_file import (
+    DEFAULT_CONFIG,
+    ConfigSource,
+    read_config_data,
+    read_config_source,
+)
 from maxcompute_privatelink.model.regions import REGIONS
 from maxcompute_privatelink.outputs.ci import DEFAULT_INSTALL, WORKFLOW, Options
 
@@ -174,14 +179,15 @@ def _refuse_shared_state(path: Path, config: PrivateLinkConfig) -> None:
     """Two configs in one folder must not keep local state in the same files."""
     from maxcompute_privatelink.synth.synthesize import state_file_conflicts
 
-    conflicts = state_file_conflicts(path, config)
+    names = [d.name for d in config.deployments]
+    conflicts = state_file_conflicts(path, names, local=config.backend is None)
     if conflicts:
         raise InvalidConfigError(conflicts)
 
 
 @contextmanager
 def _load_for_synth(
-    path: Path, out: Path, full: bool
+    path: Path, source: ConfigSource, out: Path, full: bool
 ) -> Iterator[tuple[PrivateLinkConfig, Workers]]:
     """The config, and the synth workers its fleet needs (none for a small one), started
     before the models are built: their interpreter and Node start while this one
@@ -193,8 +199,8 @@ def _load_for_synth(
     from maxcompute_privatelink.synth.parallel import Workers
     from maxcompute_privatelink.synth.synthesize import edited_since, is_incremental
 
-    data = read_config_data(path)
-    deployments = data.get("deployments") if isinstance(data, dict) else None
+    data = source.data
+    deployments = data.get("deployments")
     fleet = len(deployments) if isinstance(deployments, list) else 0
     if not full and is_incremental(out):
         fleet = 0
@@ -267,7 +273,8 @@ def synth(
     from maxcompute_privatelink.outputs.render import CLIENT_OUTPUT
     from maxcompute_privatelink.synth.synthesize import hcl_requested, synthesize
 
-    with _load_for_synth(config, out, full) as (loaded, workers):
+    source = read_config_source(config)
+    with _load_for_synth(config, source, out, full) as (loaded, workers):
         result = synthesize(
             loaded,
             config_path=config,
@@ -276,6 +283,7 @@ def synth(
             workers=workers,
             others=(CLIENT_OUTPUT,),
             full=full,
+            config_digest=source.digest,
         )
     file_name = stack_file_name(hcl_requested(hcl))
     for name, count in result.stacks.items():
@@ -307,12 +315,17 @@ def check(
     """Fail with a diff when OUT (or the CI workflow) is not what mcpl would write now."""
     from maxcompute_privatelink.outputs.ci import stale_workflow
     from maxcompute_privatelink.synth.synthesize import check as check_synth
-    from maxcompute_privatelink.synth.synthesize import hcl_requested
+    from maxcompute_privatelink.synth.synthesize import check_unchanged, hcl_requested
 
-    with _load_for_synth(config, out, full) as (loaded, workers):
-        result = check_synth(
-            loaded, config_dir=config.parent, out=out, hcl=hcl, workers=workers, full=full
-        )
+    source = read_config_source(config)
+    # the same bytes the output was synthesized from: no models, no validation
+    result = None if full else check_unchanged(config, out, hcl, source)
+    if result is None:
+        with _load_for_synth(config, source, out, full) as (loaded, workers):
+            result = check_synth(
+                loaded, config_dir=config.parent, out=out, hcl=hcl, workers=workers,
+                full=full, config_digest=source.digest,
+            )  # fmt: skip
     for entry in result.left_alone:
         typer.echo(f"{out}/{entry}: not generated, left alone")
     if workflow is None and WORKFLOW.is_file():

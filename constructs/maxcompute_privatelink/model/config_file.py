@@ -6,6 +6,9 @@ workers on what it holds, before it pays for importing and building the models.
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -120,10 +123,41 @@ def _read_text(path: Path, shown: str) -> str:
         raise ConfigFileError(shown, "is not UTF-8 text; save it as UTF-8 YAML") from None
 
 
+@dataclass(frozen=True)
+class ConfigSource:
+    """A config file as read once: its text, parsed on first use (``data``), and the
+    digest of its bytes."""
+
+    shown: str
+    """The path as the user gave it, for messages."""
+    text: str
+
+    @cached_property
+    def digest(self) -> str:
+        """sha256 of the file's bytes (the text decoded from UTF-8 without error encodes
+        back to the very bytes read): what synth records, so that a later ``check`` of
+        the same bytes can trust the committed output without parsing it or building the
+        models (``synth.incremental``)."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    @cached_property
+    def data(self) -> dict[str, Any]:
+        """The parsed YAML; ``ConfigFileError`` when it cannot be the config."""
+        return _parse(self.text, self.shown)
+
+
 def read_config_data(path: Path) -> Any:
     """The parsed YAML of ``path``; ``ConfigFileError`` when it cannot be the config."""
+    return read_config_source(path).data
+
+
+def read_config_source(path: Path) -> ConfigSource:
+    """``path`` read once; ``ConfigFileError`` when it cannot be read."""
     shown = str(path)
-    text = _read_text(path, shown)
+    return ConfigSource(shown, _read_text(path, shown))
+
+
+def _parse(text: str, shown: str) -> dict[str, Any]:
     try:
         data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader
     except yaml.MarkedYAMLError as error:

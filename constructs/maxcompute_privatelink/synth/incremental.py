@@ -16,6 +16,12 @@ What a fingerprint covers:
 - this tool: its version and a hash of its own code and templates. Any change to the
   package builds every stack again.
 
+The manifest also records one ``source`` key: the digest of the config file's bytes,
+the stacks' state paths and the tool's identity. When ``check`` reads the same bytes
+with the same tool, every stack's fingerprint is the one recorded, so it needs neither
+the models nor validation: it hashes the committed files (``synthesize.check_unchanged``).
+Synth records it only for a config without warnings, which check must print again.
+
 Nothing here imports the emitter or starts Node.
 """
 
@@ -40,6 +46,9 @@ if TYPE_CHECKING:
 KEY = "fingerprints"
 """The manifest's key for the records (cdktf-cli reads only ``stacks`` and ``version``)."""
 
+SOURCE_KEY = "source"
+"""The manifest's key for the whole config's ``source_key``."""
+
 SCHEME = 1
 """Bumped when what a fingerprint covers changes: every stack is built again."""
 
@@ -62,6 +71,10 @@ class StackEntry:
 
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def _digest_of(payload: dict[str, Any]) -> str:
+    return _sha256(json.dumps(payload, sort_keys=True, separators=(",", ":")).encode())
 
 
 @cache
@@ -130,7 +143,20 @@ def fingerprint(
         "backend": backend.model_dump(mode="json") if backend is not None else None,
         "state_path": state_path,
     }
-    return _sha256(json.dumps(payload, sort_keys=True, separators=(",", ":")).encode())
+    return _digest_of(payload)
+
+
+def source_key(config_digest: str, state_paths: dict[str, str], hcl: bool) -> str:
+    """What every stack depends on, read without the models: the config file's bytes
+    (``ConfigSource.digest``), where the stacks keep local state (it depends on where the
+    config and the output are) and the tool (``tool_identity``)."""
+    payload = {
+        "scheme": SCHEME,
+        "tool": tool_identity(hcl),
+        "config": config_digest,
+        "state_paths": state_paths,
+    }
+    return _digest_of(payload)
 
 
 def stack_files(hcl: bool) -> tuple[str, ...]:

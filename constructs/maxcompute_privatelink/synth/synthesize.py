@@ -48,11 +48,13 @@ from maxcompute_privatelink.synth.cdktf_json import stable_json
 from maxcompute_privatelink.synth.hcl import format_tree
 from maxcompute_privatelink.synth.incremental import (
     KEY,
+    SOURCE_KEY,
     StackEntry,
     as_manifest,
     fingerprint,
     read_entries,
     record,
+    source_key,
     stack_files,
     unchanged,
 )
@@ -67,6 +69,7 @@ from maxcompute_privatelink.synth.parallel import Workers, worker_count
 if TYPE_CHECKING:
     from maxcompute_privatelink.model.backend import OssBackendProps
     from maxcompute_privatelink.model.config import Deployment, PrivateLinkConfig
+    from maxcompute_privatelink.model.config_file import ConfigSource
 
 MANIFEST = "manifest.json"
 """cdktf's manifest, with ``generator`` added: the marker of synth's output folder."""
@@ -159,20 +162,27 @@ def state_path(config_dir: Path, out: Path, stack: str) -> str:
     return state_paths(config_dir, out, [stack])[stack]
 
 
-def state_file_conflicts(config_path: Path, config: PrivateLinkConfig) -> list[str]:
-    """Deployments that another config in the same folder also keeps local state for:
-    both would read and write the same ``terraform.<name>.tfstate``."""
+def other_configs(config_path: Path) -> list[Path]:
+    """The other YAML files in the config's folder: configs that may share its state."""
+    own = physical(config_path)
+    return [
+        other
+        for other in sorted(config_path.parent.glob("*.y*ml"))
+        if other.is_file() and physical(other) != own and other.suffix in (".yaml", ".yml")
+    ]
+
+
+def state_file_conflicts(config_path: Path, names: Sequence[str], local: bool) -> list[str]:
+    """Deployments (``names``) that another config in the same folder also keeps local
+    state for: both would read and write the same ``terraform.<name>.tfstate``. None
+    unless the config keeps ``local`` state (it has no backend)."""
     from maxcompute_privatelink.errors import McplError
     from maxcompute_privatelink.model.config_file import read_config_data
 
-    if config.backend is not None:
+    if not local:
         return []
-    names = {d.name for d in config.deployments}
-    own = physical(config_path)
     lines: list[str] = []
-    for other in sorted(config_path.parent.glob("*.y*ml")):
-        if not other.is_file() or physical(other) == own or other.suffix not in (".yaml", ".yml"):
-            continue
+    for other in other_configs(config_path):
         try:
             data = read_config_data(other)
         except McplError:
@@ -181,7 +191,7 @@ def state_file_conflicts(config_path: Path, config: PrivateLinkConfig) -> list[s
         if data.get("backend") is not None or not isinstance(deployments, list):
             continue
         shared = sorted(
-            names & {d.get("name") for d in deployments if isinstance(d, dict)} - {None}
+            set(names) & {d.get("name") for d in deployments if isinstance(d, dict)} - {None}
         )
         for name in shared:
             lines.append(
@@ -226,12 +236,15 @@ def synthesize(
     workers: Workers | None = None,
     others: tuple[OutputKind, ...] = (),
     full: bool = False,
+    config_digest: str | None = None,
 ) -> SynthResult:
     """Write the stacks of ``config`` (read from ``config_path``, which anchors local state)
     to ``out``. ``workers``: processes started beforehand (``Workers.for_stacks``).
     Default: started here when the stacks to build are many enough. ``others``: the
     outputs of other commands, which synth refuses to write into. Stacks that the
-    manifest shows unchanged are reused (``synth.incremental``); ``full`` builds all."""
+    manifest shows unchanged are reused (``synth.incremental``); ``full`` builds all.
+    ``config_digest``: ``ConfigSource.digest`` of the config file, recorded so that
+    ``check_unchanged`` can trust the output. Default: not recorded."""
     config_dir = config_path.parent
     counts: dict[str, int] = {}
     plan = _Plan()
@@ -260,7 +273,7 @@ def synthesize(
             raise UnsafeChangeError(refusals)
         built = _build_changed(
             staging, target, config, config_dir=config_dir, out=out, hcl=hcl, full=full,
-            workers=workers,
+            workers=workers, config_digest=config_digest,
         )  # fmt: skip
         counts.update(built.counts)
         rebuilt.extend(built.rebuilt)
@@ -426,17 +439,54 @@ def check(
     hcl: bool,
     workers: Workers | None = None,
     full: bool = False,
+    config_digest: str | None = None,
 ) -> CheckResult:
     """Compare what synth would write to ``out`` with what is there. Stacks the manifest
     shows unchanged (files hashing as recorded) are taken as they are: with nothing
-    changed, no Node. A hand-edited file is built again, and its diff shown."""
+    changed, no Node. A hand-edited file is built again, and its diff shown.
+    ``config_digest``: as for ``synthesize``."""
     with tempfile.TemporaryDirectory(prefix="mcpl-check.") as scratch:
         expected = Path(scratch)
         built = _build_changed(
             expected, physical(out), config, config_dir=config_dir, out=out, hcl=hcl,
-            full=full, workers=workers, copy_reused=False,
+            full=full, workers=workers, copy_reused=False, config_digest=config_digest,
         )  # fmt: skip
         return _compare(expected, out, reused=built.reused_files)
+
+
+def check_unchanged(
+    config_path: Path, out: Path, hcl: bool, source: ConfigSource
+) -> CheckResult | None:
+    """``check`` without the models, for a config whose bytes are the ones the output was
+    synthesized from (its manifest's ``source`` key matches, ``synth.incremental``): the
+    result when ``out`` is what synth wrote, every stack file hashing as recorded and
+    nothing missing, extra or edited (the manifest compared byte for byte). None when
+    it cannot tell: then check builds the models and compares as usual, which names
+    each difference."""
+    hcl = hcl_requested(hcl)
+    previous = physical(out)
+    manifest = read_manifest(previous)
+    entries = read_entries(manifest)
+    if manifest is None or not entries:
+        return None
+    names = list(entries)
+    key = source_key(source.digest, state_paths(config_path.parent, out, names), hcl)
+    if manifest.get(SOURCE_KEY) != key:
+        return None
+    # the same bytes validated when synth recorded the key: the raw data is well formed
+    if other_configs(config_path) and state_file_conflicts(
+        config_path, names, local=source.data.get("backend") is None
+    ):
+        return None  # check reports them as it loads the config
+    if not all(
+        unchanged(previous, name, entry, entry.fingerprint, hcl) for name, entry in entries.items()
+    ):
+        return None
+    with tempfile.TemporaryDirectory(prefix="mcpl-check.") as scratch:
+        _write_manifest(Path(scratch), names, hcl, entries, key)
+        reused = frozenset(f"{STACKS}/{name}/{f}" for name in names for f in stack_files(hcl))
+        result = _compare(Path(scratch), out, reused=reused)
+    return None if result.differences else result
 
 
 @dataclass(frozen=True)
@@ -482,10 +532,13 @@ def _build_changed(
     full: bool,
     workers: Workers | None,
     copy_reused: bool = True,
+    config_digest: str | None = None,
 ) -> _Built:
     """Fill ``target`` with every stack and the manifest: the stacks of ``previous`` that
     are unchanged, copied byte for byte (unless not ``copy_reused``: check compares
-    them by hash), and the others built (``out`` anchors the state paths)."""
+    them by hash), and the others built (``out`` anchors the state paths).
+    ``config_digest``: for the manifest's ``source`` key (not for a config with
+    warnings: check must load it to print them)."""
     hcl = hcl_requested(hcl)
     backend = config.backend
     names = [d.name for d in config.deployments]
@@ -515,7 +568,8 @@ def _build_changed(
         else record(target / STACKS / name, wanted[name], hcl, counts[name])
         for name in names
     }
-    _write_manifest(target, names, hcl, entries)
+    key = source_key(config_digest, paths, hcl) if config_digest and not config.warnings() else None
+    _write_manifest(target, names, hcl, entries, key)
     return _Built(
         {name: entries[name].resources for name in names},
         tuple(d.name for d in changed),
@@ -570,13 +624,17 @@ def _synth_into(
 
 
 def _write_manifest(
-    target: Path, names: list[str], hcl: bool, entries: dict[str, StackEntry]
+    target: Path,
+    names: list[str],
+    hcl: bool,
+    entries: dict[str, StackEntry],
+    source: str | None,
 ) -> None:
     """``manifest.json`` as cdktf 0.21.0 writes it for these stacks (``lib/manifest.ts``),
-    written here for both emitters, with ``FORMAT_VERSION``, plus synth's marker and the
-    stacks' fingerprints (``synth.incremental``)."""
+    written here for both emitters, with ``FORMAT_VERSION``, plus synth's marker, the
+    stacks' fingerprints and the ``source`` key when there is one (``synth.incremental``)."""
     file_name = stack_file_name(hcl)
-    manifest = {
+    manifest: dict[str, object] = {
         KEY: as_manifest(entries),
         "generator": MARK,
         "stacks": {
@@ -593,6 +651,8 @@ def _write_manifest(
         },
         "version": FORMAT_VERSION,
     }
+    if source is not None:
+        manifest[SOURCE_KEY] = source
     (target / "manifest.json").write_text(stable_json(manifest), encoding="utf-8")
 
 
@@ -627,14 +687,17 @@ def _scan(root: Path) -> tuple[dict[str, Path], list[str], list[str]]:
 
 
 def _same_manifest(want: bytes, have: bytes) -> bool:
-    """Whether two manifests differ at most in their stacks' fingerprints: the files they
-    record are the same bytes, only the environment that wrote them differs (another
-    emitter or formatter version). Synth writes the new fingerprints; check lets them be."""
+    """Whether two manifests differ at most in their fingerprints and ``source`` keys: the
+    files they record are the same bytes, only the environment that wrote them differs
+    (another emitter or formatter version, the config's comments). Synth writes the new
+    keys; check lets them be."""
     try:
         wanted, had = json.loads(want), json.loads(have)
     except ValueError:
         return False
     for manifest in (wanted, had):
+        if isinstance(manifest, dict):
+            manifest.pop(SOURCE_KEY, None)
         records = manifest.get(KEY) if isinstance(manifest, dict) else None
         for entry in records.values() if isinstance(records, dict) else ():
             if isinstance(entry, dict):
