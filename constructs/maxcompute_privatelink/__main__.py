@@ -1,5 +1,5 @@
 """``python -m maxcompute_privatelink`` is ``mcpl``."""
 
-from maxcompute_privatelink.cli import main
+from maxcompute_privatelink.launcher import main
 
 main()

@@ -19,10 +19,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
-# mcpl uses no pydantic plugins: not looking for them spares a scan of every installed
-# distribution's entry points (pydantic/plugin/_loader.py, PYDANTIC_DISABLE_PLUGINS),
-# which costs more than the rest of a `check` with nothing changed
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+# before typer, which imports pydantic: the launcher's import disables pydantic's plugins
+from maxcompute_privatelink.launcher import CONFIG_FLAGS, FULL_FLAG, OUT_FLAGS  # isort: skip
 
 import typer
 from pydantic import ValidationError
@@ -35,8 +33,8 @@ from maxcompute_privatelink.errors import (
     OptionError,
     UnsafeChangeError,
 )
+from maxcompute_privatelink.layout import DEFAULT_CONFIG, DEFAULT_OUT
 from maxcompute_privatelink.model.config_file import (
-    DEFAULT_CONFIG,
     ConfigSource,
     read_config_data,
     read_config_source,
@@ -75,7 +73,6 @@ FormatOption = Annotated[
 ]
 
 
-DEFAULT_OUT = "cdktf.out"
 DEFAULT_CLIENT_OUT = "client"
 
 P = ParamSpec("P")
@@ -100,11 +97,11 @@ app = typer.Typer(
 
 ConfigOption = Annotated[
     Path,
-    typer.Option("--config", "-c", help="The deployments file.", show_default=True),
+    typer.Option(*CONFIG_FLAGS, help="The deployments file.", show_default=True),
 ]
 OutOption = Annotated[
     Path,
-    typer.Option("--out", "-o", help="Folder of the cdktf output.", show_default=True),
+    typer.Option(*OUT_FLAGS, help="Folder of the cdktf output.", show_default=True),
 ]
 HclOption = Annotated[
     bool,
@@ -117,7 +114,7 @@ HclOption = Annotated[
 FullOption = Annotated[
     bool,
     typer.Option(
-        "--full",
+        FULL_FLAG,
         help="Build every stack. Default: stacks whose fingerprint and files are unchanged "
         "(manifest.json) are reused as they are.",
     ),
@@ -194,20 +191,21 @@ def _load_for_synth(
     validates. Not when ``out`` has fingerprints (and not ``full``): then the stacks to
     build are known only later, and often none; when the config is newer than the
     output, the emitter is loaded in this process meanwhile (``emitter.preload``).
-    Workers left unused are stopped on exit."""
+    Workers left unused are stopped on exit. The command imports the rest of synth once
+    this has returned: Node starts first."""
     from maxcompute_privatelink.construct.emitter import preload
+    from maxcompute_privatelink.synth.incremental import edited_since, is_incremental
     from maxcompute_privatelink.synth.parallel import Workers
-    from maxcompute_privatelink.synth.synthesize import edited_since, is_incremental
 
-    data = source.data
-    deployments = data.get("deployments")
-    fleet = len(deployments) if isinstance(deployments, list) else 0
     if not full and is_incremental(out):
         fleet = 0
         if edited_since(path, out):
             preload()  # Node starts while this process validates and fingerprints
+    else:
+        deployments = source.data.get("deployments")
+        fleet = len(deployments) if isinstance(deployments, list) else 0
     with Workers.for_stacks(fleet) as workers:
-        config = _validate(data)
+        config = _validate(source.data)
         _refuse_shared_state(path, config)
         yield config, workers
 
@@ -269,12 +267,12 @@ def synth(
 
     OUT must be new, empty or synth's own output; only the files synth generates are
     replaced, and it refuses changes that would orphan live resources."""
-    from maxcompute_privatelink.layout import stack_file_name
-    from maxcompute_privatelink.outputs.render import CLIENT_OUTPUT
-    from maxcompute_privatelink.synth.synthesize import hcl_requested, synthesize
-
     source = read_config_source(config)
     with _load_for_synth(config, source, out, full) as (loaded, workers):
+        from maxcompute_privatelink.layout import stack_file_name
+        from maxcompute_privatelink.outputs.render import CLIENT_OUTPUT
+        from maxcompute_privatelink.synth.synthesize import hcl_requested, synthesize
+
         result = synthesize(
             loaded,
             config_path=config,
@@ -796,6 +794,11 @@ def _terminated(signum: int, _frame: object) -> None:
 
 
 def main() -> None:
+    from maxcompute_privatelink.construct.emitter import settle
+
     signal.signal(signal.SIGTERM, _terminated)
     with _no_traceback():
-        app()
+        try:
+            app()
+        finally:
+            settle()

@@ -16,6 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+DEFAULT_CONFIG = "privatelink.yaml"
+"""The deployments file every command reads unless given ``--config``."""
+
+DEFAULT_OUT = "cdktf.out"
+"""The output synth writes and the other commands read unless given ``--out``."""
+
 STACKS = "stacks"
 """The folder of the stack folders, inside the output."""
 
@@ -41,6 +47,22 @@ def read_json_file(path: Path, *, limit: int) -> object:
     except (OSError, ValueError, UnicodeDecodeError, RecursionError):
         return None
     return data
+
+
+MANIFEST = "manifest.json"
+"""cdktf's manifest, with ``generator`` added: the marker of synth's output folder."""
+
+MAX_MANIFEST_BYTES = 16 * 1024 * 1024
+"""A manifest lists stack names and paths: far below this for any fleet."""
+
+
+def read_manifest(folder: Path) -> dict[str, object] | None:
+    """``folder``'s manifest.json as JSON, or None (missing, a link, not an object)."""
+    path = folder / MANIFEST
+    if path.is_symlink() or not path.is_file():
+        return None
+    data = read_json_file(path, limit=MAX_MANIFEST_BYTES)
+    return data if isinstance(data, dict) else None
 
 
 def stack_file_name(hcl: bool) -> str:

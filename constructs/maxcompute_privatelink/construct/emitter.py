@@ -52,14 +52,31 @@ def chosen() -> str:
     raise EmitterMissingError(None)
 
 
+_preloading: list[threading.Thread] = []
+
+
 def preload() -> None:
     """Start loading the emitter (Node, jsii and the constructs) in a daemon thread, so
     that Node starts while this process still validates; the later import waits for it.
-    A failure is left for that import to report."""
+    A failure is left for that import to report. Once per process: ``mcpl`` may have
+    started it already (``launcher``)."""
+    if _preloading:
+        return
 
     def load() -> None:
         os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
         with contextlib.suppress(Exception):  # the import that needs it raises it again
             importlib.import_module("maxcompute_privatelink.construct.stack")
 
-    threading.Thread(target=load, name="mcpl-preload", daemon=True).start()
+    thread = threading.Thread(target=load, name="mcpl-preload", daemon=True)
+    _preloading.append(thread)
+    thread.start()
+
+
+def settle() -> None:
+    """Wait for a ``preload`` still running: the command may end before it needs the
+    emitter (a config that does not validate, nothing to build), and an interpreter
+    that exits while jsii loads leaves Node running and fails in jsii's clean-up of its
+    temporary folder."""
+    for thread in _preloading:
+        thread.join()

@@ -16,9 +16,6 @@ import yaml
 
 from maxcompute_privatelink.errors import ConfigFileError
 
-DEFAULT_CONFIG = "privatelink.yaml"
-
-
 _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's parser where PyYAML was built with it (five times faster), else PyYAML's."""
 

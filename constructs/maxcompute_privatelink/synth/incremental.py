@@ -37,7 +37,15 @@ from typing import TYPE_CHECKING, Any
 
 from maxcompute_privatelink import __version__
 from maxcompute_privatelink.construct.emitter import chosen
-from maxcompute_privatelink.layout import HCL_FILE, JSON_FILE, METADATA_FILE, STACKS
+from maxcompute_privatelink.layout import (
+    HCL_FILE,
+    JSON_FILE,
+    MANIFEST,
+    METADATA_FILE,
+    STACKS,
+    read_manifest,
+)
+from maxcompute_privatelink.synth.output_dir import physical
 
 if TYPE_CHECKING:
     from maxcompute_privatelink.model.backend import BackendProps
@@ -205,3 +213,17 @@ def unchanged(out: Path, name: str, entry: StackEntry | None, wanted: str, hcl: 
         if path.is_symlink() or not path.is_file() or _sha256(path.read_bytes()) != digest:
             return False
     return True
+
+
+def is_incremental(out: Path) -> bool:
+    """Whether ``out`` holds a manifest with fingerprints: synth may reuse its stacks."""
+    return bool(read_entries(read_manifest(physical(out))))
+
+
+def edited_since(config_path: Path, out: Path) -> bool:
+    """Whether the config was written after ``out``'s manifest: then some stack likely
+    changed (a guess, for starting Node early; the fingerprints decide)."""
+    try:
+        return config_path.stat().st_mtime_ns > (physical(out) / MANIFEST).stat().st_mtime_ns
+    except OSError:
+        return True

@@ -33,6 +33,8 @@ from maxcompute_privatelink.errors import (
     UnsafeChangeError,
 )
 from maxcompute_privatelink.layout import (
+    MANIFEST,
+    MAX_MANIFEST_BYTES,
     STACK_FILES,
     STACKS,
     TERRAFORM_WORKING_FILES,
@@ -40,6 +42,7 @@ from maxcompute_privatelink.layout import (
     live_resources,
     previous_stacks,
     read_json_file,
+    read_manifest,
     read_stack,
     stack_file_name,
     user_entries,
@@ -70,12 +73,6 @@ if TYPE_CHECKING:
     from maxcompute_privatelink.model.backend import OssBackendProps
     from maxcompute_privatelink.model.config import Deployment, PrivateLinkConfig
     from maxcompute_privatelink.model.config_file import ConfigSource
-
-MANIFEST = "manifest.json"
-"""cdktf's manifest, with ``generator`` added: the marker of synth's output folder."""
-
-MAX_MANIFEST_BYTES = 16 * 1024 * 1024
-"""A manifest lists stack names and paths: far below this for any fleet."""
 
 
 def generated(parts: tuple[str, ...]) -> bool:
@@ -496,29 +493,6 @@ class _Built:
     reused_files: frozenset[str]
     """The files (``stacks/<name>/<file>``) of the stacks reused: by their recorded
     hashes, what synth writes."""
-
-
-def read_manifest(folder: Path) -> dict[str, object] | None:
-    """``folder``'s manifest.json as JSON, or None (missing, a link, not an object)."""
-    path = folder / MANIFEST
-    if path.is_symlink() or not path.is_file():
-        return None
-    data = read_json_file(path, limit=MAX_MANIFEST_BYTES)
-    return data if isinstance(data, dict) else None
-
-
-def is_incremental(out: Path) -> bool:
-    """Whether ``out`` holds a manifest with fingerprints: synth may reuse its stacks."""
-    return bool(read_entries(read_manifest(physical(out))))
-
-
-def edited_since(config_path: Path, out: Path) -> bool:
-    """Whether the config was written after ``out``'s manifest: then some stack likely
-    changed (a guess, for starting Node early; the fingerprints decide)."""
-    try:
-        return config_path.stat().st_mtime_ns > (physical(out) / MANIFEST).stat().st_mtime_ns
-    except OSError:
-        return True
 
 
 def _build_changed(
