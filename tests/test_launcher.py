@@ -51,14 +51,14 @@ def run_launcher(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def started_before_the_cli(cwd: Path, *args: str) -> str:
-    """Whether ``launcher.start`` loads the emitter for ``args``, and whether typer was
-    imported by then."""
+    """Whether ``launcher.start`` loads the emitter for ``args``: started, the thread,
+    jsii imported, and typer not yet."""
     script = (
         "import sys, threading\n"
         "from maxcompute_privatelink import launcher\n"
         "started = launcher.start(sys.argv[1:])\n"
         "names = [t.name for t in threading.enumerate()]\n"
-        "print(started, 'mcpl-preload' in names, 'typer' in sys.modules)\n"
+        "print(started, 'mcpl-preload' in names, 'jsii' in sys.modules, 'typer' in sys.modules)\n"
         "from maxcompute_privatelink.construct.emitter import settle\n"
         "settle()\n"
     )
@@ -84,9 +84,9 @@ def test_an_edited_config_starts_the_emitter_before_the_cli_is_imported(
     edited = started_before_the_cli(tmp_path, "synth")
     full = started_before_the_cli(tmp_path, "synth", "--full")
     elsewhere = started_before_the_cli(tmp_path, "check", "-o", "other.out")
-    # then
-    assert edited == "True True False"
-    assert unchanged == full == elsewhere == "False False False"
+    # then: jsii was imported alone, before the CLI
+    assert edited == "True True True False"
+    assert unchanged == full == elsewhere == "False False False False"
 
 
 def test_fails_in_one_line_when_an_edited_config_does_not_validate_while_node_loads(

@@ -53,24 +53,31 @@ def chosen() -> str:
 
 
 _preloading: list[threading.Thread] = []
+_jsii_imported = threading.Event()
+"""Set by ``preload`` once jsii is imported (Node boots next), or when the load failed."""
 
 
-def preload() -> None:
+def preload() -> threading.Event:
     """Start loading the emitter (Node, jsii and the constructs) in a daemon thread, so
     that Node starts while this process still validates; the later import waits for it.
     A failure is left for that import to report. Once per process: ``mcpl`` may have
-    started it already (``launcher``)."""
+    started it already (``launcher``). Returns an event set once jsii is imported: from
+    then on the thread mostly waits for Node, and other imports cost it little."""
     if _preloading:
-        return
+        return _jsii_imported
 
     def load() -> None:
         os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
         with contextlib.suppress(Exception):  # the import that needs it raises it again
+            importlib.import_module("jsii")
+            _jsii_imported.set()
             importlib.import_module("maxcompute_privatelink.construct.stack")
+        _jsii_imported.set()
 
     thread = threading.Thread(target=load, name="mcpl-preload", daemon=True)
     _preloading.append(thread)
     thread.start()
+    return _jsii_imported
 
 
 def settle() -> None:
