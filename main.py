@@ -13,8 +13,8 @@ from pathlib import Path
 # constructs.maxcompute_privatelink.
 sys.path.insert(0, str(Path(__file__).resolve().parent / "constructs"))
 
-from maxcompute_privatelink.cli import app
+from maxcompute_privatelink.launcher import main
 
 if __name__ == "__main__":
     out = os.environ.get("CDKTF_OUTDIR", "cdktf.out")
-    app(["synth", "--config", "privatelink.yaml", "--out", out], prog_name="main.py")
+    main(["synth", "--config", "privatelink.yaml", "--out", out], prog_name="main.py")

@@ -793,12 +793,13 @@ def _terminated(signum: int, _frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
-def main() -> None:
+def main(args: list[str] | None = None, prog_name: str | None = None) -> None:
+    """Run the command line ``args`` (default: ``sys.argv``) as ``prog_name``."""
     from maxcompute_privatelink.construct.emitter import settle
 
     signal.signal(signal.SIGTERM, _terminated)
     with _no_traceback():
         try:
-            app()
+            app(args=args, prog_name=prog_name)
         finally:
             settle()

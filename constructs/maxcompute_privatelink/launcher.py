@@ -74,9 +74,9 @@ def start(args: Sequence[str]) -> bool:
     return True
 
 
-def main() -> None:
-    """The ``mcpl`` command."""
-    start(sys.argv[1:])
+def main(args: list[str] | None = None, prog_name: str | None = None) -> None:
+    """The ``mcpl`` command, with the command line ``args`` (default: ``sys.argv``)."""
+    start(sys.argv[1:] if args is None else args)
     from maxcompute_privatelink.cli import main as cli_main
 
-    cli_main()
+    cli_main(args, prog_name)
