@@ -4,6 +4,8 @@ import copy
 import inspect
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +57,27 @@ def write_config(folder: Path, deployments: list[dict[str, Any]], name: str = "c
     path = folder / name
     path.write_text(yaml.safe_dump({"deployments": deployments}, sort_keys=False))
     return path
+
+
+def after_mcpl(args: list[str | Path], report: str, cwd: Path | None = None) -> str:
+    """Run ``mcpl args`` in a fresh interpreter, through the ``mcpl`` entry point, then
+    print its exit code and ``report``, a Python expression evaluated there (``sys`` and
+    ``threading`` imported): that last line of its output."""
+    script = (
+        "import sys, threading\n"
+        "from maxcompute_privatelink.launcher import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit as done:\n    code = done.code or 0\n"
+        f"print(code, {report})\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()[-1]
 
 
 def tree(folder: Path) -> dict[str, bytes]:

@@ -5,15 +5,13 @@ built; with nothing changed, neither synth nor check needs Node."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import runner, tree, write_config
+from conftest import after_mcpl, runner, tree, write_config
 from maxcompute_privatelink.cli import app
 from maxcompute_privatelink.model.config_file import read_config_source
 from maxcompute_privatelink.synth import incremental
@@ -274,22 +272,14 @@ def test_with_nothing_changed_the_emitter_is_not_even_imported(
     config = write_config(tmp_path, fleet(deployment))
     out = tmp_path / "cdktf.out"
     synth(config, out)
-    script = (
-        "import sys, threading\n"
-        "from maxcompute_privatelink.cli import main\n"
-        "from maxcompute_privatelink.construct.emitter import chosen\n"
-        f"sys.argv = ['mcpl', sys.argv[1], '-c', {str(config)!r}, '-o', {str(out)!r}]\n"
-        "try:\n    main()\nexcept SystemExit as done:\n    assert not done.code, done.code\n"
-        "print(chosen() in sys.modules, [t.name for t in threading.enumerate()][1:])\n"
-    )
+    from maxcompute_privatelink.construct.emitter import chosen
+
+    report = f"{chosen()!r} in sys.modules, [t.name for t in threading.enumerate()][1:]"
     for command in ("check", "synth"):
         # when
-        done = subprocess.run(
-            [sys.executable, "-c", script, command], capture_output=True, text=True, check=False
-        )
+        done = after_mcpl([command, "-c", config, "-o", out], report)
         # then: neither the emitter (so no Node) nor a preload thread nor a worker
-        assert done.returncode == 0, done.stderr
-        assert done.stdout.splitlines()[-1] == "False []"
+        assert done == "0 False []"
 
 
 def test_check_reports_a_stray_stack_file_beside_an_unchanged_stack(
@@ -322,24 +312,14 @@ def test_check_of_the_bytes_synth_read_trusts_the_output_without_the_models(
     config = write_config(tmp_path, fleet(deployment))
     out = tmp_path / "cdktf.out"
     synth(config, out)
-    script = (
-        "import sys\n"
-        "from maxcompute_privatelink.cli import main\n"
-        f"sys.argv = ['mcpl', 'check', '-c', {str(config)!r}, '-o', {str(out)!r}]\n"
-        "try:\n    main()\nexcept SystemExit as done:\n    assert not done.code, done.code\n"
-        "print(sorted(m for m in sys.modules if m.startswith('maxcompute_privatelink.model')))\n"
-    )
+    report = "sorted(m for m in sys.modules if m.startswith('maxcompute_privatelink.model'))"
     # when
     direct = unchanged_check(config, out)
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=False
-    )
-    # then: the manifest, three stacks; nor models, nor YAML parsed, nor validation
+    done = after_mcpl(["check", "-c", config, "-o", out], report)
+    # then: the manifest and three stacks compared, with no model built or validated
     assert direct is not None
     assert (direct.files, direct.differences) == (4, ())
-    assert done.returncode == 0, done.stderr
-    assert "up to date" in done.stdout
-    assert done.stdout.splitlines()[-1] == "['maxcompute_privatelink.model', " + (
+    assert done == "0 ['maxcompute_privatelink.model', " + (
         "'maxcompute_privatelink.model.config_file', 'maxcompute_privatelink.model.regions']"
     )
 

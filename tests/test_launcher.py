@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from conftest import runner, write_config
+from conftest import after_mcpl, runner, write_config
 from maxcompute_privatelink.cli import app
 from maxcompute_privatelink.launcher import paths_to_build
 
@@ -97,22 +97,13 @@ def test_fails_in_one_line_when_an_edited_config_does_not_validate_while_node_lo
     out = tmp_path / "cdktf.out"
     assert runner.invoke(app, ["synth", "-c", str(config), "-o", str(out)]).exit_code == 0
     write_config(tmp_path, [dict(deployment, region="cn-mars")], name="privatelink.yaml")
-    script = (
-        "import sys, threading\n"
-        "from maxcompute_privatelink import launcher\n"
-        "sys.argv = ['mcpl', 'synth']\n"
-        "try:\n    launcher.main()\nexcept SystemExit as done:\n    code = done.code\n"
-        "alive = [t.name for t in threading.enumerate() if t.name == 'mcpl-preload']\n"
-        "print(code, alive)\n"
-    )
     # when
     done = run_launcher(tmp_path, "synth")
-    inside = subprocess.run(
-        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=False
-    )
+    preloading = "[t.name for t in threading.enumerate() if t.name == 'mcpl-preload']"
+    inside = after_mcpl(["synth"], preloading, cwd=tmp_path)
     # then: the one line, no traceback from jsii's clean-up of a load cut short, and the
     # load finished before the exit (else Node outlives mcpl)
     assert done.returncode == 2
     assert done.stderr.startswith("error: deployment 'prod-shenzhen': region: 'cn-mars'")
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
-    assert inside.stdout.strip() == "2 []", inside.stderr
+    assert inside == "2 []"
