@@ -24,6 +24,15 @@ def fleet(deployment: dict[str, Any]) -> list[dict[str, Any]]:
     return [dict(deployment, name=name, protect=False) for name in NAMES]
 
 
+@pytest.fixture
+def synthesized(tmp_path: Path, deployment: dict[str, Any]) -> tuple[Path, Path]:
+    """A fleet of three synthesized: the config, and the output (``tmp_path/cdktf.out``)."""
+    config = write_config(tmp_path, fleet(deployment))
+    out = tmp_path / "cdktf.out"
+    synth(config, out)
+    return config, out
+
+
 def mcpl(*args: str | Path) -> Any:
     return runner.invoke(app, [str(a) for a in args])
 
@@ -102,11 +111,9 @@ def test_only_changed_stacks_are_built_and_the_output_is_a_full_synths(
     assert_same_as_full_synth(config, out)
 
 
-def test_a_backend_change_builds_every_stack(tmp_path: Path, deployment: dict[str, Any]) -> None:
+def test_a_backend_change_builds_every_stack(synthesized: tuple[Path, Path]) -> None:
     # given
-    config = write_config(tmp_path, fleet(deployment))
-    out = tmp_path / "cdktf.out"
-    synth(config, out)
+    config, out = synthesized
     text = config.read_text()
     # when: an oss backend for every stack
     config.write_text(text + "backend:\n  oss:\n    bucket: tf-state\n    region: cn-shenzhen\n")
@@ -116,13 +123,9 @@ def test_a_backend_change_builds_every_stack(tmp_path: Path, deployment: dict[st
     assert_same_as_full_synth(config, out)
 
 
-def test_json_to_hcl_and_back_builds_every_stack(
-    tmp_path: Path, deployment: dict[str, Any]
-) -> None:
+def test_json_to_hcl_and_back_builds_every_stack(synthesized: tuple[Path, Path]) -> None:
     # given
-    config = write_config(tmp_path, fleet(deployment))
-    out = tmp_path / "cdktf.out"
-    synth(config, out)
+    config, out = synthesized
     # when / then: to HCL, and again (nothing left to build), and back to JSON
     assert synth(config, out, "--hcl") == list(NAMES)
     assert synth(config, out, "--hcl") == []
@@ -132,12 +135,10 @@ def test_json_to_hcl_and_back_builds_every_stack(
 
 
 def test_a_change_of_the_tool_builds_every_stack(
-    tmp_path: Path, deployment: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, synthesized: tuple[Path, Path]
 ) -> None:
     # given
-    config = write_config(tmp_path, fleet(deployment))
-    out = tmp_path / "cdktf.out"
-    synth(config, out)
+    config, out = synthesized
     # when: another version of mcpl's code
     monkeypatch.setattr(incremental, "code_digest", lambda: "another build")
     incremental.tool_identity.cache_clear()
@@ -152,12 +153,10 @@ def test_a_change_of_the_tool_builds_every_stack(
 
 
 def test_a_hand_edit_is_drift_for_check_and_synth_repairs_it(
-    tmp_path: Path, deployment: dict[str, Any]
+    synthesized: tuple[Path, Path],
 ) -> None:
     # given: a stack file edited by hand
-    config = write_config(tmp_path, fleet(deployment))
-    out = tmp_path / "cdktf.out"
-    synth(config, out)
+    config, out = synthesized
     stack = out / "stacks" / "west" / "cdk.tf.json"
     original = stack.read_bytes()
     stack.write_bytes(original.replace(b'"cidr_block"', b'"cidr_block_x"', 1))
@@ -173,12 +172,10 @@ def test_a_hand_edit_is_drift_for_check_and_synth_repairs_it(
 
 
 def test_with_nothing_changed_synth_and_check_need_no_node(
-    tmp_path: Path, deployment: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, synthesized: tuple[Path, Path]
 ) -> None:
     # given: a synthesized fleet, then no Node (nor anything else) on PATH
-    config = write_config(tmp_path, fleet(deployment))
-    out = tmp_path / "cdktf.out"
-    synth(config, out)
+    config, out = synthesized
     before = generated(out)
     monkeypatch.setenv("PATH", str(tmp_path / "no-tools"))
     # when
@@ -208,11 +205,9 @@ def test_check_without_node_fails_in_one_line_when_a_stack_changed(
     assert checked.stderr.startswith("error: synth needs Node.js")
 
 
-def test_full_builds_every_stack(tmp_path: Path, deployment: dict[str, Any]) -> None:
+def test_full_builds_every_stack(synthesized: tuple[Path, Path]) -> None:
     # given
-    config = write_config(tmp_path, fleet(deployment))
-    out = tmp_path / "cdktf.out"
-    synth(config, out)
+    config, out = synthesized
     # when
     rebuilt = synth(config, out, "--full")
     # then
@@ -245,12 +240,10 @@ def test_the_manifest_records_each_stacks_fingerprint_and_file_hashes(
 
 
 def test_check_lets_fingerprints_from_another_environment_be(
-    tmp_path: Path, deployment: dict[str, Any]
+    synthesized: tuple[Path, Path],
 ) -> None:
     # given: a manifest whose fingerprints another emitter or formatter version wrote
-    config = write_config(tmp_path, fleet(deployment))
-    out = tmp_path / "cdktf.out"
-    synth(config, out)
+    config, out = synthesized
     manifest_file = out / "manifest.json"
     manifest = json.loads(manifest_file.read_text())
     for entry in manifest["fingerprints"].values():
@@ -266,12 +259,10 @@ def test_check_lets_fingerprints_from_another_environment_be(
 
 
 def test_with_nothing_changed_the_emitter_is_not_even_imported(
-    tmp_path: Path, deployment: dict[str, Any]
+    synthesized: tuple[Path, Path],
 ) -> None:
     # given
-    config = write_config(tmp_path, fleet(deployment))
-    out = tmp_path / "cdktf.out"
-    synth(config, out)
+    config, out = synthesized
     from maxcompute_privatelink.construct.emitter import chosen
 
     report = f"{chosen()!r} in sys.modules, [t.name for t in threading.enumerate()][1:]"
@@ -283,12 +274,10 @@ def test_with_nothing_changed_the_emitter_is_not_even_imported(
 
 
 def test_check_reports_a_stray_stack_file_beside_an_unchanged_stack(
-    tmp_path: Path, deployment: dict[str, Any]
+    synthesized: tuple[Path, Path],
 ) -> None:
     # given: an unchanged JSON stack with an HCL file beside it
-    config = write_config(tmp_path, fleet(deployment))
-    out = tmp_path / "cdktf.out"
-    synth(config, out)
+    config, out = synthesized
     stray = out / "stacks" / "east" / "cdk.tf"
     stray.write_text("# left over\n")
     # when
@@ -306,12 +295,10 @@ def unchanged_check(config: Path, out: Path, hcl: bool = False) -> CheckResult |
 
 
 def test_check_of_the_bytes_synth_read_trusts_the_output_without_the_models(
-    tmp_path: Path, deployment: dict[str, Any]
+    synthesized: tuple[Path, Path],
 ) -> None:
     # given
-    config = write_config(tmp_path, fleet(deployment))
-    out = tmp_path / "cdktf.out"
-    synth(config, out)
+    config, out = synthesized
     report = "sorted(m for m in sys.modules if m.startswith('maxcompute_privatelink.model'))"
     # when
     direct = unchanged_check(config, out)
@@ -329,12 +316,10 @@ def test_check_of_the_bytes_synth_read_trusts_the_output_without_the_models(
     ["a comment in the config", "--hcl", "another depth", "a stray file", "manifest edited"],
 )
 def test_check_falls_back_to_the_models_when_anything_differs(
-    tmp_path: Path, deployment: dict[str, Any], change: str
+    tmp_path: Path, deployment: dict[str, Any], change: str, synthesized: tuple[Path, Path]
 ) -> None:
     # given: a synthesized fleet, then one thing other than when synth recorded it
-    config = write_config(tmp_path, fleet(deployment))
-    out = tmp_path / "cdktf.out"
-    synth(config, out)
+    config, out = synthesized
     hcl = change == "--hcl"
     if change == "a comment in the config":
         config.write_text("# the same deployments\n" + config.read_text())
@@ -383,12 +368,10 @@ def test_a_config_with_warnings_is_always_loaded_so_check_prints_them(
 
 
 def test_fails_when_another_config_beside_it_shares_local_state_even_with_nothing_changed(
-    tmp_path: Path, deployment: dict[str, Any]
+    tmp_path: Path, deployment: dict[str, Any], synthesized: tuple[Path, Path]
 ) -> None:
     # given: an unchanged output, then a second config with a deployment of the same name
-    config = write_config(tmp_path, fleet(deployment))
-    out = tmp_path / "cdktf.out"
-    synth(config, out)
+    config, out = synthesized
     write_config(tmp_path, [dict(deployment, name="west")], name="other.yaml")
     # when
     direct = unchanged_check(config, out)
