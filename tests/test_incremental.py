@@ -382,3 +382,23 @@ def test_fails_when_another_config_beside_it_shares_local_state_even_with_nothin
     assert checked.stderr.startswith(
         f"error: deployment 'west': {tmp_path / 'other.yaml'} has a deployment of that name too"
     )
+
+
+def test_synth_of_the_bytes_it_read_last_writes_nothing_at_all(
+    synthesized: tuple[Path, Path],
+) -> None:
+    # given: an unchanged output with a user's file in a stack folder
+    config, out = synthesized
+    (out / "stacks" / "west" / "terraform.tfvars").write_text("x = 1\n")
+    before = {path: path.stat() for path in [out, *out.rglob("*")]}
+    # when
+    result = mcpl("synth", "-c", config, "-o", out)
+    # then: every stack reported unchanged, in config order; not a file or folder touched
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        f"{out}/stacks/{name}/cdk.tf.json: 15 resources, unchanged" for name in NAMES
+    ]
+    after = {path: path.stat() for path in [out, *out.rglob("*")]}
+    assert after.keys() == before.keys()
+    for path, stat in after.items():
+        assert (stat.st_ino, stat.st_mtime_ns) == (before[path].st_ino, before[path].st_mtime_ns)

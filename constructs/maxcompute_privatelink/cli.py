@@ -267,22 +267,27 @@ def synth(
 
     OUT must be new, empty or synth's own output; only the files synth generates are
     replaced, and it refuses changes that would orphan live resources."""
-    source = read_config_source(config)
-    with _load_for_synth(config, source, out, full) as (loaded, workers):
-        from maxcompute_privatelink.layout import stack_file_name
-        from maxcompute_privatelink.outputs.render import CLIENT_OUTPUT
-        from maxcompute_privatelink.synth.synthesize import hcl_requested, synthesize
+    from maxcompute_privatelink.layout import stack_file_name
+    from maxcompute_privatelink.synth.synthesize import hcl_requested, synth_unchanged
 
-        result = synthesize(
-            loaded,
-            config_path=config,
-            out=out,
-            hcl=hcl,
-            workers=workers,
-            others=(CLIENT_OUTPUT,),
-            full=full,
-            config_digest=source.digest,
-        )
+    source = read_config_source(config)
+    # the same bytes the output was synthesized from: nothing to write, no models
+    result = None if full else synth_unchanged(config, out, hcl, source)
+    if result is None:
+        with _load_for_synth(config, source, out, full) as (loaded, workers):
+            from maxcompute_privatelink.outputs.render import CLIENT_OUTPUT
+            from maxcompute_privatelink.synth.synthesize import synthesize
+
+            result = synthesize(
+                loaded,
+                config_path=config,
+                out=out,
+                hcl=hcl,
+                workers=workers,
+                others=(CLIENT_OUTPUT,),
+                full=full,
+                config_digest=source.digest,
+            )
     file_name = stack_file_name(hcl_requested(hcl))
     for name, count in result.stacks.items():
         kept = "" if name in result.rebuilt else ", unchanged"

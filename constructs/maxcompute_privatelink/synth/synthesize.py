@@ -17,6 +17,7 @@ a protected endpoint or zone binding is never dropped from a stack (see ``_refus
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 import os
@@ -127,6 +128,8 @@ class CheckResult:
     """One unified diff (or a missing/extra line) per file that differs."""
     left_alone: tuple[str, ...] = ()
     """Entries in OUT that synth does not generate (user files, `.terraform/`)."""
+    stacks: dict[str, int] = field(default_factory=dict)
+    """Resources per stack of the config."""
 
 
 def _state_file_name(stack: str) -> str:
@@ -448,7 +451,8 @@ def check(
             expected, physical(out), config, config_dir=config_dir, out=out, hcl=hcl,
             full=full, workers=workers, copy_reused=False, config_digest=config_digest,
         )  # fmt: skip
-        return _compare(expected, out, reused=built.reused_files)
+        result = _compare(expected, out, reused=built.reused_files)
+    return dataclasses.replace(result, stacks=built.counts)
 
 
 def check_unchanged(
@@ -457,7 +461,8 @@ def check_unchanged(
     """``check`` without the models, for a config whose bytes are the ones the output was
     synthesized from (its manifest's ``source`` key matches, ``synth.incremental``): the
     result when ``out`` is what synth wrote, every stack file hashing as recorded and
-    nothing missing, extra or edited (the manifest compared byte for byte). None when
+    nothing missing, extra or edited (the manifest byte for byte as synth writes it,
+    fingerprints included). None when
     it cannot tell: then check builds the models and compares as usual, which names
     each difference."""
     hcl = hcl_requested(hcl)
@@ -480,10 +485,33 @@ def check_unchanged(
     ):
         return None
     with tempfile.TemporaryDirectory(prefix="mcpl-check.") as scratch:
-        _write_manifest(Path(scratch), names, hcl, entries, key)
+        expected = Path(scratch)
+        _write_manifest(expected, names, hcl, entries, key)
+        try:
+            as_written = (previous / MANIFEST).read_bytes()
+        except OSError:
+            return None
+        if (expected / MANIFEST).read_bytes() != as_written:
+            return None  # not as synth writes it: trust nothing it records
         reused = frozenset(f"{STACKS}/{name}/{f}" for name in names for f in stack_files(hcl))
-        result = _compare(Path(scratch), out, reused=reused)
-    return None if result.differences else result
+        result = _compare(expected, out, reused=reused)
+    if result.differences:
+        return None
+    return dataclasses.replace(result, stacks={name: entries[name].resources for name in names})
+
+
+def synth_unchanged(
+    config_path: Path, out: Path, hcl: bool, source: ConfigSource
+) -> SynthResult | None:
+    """What synth does when ``out`` is what these config bytes synthesize already
+    (``check_unchanged``): nothing at all, not even a swap of the folder. Its result,
+    every stack reused; None when synth has work to do."""
+    checked = check_unchanged(config_path, out, hcl, source)
+    if checked is None:
+        return None
+    # the same bytes validated when synth recorded the output: the raw data is well formed
+    names = [deployment["name"] for deployment in source.data["deployments"]]
+    return SynthResult(out=out, stacks={name: checked.stacks[name] for name in names}, removed=())
 
 
 @dataclass(frozen=True)
