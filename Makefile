@@ -33,7 +33,7 @@ define venv
 	$(1)/bin/python -m pip install --quiet -r $(2)
 	$(1)/bin/python -m pip install --quiet --no-deps -e '.[$(3),dev]'
 	$(1)/bin/python -m pip check
-	$(1)/bin/python -O -m compileall -q -j 0 $$($(1)/bin/python -c "import sysconfig; print(sysconfig.get_paths()['purelib'])") constructs > /dev/null || true  # an optimization only
+	$(1)/bin/python -m compileall -q -j 0 -o 0 -o 1 $$($(1)/bin/python -c "import sysconfig; print(sysconfig.get_paths()['purelib'])") constructs > /dev/null || true  # an optimization only: bytecode for mcpl, and for the -O workers
 	touch $(1)/.installed
 endef
 
