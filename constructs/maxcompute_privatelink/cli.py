@@ -190,9 +190,9 @@ def _load_for_synth(
     before the models are built: their interpreter and Node start while this one
     validates. Not when ``out`` has fingerprints (and not ``full``): then the stacks to
     build are known only later, and often none; when the config is newer than the
-    output, the emitter is loaded in this process meanwhile (``emitter.preload``).
-    Workers left unused are stopped on exit. The command imports the rest of synth once
-    this has returned: Node starts first."""
+    output, the emitter is loaded in this process meanwhile (``emitter.preload``; the
+    ``mcpl`` launcher has usually started it already). Workers left unused are stopped
+    on exit."""
     from maxcompute_privatelink.construct.emitter import preload
     from maxcompute_privatelink.synth.incremental import edited_since, is_incremental
     from maxcompute_privatelink.synth.parallel import Workers

@@ -84,6 +84,7 @@ def settle() -> None:
     """Wait for a ``preload`` still running: the command may end before it needs the
     emitter (a config that does not validate, nothing to build), and an interpreter
     that exits while jsii loads leaves Node running and fails in jsii's clean-up of its
-    temporary folder."""
+    temporary folder. At most a minute: a Node that never answers must not hold the
+    command for ever (a load takes half a second)."""
     for thread in _preloading:
-        thread.join()
+        thread.join(timeout=60)

@@ -17,10 +17,11 @@ What a fingerprint covers:
   package builds every stack again.
 
 The manifest also records one ``source`` key: the digest of the config file's bytes,
-the stacks' state paths and the tool's identity. When ``check`` reads the same bytes
-with the same tool, every stack's fingerprint is the one recorded, so it needs neither
-the models nor validation: it hashes the committed files (``synthesize.check_unchanged``).
-Synth records it only for a config without warnings, which check must print again.
+the stacks' state paths and the tool's identity. When ``check`` or ``synth`` reads the
+same bytes with the same tool, every stack's fingerprint is the one recorded, so neither
+needs the models nor validation: they hash the committed files
+(``synthesize.check_unchanged``), and synth writes nothing. Synth records it only for a
+config without warnings, which check and synth must print again.
 
 Nothing here imports the emitter or starts Node.
 """
