@@ -604,7 +604,7 @@ def doctor(
 @_boundary()
 def init(
     config: Annotated[
-        Path, typer.Option("--config", "-c", help="The file to create; never overwritten.")
+        Path, typer.Option(*CONFIG_FLAGS, help="The file to create; never overwritten.")
     ] = Path(DEFAULT_CONFIG),
     region: Annotated[
         str, typer.Option("--region", help="Region id (`mcpl regions`).")
@@ -681,7 +681,7 @@ def render(
             "ids and domains.",
         ),
     ] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder of the client configs.")] = Path(
+    out: Annotated[Path, typer.Option(*OUT_FLAGS, help="Folder of the client configs.")] = Path(
         DEFAULT_CLIENT_OUT
     ),
     with_credentials: Annotated[

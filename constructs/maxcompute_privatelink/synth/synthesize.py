@@ -35,14 +35,12 @@ from maxcompute_privatelink.errors import (
 )
 from maxcompute_privatelink.layout import (
     MANIFEST,
-    MAX_MANIFEST_BYTES,
     STACK_FILES,
     STACKS,
     TERRAFORM_WORKING_FILES,
     StackRecord,
     live_resources,
     previous_stacks,
-    read_json_file,
     read_manifest,
     read_stack,
     stack_file_name,
@@ -86,8 +84,8 @@ def generated(parts: tuple[str, ...]) -> bool:
 def is_manifest(path: Path) -> bool:
     """Whether ``path`` is the manifest synth wrote. mcpl 0.1 wrote cdktf's manifest with
     no ``generator``: that one counts when it stands alone with ``stacks/``."""
-    data = None if path.is_symlink() else read_json_file(path, limit=MAX_MANIFEST_BYTES)
-    if not isinstance(data, dict):
+    data = read_manifest(path.parent)  # the marker: path is OUT/manifest.json
+    if data is None:
         return False
     if data.get("generator") == MARK:
         return True
