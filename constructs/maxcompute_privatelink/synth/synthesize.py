@@ -482,17 +482,16 @@ def check_unchanged(
         unchanged(previous, name, entry, entry.fingerprint, hcl) for name, entry in entries.items()
     ):
         return None
-    with tempfile.TemporaryDirectory(prefix="mcpl-check.") as scratch:
-        expected = Path(scratch)
-        _write_manifest(expected, names, hcl, entries, key)
-        try:
-            as_written = (previous / MANIFEST).read_bytes()
-        except OSError:
-            return None
-        if (expected / MANIFEST).read_bytes() != as_written:
-            return None  # not as synth writes it: trust nothing it records
-        reused = frozenset(f"{STACKS}/{name}/{f}" for name in names for f in stack_files(hcl))
-        result = _compare(expected, out, reused=reused)
+    try:
+        as_written = (previous / MANIFEST).read_bytes()
+    except OSError:
+        return None
+    if _manifest_text(names, hcl, entries, key).encode("utf-8") != as_written:
+        return None  # not as synth writes it: trust nothing it records
+    # every file synth writes is verified: what is left is anything missing, extra or a link
+    verified = {MANIFEST} | {f"{STACKS}/{name}/{f}" for name in names for f in stack_files(hcl)}
+    with tempfile.TemporaryDirectory(prefix="mcpl-check.") as nothing_to_build:
+        result = _compare(Path(nothing_to_build), out, reused=frozenset(verified))
     if result.differences:
         return None
     return dataclasses.replace(result, stacks={name: entries[name].resources for name in names})
@@ -630,6 +629,12 @@ def _write_manifest(
     entries: dict[str, StackEntry],
     source: str | None,
 ) -> None:
+    (target / MANIFEST).write_text(_manifest_text(names, hcl, entries, source), encoding="utf-8")
+
+
+def _manifest_text(
+    names: list[str], hcl: bool, entries: dict[str, StackEntry], source: str | None
+) -> str:
     """``manifest.json`` as cdktf 0.21.0 writes it for these stacks (``lib/manifest.ts``),
     written here for both emitters, with ``FORMAT_VERSION``, plus synth's marker, the
     stacks' fingerprints and the ``source`` key when there is one (``synth.incremental``)."""
@@ -653,7 +658,7 @@ def _write_manifest(
     }
     if source is not None:
         manifest[SOURCE_KEY] = source
-    (target / "manifest.json").write_text(stable_json(manifest), encoding="utf-8")
+    return stable_json(manifest)
 
 
 def _scan(root: Path) -> tuple[dict[str, Path], list[str], list[str]]:
@@ -708,8 +713,9 @@ def _same_manifest(want: bytes, have: bytes) -> bool:
 def _compare(
     expected_dir: Path, actual_dir: Path, reused: frozenset[str] = frozenset()
 ) -> CheckResult:
-    """``reused``: files (relative paths) of unchanged stacks, not in ``expected_dir``:
-    they hash as recorded. Any other file there is compared as usual."""
+    """``reused``: files (relative paths) already known to be what synth writes, not in
+    ``expected_dir``: unchanged stacks' files, which hash as recorded (and, for
+    ``check_unchanged``, the manifest). Any other file there is compared as usual."""
     expected = _scan(expected_dir)[0]
     actual, left_alone, links = _scan(physical(actual_dir))
     differences: list[str] = [
