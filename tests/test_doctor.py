@@ -4,6 +4,7 @@ and a throw-away CA."""
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 import re
@@ -15,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from conftest import ROOT, runner, write_config
+from conftest import BASE_DEPLOYMENT, ROOT, runner, write_config
 from loopback import PROJECT, REQUEST_ID, Ca, DnsResponder, closed_port, maxcompute_server
 from maxcompute_privatelink.cli import app
 from maxcompute_privatelink.outputs.doctor import Check, text_lines, totals
@@ -27,13 +28,8 @@ TUNNEL_HOST = "dt.mc.test"
 def deployment(maxcompute_port: int, tunnel_port: int, **overrides: Any) -> dict[str, Any]:
     protocol = overrides.get("protocol", "https")
     return {
+        **copy.deepcopy(BASE_DEPLOYMENT),
         "name": "prod",
-        "region": "cn-shenzhen",
-        "vpc_cidr": "10.20.0.0/16",
-        "zones": [
-            {"zone_id": "cn-shenzhen-e", "vswitch_cidr": "10.20.1.0/24"},
-            {"zone_id": "cn-shenzhen-f", "vswitch_cidr": "10.20.2.0/24"},
-        ],
         "endpoint_urls": {
             "maxcompute": f"{protocol}://{MAXCOMPUTE_HOST}:{maxcompute_port}/api",
             "tunnel": f"{protocol}://{TUNNEL_HOST}:{tunnel_port}",
