@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,8 @@ import yaml
 from typer.testing import CliRunner
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+# mcpl's cache (synth.cache) of each test process is its own, never the user's
+os.environ["MCPL_CACHE_DIR"] = tempfile.mkdtemp(prefix="mcpl-test-cache.")
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = [ROOT / "privatelink.yaml", *sorted((ROOT / "examples").glob("*.yaml"))]

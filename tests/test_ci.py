@@ -71,7 +71,10 @@ def test_stacks_are_found_at_run_time_and_each_gets_its_job(repo: Path) -> None:
     jobs = doc["jobs"]
     assert list(jobs) == ["stacks", "plan", "summary", "apply"]
     listing = jobs["stacks"]["steps"][-1]
-    assert 'mcpl ci stacks --out "$MCPL_OUT" --changed-since "$since"' in listing["run"]
+    assert (
+        'mcpl ci stacks --config "$MCPL_CONFIG" --out "$MCPL_OUT" --changed-since "$since"'
+        in listing["run"]
+    )
     assert jobs["stacks"]["outputs"]["stacks"] == "${{ steps.list.outputs.stacks }}"
     for name in ("plan", "apply"):
         strategy = jobs[name]["strategy"]
@@ -243,13 +246,38 @@ def test_ci_stacks_lists_the_stacks_and_those_changed_since_a_commit(repo: Path)
     stack.write_text(stack.read_text().replace('"team": "data"', '"team": "ops"'))
     git("-c", "user.name=t", "-c", "user.email=t@e.invalid", "commit", "-qam", "two")
     # when
-    every = runner.invoke(app, ["ci", "stacks"])
-    changed = runner.invoke(app, ["ci", "stacks", "--changed-since", base])
-    new_branch = runner.invoke(app, ["ci", "stacks", "--changed-since", "0" * 40])
+    every = runner.invoke(app, ["ci", "stacks", "-c", "c.yaml"])
+    changed = runner.invoke(app, ["ci", "stacks", "-c", "c.yaml", "--changed-since", base])
+    new_branch = runner.invoke(app, ["ci", "stacks", "-c", "c.yaml", "--changed-since", "0" * 40])
     # then
     assert every.stdout == '["prod-shenzhen","second"]\n'
     assert changed.stdout == '["second"]\n'
     assert new_branch.stdout == every.stdout
+
+
+def test_ci_stacks_emits_only_the_configs_deployments_whatever_the_manifest_says(
+    repo: Path,
+) -> None:
+    # given: a forged manifest naming a stack outside OUT/stacks, and a folder of it
+    assert runner.invoke(app, ["synth", "-c", "c.yaml"]).exit_code == 0
+    manifest = Path("cdktf.out/manifest.json")
+    data = json.loads(manifest.read_text())
+    data["stacks"]["../../evil"] = data["stacks"]["second"]
+    manifest.write_text(json.dumps(data))
+    # when
+    listed = runner.invoke(app, ["ci", "stacks", "-c", "c.yaml"])
+    # then
+    assert listed.exit_code == 0, listed.output
+    assert json.loads(listed.stdout) == ["prod-shenzhen", "second"]
+
+
+@pytest.mark.parametrize("since", ["--output=/tmp/x", "-p", "HEAD~1 --stat"])
+def test_fails_when_changed_since_could_be_read_as_a_git_option(repo: Path, since: str) -> None:
+    # when
+    result = runner.invoke(app, ["ci", "stacks", "-c", "c.yaml", "--changed-since", since])
+    # then
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: --changed-since {since!r}: give a commit")
 
 
 def test_print_policies_separates_read_from_write(repo: Path) -> None:

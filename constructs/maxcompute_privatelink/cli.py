@@ -35,16 +35,13 @@ from maxcompute_privatelink.errors import (
 )
 from maxcompute_privatelink.layout import DEFAULT_CONFIG, DEFAULT_OUT
 from maxcompute_privatelink.model.config_file import (
-    ConfigSource,
     read_config_data,
-    read_config_source,
 )
 from maxcompute_privatelink.model.regions import REGIONS
 from maxcompute_privatelink.outputs.ci import DEFAULT_INSTALL, WORKFLOW, Options
 
 if TYPE_CHECKING:
     from maxcompute_privatelink.model.config import PrivateLinkConfig
-    from maxcompute_privatelink.synth.parallel import Workers
 
 # The models (pydantic) and cdktf are imported inside the commands that need them:
 # `mcpl regions` and `--help` stay instant, and synth starts its workers before the
@@ -115,8 +112,8 @@ FullOption = Annotated[
     bool,
     typer.Option(
         FULL_FLAG,
-        help="Build every stack. Default: stacks whose fingerprint and files are unchanged "
-        "(manifest.json) are reused as they are.",
+        help="Build every stack. Default: stacks whose files hash as this machine built "
+        "them for the same settings (its cache, never a committed record) are reused.",
     ),
 ]
 
@@ -158,56 +155,14 @@ def _boundary(
     return wrap
 
 
-def _validate(data: Any) -> PrivateLinkConfig:
-    from maxcompute_privatelink.model.config import validate_config
-    from maxcompute_privatelink.model.diagnostics import problem_line
-
-    config = validate_config(data)
-    for warning in config.warnings():
-        _err(f"warning: {problem_line(warning, data)}")
-    return config
+def _warn(line: str) -> None:
+    _err(f"warning: {line}")
 
 
 def _load(path: Path) -> PrivateLinkConfig:
-    return _validate(read_config_data(path))
+    from maxcompute_privatelink.synth.flow import load_config
 
-
-def _refuse_shared_state(path: Path, config: PrivateLinkConfig) -> None:
-    """Two configs in one folder must not keep local state in the same files."""
-    from maxcompute_privatelink.synth.synthesize import state_file_conflicts
-
-    names = [d.name for d in config.deployments]
-    conflicts = state_file_conflicts(path, names, local=config.backend is None)
-    if conflicts:
-        raise InvalidConfigError(conflicts)
-
-
-@contextmanager
-def _load_for_synth(
-    path: Path, source: ConfigSource, out: Path, full: bool
-) -> Iterator[tuple[PrivateLinkConfig, Workers]]:
-    """The config, and the synth workers its fleet needs (none for a small one), started
-    before the models are built: their interpreter and Node start while this one
-    validates. Not when ``out`` has fingerprints (and not ``full``): then the stacks to
-    build are known only later, and often none; when the config is newer than the
-    output, the emitter is loaded in this process meanwhile (``emitter.preload``; the
-    ``mcpl`` launcher has usually started it already). Workers left unused are stopped
-    on exit."""
-    from maxcompute_privatelink.construct.emitter import preload
-    from maxcompute_privatelink.synth.incremental import edited_since, is_incremental
-    from maxcompute_privatelink.synth.parallel import Workers
-
-    if not full and is_incremental(out):
-        fleet = 0
-        if edited_since(path, out):
-            preload()  # Node starts while this process validates and fingerprints
-    else:
-        deployments = source.data.get("deployments")
-        fleet = len(deployments) if isinstance(deployments, list) else 0
-    with Workers.for_stacks(fleet) as workers:
-        config = _validate(source.data)
-        _refuse_shared_state(path, config)
-        yield config, workers
+    return load_config(path, _warn)
 
 
 @app.command()
@@ -220,8 +175,10 @@ def validate(
     if output_format is OutputFormat.JSON:
         _validate_json(config)
         return
+    from maxcompute_privatelink.synth.flow import refuse_shared_state
+
     loaded = _load(config)
-    _refuse_shared_state(config, loaded)
+    refuse_shared_state(config, loaded)
     names = ", ".join(d.name for d in loaded.deployments)
     typer.echo(f"{config}: {len(loaded.deployments)} deployment(s) valid: {names}")
 
@@ -235,6 +192,7 @@ def _validate_json(path: Path) -> None:
 
     from maxcompute_privatelink.model.config import validate_config
     from maxcompute_privatelink.model.diagnostics import finding
+    from maxcompute_privatelink.synth.flow import refuse_shared_state
 
     data = read_config_data(path)
     result: dict[str, Any] = {"config": str(path), "valid": True, "deployments": []}
@@ -243,7 +201,7 @@ def _validate_json(path: Path) -> None:
     try:
         loaded = validate_config(data)
         warnings = [finding(w, data) for w in loaded.warnings()]
-        _refuse_shared_state(path, loaded)
+        refuse_shared_state(path, loaded)
         result["deployments"] = [d.name for d in loaded.deployments]
     except InvalidConfigError as error:
         problems = list(error.findings)
@@ -262,32 +220,27 @@ def synth(
     out: OutOption = Path(DEFAULT_OUT),
     hcl: HclOption = False,
     full: FullOption = False,
+    adopt: Annotated[
+        bool,
+        typer.Option(
+            "--adopt",
+            help="Take OUT as synth's own although its manifest.json carries no mark of "
+            "mcpl's (an output of mcpl 0.1); only for an output mcpl wrote.",
+        ),
+    ] = False,
 ) -> None:
     """Write one Terraform stack per deployment: OUT/stacks/<name>/cdk.tf.json (or cdk.tf).
 
     OUT must be new, empty or synth's own output; only the files synth generates are
     replaced, and it refuses changes that would orphan live resources."""
     from maxcompute_privatelink.layout import stack_file_name
-    from maxcompute_privatelink.synth.synthesize import hcl_requested, synth_unchanged
+    from maxcompute_privatelink.outputs.render import CLIENT_OUTPUT
+    from maxcompute_privatelink.synth import flow
+    from maxcompute_privatelink.synth.build import hcl_requested
 
-    source = read_config_source(config)
-    # the same bytes the output was synthesized from: nothing to write, no models
-    result = None if full else synth_unchanged(config, out, hcl, source)
-    if result is None:
-        with _load_for_synth(config, source, out, full) as (loaded, workers):
-            from maxcompute_privatelink.outputs.render import CLIENT_OUTPUT
-            from maxcompute_privatelink.synth.synthesize import synthesize
-
-            result = synthesize(
-                loaded,
-                config_path=config,
-                out=out,
-                hcl=hcl,
-                workers=workers,
-                others=(CLIENT_OUTPUT,),
-                full=full,
-                config_digest=source.digest,
-            )
+    result = flow.synth(
+        config, out, hcl=hcl, full=full, warn=_warn, others=(CLIENT_OUTPUT,), adopt=adopt
+    )
     file_name = stack_file_name(hcl_requested(hcl))
     for name, count in result.stacks.items():
         kept = "" if name in result.rebuilt else ", unchanged"
@@ -317,18 +270,10 @@ def check(
 ) -> None:
     """Fail with a diff when OUT (or the CI workflow) is not what mcpl would write now."""
     from maxcompute_privatelink.outputs.ci import stale_workflow
-    from maxcompute_privatelink.synth.synthesize import check as check_synth
-    from maxcompute_privatelink.synth.synthesize import check_unchanged, hcl_requested
+    from maxcompute_privatelink.synth import flow
+    from maxcompute_privatelink.synth.build import hcl_requested
 
-    source = read_config_source(config)
-    # the same bytes the output was synthesized from: no models, no validation
-    result = None if full else check_unchanged(config, out, hcl, source)
-    if result is None:
-        with _load_for_synth(config, source, out, full) as (loaded, workers):
-            result = check_synth(
-                loaded, config_dir=config.parent, out=out, hcl=hcl, workers=workers,
-                full=full, config_digest=source.digest,
-            )  # fmt: skip
+    result = flow.check(config, out, hcl=hcl, full=full, warn=_warn)
     for entry in result.left_alone:
         typer.echo(f"{out}/{entry}: not generated, left alone")
     if workflow is None and WORKFLOW.is_file():
@@ -502,6 +447,7 @@ def ci_github(
 @ci_app.command("stacks")
 @_boundary()
 def ci_stacks(
+    config: ConfigOption = Path(DEFAULT_CONFIG),
     out: OutOption = Path(DEFAULT_OUT),
     changed_since: Annotated[
         str,
@@ -512,13 +458,14 @@ def ci_stacks(
         ),
     ] = "",
 ) -> None:
-    """Print the stacks of OUT's manifest as a JSON list (what the workflow's jobs run on)."""
+    """Print the config's deployments as a JSON list (what the workflow's jobs run on):
+    names from the config alone, never from a committed file."""
     import json
 
-    from maxcompute_privatelink.outputs.ci import changed_stacks, manifest_stacks
+    from maxcompute_privatelink.outputs.ci import changed_stacks
 
-    stacks = changed_stacks(out, manifest_stacks(out), changed_since)
-    typer.echo(json.dumps(stacks, separators=(",", ":")))
+    names = [d.name for d in _load(config).deployments]
+    typer.echo(json.dumps(changed_stacks(out, names, changed_since), separators=(",", ":")))
 
 
 @app.command()

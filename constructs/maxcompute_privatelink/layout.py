@@ -25,6 +25,12 @@ DEFAULT_OUT = "cdktf.out"
 STACKS = "stacks"
 """The folder of the stack folders, inside the output."""
 
+STACK_NAME = re.compile(r"[a-z][a-z0-9-]{0,39}")
+"""A deployment's name, which names its stack and the stack's folder: never a path."""
+
+GENERATOR = "maxcompute-privatelink"
+"""The ``generator`` value in every marker file mcpl writes."""
+
 JSON_FILE = "cdk.tf.json"
 HCL_FILE = "cdk.tf"
 METADATA_FILE = "metadata.json"
@@ -63,6 +69,52 @@ def read_manifest(folder: Path) -> dict[str, object] | None:
         return None
     data = read_json_file(path, limit=MAX_MANIFEST_BYTES)
     return data if isinstance(data, dict) else None
+
+
+LEGACY_MANIFEST_KEYS = frozenset({"fingerprints", "source"})
+"""What mcpl 0.2 also kept in the manifest (records that now live in this machine's
+cache, ``synth.cache``): still mcpl's manifest; the next synth drops them."""
+
+
+def manifest_entry(name: str, file_name: str) -> dict[str, object]:
+    """The manifest's entry for stack ``name``, as cdktf 0.21.0 writes it
+    (``lib/manifest.ts``), its stack in ``file_name``."""
+    return {
+        "annotations": [],
+        "constructPath": name,
+        "dependencies": [],
+        "name": name,
+        "stackMetadataPath": f"{STACKS}/{name}/{METADATA_FILE}",
+        "synthesizedStackPath": f"{STACKS}/{name}/{file_name}",
+        "workingDirectory": f"{STACKS}/{name}",
+    }
+
+
+def manifest_stacks(folder: Path, *, unmarked: bool = False) -> frozenset[str] | None:
+    """The stacks that ``folder``'s manifest says synth wrote, or None when it is not the
+    manifest synth writes: missing, a link, without mcpl's ``generator``, with keys synth
+    does not write, or any stack entry not exactly what synth writes for a stack name
+    (so never a path). Only these stack folders are mcpl's; any other is the user's.
+    ``unmarked``: also cdktf's manifest as mcpl 0.1 wrote it, without the mark."""
+    data = read_manifest(folder)
+    if data is None:
+        return None
+    if data.get("generator") == GENERATOR:
+        allowed = {"generator", "stacks", "version"} | LEGACY_MANIFEST_KEYS
+    elif unmarked and "generator" not in data:
+        allowed = {"stacks", "version"}
+    else:
+        return None
+    stacks = data.get("stacks")
+    if set(data) - allowed or not isinstance(stacks, dict):
+        return None
+    for name, entry in stacks.items():
+        if not STACK_NAME.fullmatch(name) or entry not in (
+            manifest_entry(name, JSON_FILE),
+            manifest_entry(name, HCL_FILE),
+        ):
+            return None
+    return frozenset(stacks)
 
 
 def stack_file_name(hcl: bool) -> str:
@@ -229,8 +281,10 @@ def _has_stack_file(folder: Path) -> bool:
     )
 
 
-def previous_stacks(out: Path) -> PreviousStacks:
-    """The stacks a previous synth left in ``out`` (folders holding a stack file)."""
+def previous_stacks(out: Path, owned: frozenset[str]) -> PreviousStacks:
+    """The stacks a previous synth left in ``out``: the folders of ``owned`` (the stacks
+    its manifest lists, ``manifest_stacks``) that hold a stack file. A folder the
+    manifest does not list is the user's, whatever it holds."""
     stacks = out / STACKS
     if not stacks.is_dir() or stacks.is_symlink():
         return PreviousStacks({})
@@ -238,7 +292,10 @@ def previous_stacks(out: Path) -> PreviousStacks:
         {
             folder.name: folder
             for folder in sorted(stacks.iterdir())
-            if folder.is_dir() and not folder.is_symlink() and _has_stack_file(folder)
+            if folder.name in owned
+            and folder.is_dir()
+            and not folder.is_symlink()
+            and _has_stack_file(folder)
         }
     )
 

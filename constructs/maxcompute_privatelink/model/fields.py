@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, Field
 
+from maxcompute_privatelink.layout import STACK_NAME
 from maxcompute_privatelink.model.regions import get_region
 
 MAX_SECURITY_GROUPS = 10
@@ -43,7 +44,7 @@ def is_token(value: object) -> bool:
     return isinstance(value, str) and _TOKEN.search(value) is not None
 
 
-_NAME = re.compile(r"[a-z][a-z0-9-]{0,39}")
+_NAME = STACK_NAME
 
 
 _ID_BODY = re.compile(r"[a-z0-9]+")

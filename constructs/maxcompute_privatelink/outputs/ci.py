@@ -330,29 +330,21 @@ def stale_workflow(workflow: Path) -> str | None:
 # -- the stacks a run works on ---------------------------------------------------------------
 
 
-def manifest_stacks(out: Path) -> list[str]:
-    """The stacks of the committed output, from its manifest."""
-    path = out / "manifest.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CiError(f"{path}: no such file; run `mcpl synth` and commit the output") from None
-    except (OSError, ValueError) as error:
-        raise CiError(f"{path}: cannot be read as JSON ({error})") from None
-    stacks = data.get("stacks") if isinstance(data, dict) else None
-    if not isinstance(stacks, dict):
-        raise CiError(f"{path}: not a manifest of `mcpl synth` (no stacks)")
-    return sorted(str(name) for name in stacks)
-
-
 def changed_stacks(out: Path, stacks: Sequence[str], since: str) -> list[str]:
-    """Of ``stacks``, those whose files changed between ``since`` and HEAD (git); all of
-    them when ``since`` is empty, all zeros (a new branch) or not in the history."""
+    """Of ``stacks`` (the config's deployments), those whose files changed between
+    ``since`` and HEAD (git); all of them when ``since`` is empty, all zeros (a new
+    branch) or not in the history. ``since`` is never read as an option of git's."""
     if not since.strip("0"):
         return list(stacks)
+    if since.startswith("-") or any(ch.isspace() or not ch.isprintable() for ch in since):
+        raise CiError(
+            f"--changed-since {since!r}: give a commit (a sha, a branch or a tag), not an "
+            "option or text with spaces"
+        )
     try:
+        command = ["git", "diff", "--name-only", "--end-of-options", f"{since}...HEAD"]
         done = subprocess.run(  # noqa: S603 - git from PATH, as the user's shell finds it
-            ["git", "diff", "--name-only", f"{since}...HEAD", "--", out.as_posix()],  # noqa: S607
+            [*command, "--", out.as_posix()],
             capture_output=True,
             text=True,
             check=False,

@@ -1,10 +1,12 @@
-"""The committed output is the cache: which stacks synth and check must build again.
+"""Which stacks synth and check must build again.
 
-``manifest.json`` records, per stack, a fingerprint of everything its files depend on,
-the sha256 of each file written, and its resource count. A stack whose fingerprint is
-unchanged and whose files still hash as recorded is reused byte for byte. Building it
-again would give the same bytes: the output is deterministic (tested). A changed
-fingerprint, a hand-edited or missing file, or ``--full`` builds it again.
+This machine's cache (``synth.cache``, outside the repository) records, per stack, a
+fingerprint of everything its files depend on, the sha256 of each file synth wrote, and
+its resource count. A committed stack whose fingerprint is the one recorded and whose
+files hash as synth wrote them is reused byte for byte. Building it again would give the
+same bytes: the output is deterministic (tested). A changed fingerprint, a hand-edited
+or missing file, no record (a fresh clone, a CI runner) or ``--full`` builds it again.
+Nothing committed is trusted: ``manifest.json`` holds no records.
 
 What a fingerprint covers:
 - the deployment's settings, normalized (pydantic's JSON dump, keys sorted), less
@@ -16,23 +18,22 @@ What a fingerprint covers:
 - this tool: its version and a hash of its own code and templates. Any change to the
   package builds every stack again.
 
-The manifest also records one ``source`` key: the digest of the config file's bytes,
-the stacks' state paths and the tool's identity. When ``check`` or ``synth`` reads the
-same bytes with the same tool, every stack's fingerprint is the one recorded, so neither
-needs the models nor validation: they hash the committed files
-(``synthesize.check_unchanged``), and synth writes nothing. Synth records it only for a
-config without warnings, which check and synth must print again.
+The cache also records one ``source`` key per output: the digest of the config file's
+bytes, the stacks' state paths and the tool's identity. When ``check`` or ``synth`` reads
+the same bytes with the same tool, every stack's fingerprint is the one recorded, so
+neither needs the models nor validation: they hash the committed files against the
+cache (``synthesize.check_unchanged``), and synth writes nothing. It is recorded only
+for a config without warnings, which check and synth must print again.
 
 Nothing here imports the emitter or starts Node.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import json
-from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,19 +45,14 @@ from maxcompute_privatelink.layout import (
     MANIFEST,
     METADATA_FILE,
     STACKS,
-    read_manifest,
 )
+from maxcompute_privatelink.synth import cache
+from maxcompute_privatelink.synth.cache import StackEntry
 from maxcompute_privatelink.synth.output_dir import physical
 
 if TYPE_CHECKING:
     from maxcompute_privatelink.model.backend import BackendProps
     from maxcompute_privatelink.model.config import Deployment
-
-KEY = "fingerprints"
-"""The manifest's key for the records (cdktf-cli reads only ``stacks`` and ``version``)."""
-
-SOURCE_KEY = "source"
-"""The manifest's key for the whole config's ``source_key``."""
 
 SCHEME = 1
 """Bumped when what a fingerprint covers changes: every stack is built again."""
@@ -68,25 +64,15 @@ NOT_IN_STACK = frozenset({"client", "renamed_from"})
 change to them builds nothing again."""
 
 
-@dataclass(frozen=True)
-class StackEntry:
-    """What the manifest records of one stack."""
-
-    fingerprint: str
-    files: dict[str, str]
-    """File name -> sha256 of its bytes, for each file synth wrote in the stack folder."""
-    resources: int
-
-
-def _sha256(data: bytes) -> str:
+def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
 def _digest_of(payload: dict[str, Any]) -> str:
-    return _sha256(json.dumps(payload, sort_keys=True, separators=(",", ":")).encode())
+    return sha256_of(json.dumps(payload, sort_keys=True, separators=(",", ":")).encode())
 
 
-@cache
+@functools.cache
 def code_digest() -> str:
     """sha256 over the package's own code and templates, by relative path."""
     digest = hashlib.sha256()
@@ -120,7 +106,7 @@ def _version_of(distribution: str) -> str:
         return "?"
 
 
-@cache
+@functools.cache
 def tool_identity(hcl: bool) -> dict[str, str]:
     """What every stack's bytes depend on besides its deployment."""
     from maxcompute_privatelink.synth.hcl import formatter_name
@@ -174,33 +160,8 @@ def stack_files(hcl: bool) -> tuple[str, ...]:
 
 def record(stack_dir: Path, fingerprint_: str, hcl: bool, resources: int) -> StackEntry:
     """The entry of a stack just written to ``stack_dir``."""
-    files = {name: _sha256((stack_dir / name).read_bytes()) for name in stack_files(hcl)}
+    files = {name: sha256_of((stack_dir / name).read_bytes()) for name in stack_files(hcl)}
     return StackEntry(fingerprint_, files, resources)
-
-
-def read_entries(manifest: dict[str, Any] | None) -> dict[str, StackEntry]:
-    """The records of a manifest; none when it has no (well-formed) records."""
-    raw = (manifest or {}).get(KEY)
-    if not isinstance(raw, dict):
-        return {}
-    entries: dict[str, StackEntry] = {}
-    for name, item in raw.items():
-        if (
-            isinstance(item, dict)
-            and isinstance(item.get("fingerprint"), str)
-            and isinstance(item.get("files"), dict)
-            and all(isinstance(v, str) for v in item["files"].values())
-            and isinstance(item.get("resources"), int)
-        ):
-            entries[name] = StackEntry(item["fingerprint"], dict(item["files"]), item["resources"])
-    return entries
-
-
-def as_manifest(entries: dict[str, StackEntry]) -> dict[str, Any]:
-    return {
-        name: {"files": entry.files, "fingerprint": entry.fingerprint, "resources": entry.resources}
-        for name, entry in entries.items()
-    }
 
 
 def unchanged(out: Path, name: str, entry: StackEntry | None, wanted: str, hcl: bool) -> bool:
@@ -211,14 +172,14 @@ def unchanged(out: Path, name: str, entry: StackEntry | None, wanted: str, hcl: 
     folder = out / STACKS / name
     for file_name, digest in entry.files.items():
         path = folder / file_name
-        if path.is_symlink() or not path.is_file() or _sha256(path.read_bytes()) != digest:
+        if path.is_symlink() or not path.is_file() or sha256_of(path.read_bytes()) != digest:
             return False
     return True
 
 
 def is_incremental(out: Path) -> bool:
-    """Whether ``out`` holds a manifest with fingerprints: synth may reuse its stacks."""
-    return bool(read_entries(read_manifest(physical(out))))
+    """Whether this machine's cache knows ``out``'s stacks: synth may reuse them."""
+    return bool(cache.load(out).stacks)
 
 
 def edited_since(config_path: Path, out: Path) -> bool:

@@ -31,9 +31,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from maxcompute_privatelink.errors import OutputDirError
+from maxcompute_privatelink.layout import GENERATOR
 
-MARK = "maxcompute-privatelink"
-"""The ``generator`` value in every marker file mcpl writes."""
+MARK = GENERATOR
 
 DEBRIS = ".mcpl-"
 """Staging (``.<out>.mcpl-staging-*``) and old (``.<out>.mcpl-old-*``) folders beside an
@@ -55,6 +55,11 @@ class OutputKind:
     in the folder is the user's and is carried over untouched."""
     is_marker: Callable[[Path], bool]
     """Whether a file is this command's marker."""
+    adoptable: Callable[[Path], bool] = lambda _: False
+    """Whether a file is a marker an older release wrote without its mark, which the
+    command takes as its own only when told (``adopt_flag``)."""
+    adopt_flag: str = ""
+    """The option that adopts such an output."""
 
 
 def physical(path: Path) -> Path:
@@ -102,6 +107,14 @@ def guard(
         raise OutputDirError(str(out), f"cannot be read ({error.strerror})") from None
     if not entries or kind.is_marker(target / kind.marker):
         return
+    if kind.adoptable(target / kind.marker):
+        raise OutputDirError(
+            str(out),
+            f"its {kind.marker} carries no mark of mcpl's: an output of mcpl 0.1, or of "
+            f"another cdktf app; if {kind.command} wrote it, adopt it once with "
+            f"`{kind.command} {kind.adopt_flag}`, else choose another {kind.option}; "
+            "nothing was written",
+        )
     for other in others:
         if other.is_marker(target / other.marker):
             raise OutputDirError(
@@ -166,11 +179,14 @@ def _make_dirs(old: Path, staging: Path, parts: tuple[str, ...]) -> None:
 
 
 def carry_over(
-    old: Path, staging: Path, kind: OutputKind, dropped: Callable[[tuple[str, ...]], bool]
+    old: Path,
+    staging: Path,
+    owns: Callable[[tuple[str, ...]], bool],
+    dropped: Callable[[tuple[str, ...]], bool],
 ) -> None:
-    """Give ``staging`` every entry of ``old`` that ``kind`` does not generate, unchanged
-    (symlinks as symlinks, never followed), except under paths ``dropped`` names. A folder
-    that held only generated files does not come along; an empty one does."""
+    """Give ``staging`` every entry of ``old`` that the command does not own (``owns``),
+    unchanged (symlinks as symlinks, never followed), except under paths ``dropped``
+    names. A folder that held only owned files does not come along; an empty one does."""
     for folder, dirs, files in os.walk(old):
         base = Path(folder)
         parts = base.relative_to(old).parts
@@ -192,7 +208,7 @@ def carry_over(
                 _link_or_copy(source, target)
         for name in files:
             relative = (*parts, name)
-            if kind.generated(relative) or dropped(relative):
+            if owns(relative) or dropped(relative):
                 continue
             _make_dirs(old, staging, parts)
             _link_or_copy(base / name, staging.joinpath(*relative))
@@ -205,12 +221,15 @@ def write_folder(
     kind: OutputKind,
     config: Path | None = None,
     others: tuple[OutputKind, ...] = (),
+    owns: Callable[[tuple[str, ...]], bool] | None = None,
     dropped: Callable[[tuple[str, ...]], bool] = lambda _: False,
     before_swap: Callable[[], None] = lambda: None,
 ) -> None:
     """Run ``build(staging)``, carry the user's files over, then make staging the new
-    ``out``. ``before_swap`` runs once everything is built (synth moves state files there).
-    ``out`` is ``guard``-ed again under the lock, after a killed run is cleaned up."""
+    ``out``. ``owns``: the files of the old output the command wrote, known once ``build``
+    has read it (default: ``kind.generated``); the rest are the user's. ``before_swap``
+    runs once everything is built (synth moves state files there). ``out`` is
+    ``guard``-ed again under the lock, after a killed run is cleaned up."""
     target = physical(out)
     guard(out, kind, config=config, others=others)
     try:
@@ -225,7 +244,7 @@ def write_folder(
                 _chmod_as_umask(staging)
                 build(staging)
                 if target.is_dir():
-                    carry_over(target, staging, kind, dropped)
+                    carry_over(target, staging, owns or kind.generated, dropped)
                 before_swap()
                 _replace(staging, target)
             except BaseException:
