@@ -305,6 +305,22 @@ def test_print_policies_separates_read_from_write(repo: Path) -> None:
             "one line, such as 'pip install \"maxcompute-privatelink[cdktf,hcl]==0.1.0\"'",
         ),
         (
+            ["--install", "pip install x\u2028on: push"],
+            "error: --install 'pip install x\\u2028on: push': give one shell command on one line",
+        ),
+        (
+            ["--install", "pip install x\x85on: push"],
+            "error: --install 'pip install x\\x85on: push': give one shell command on one line",
+        ),
+        (
+            ["--install", "pip install x\u2029on: push"],
+            "error: --install 'pip install x\\u2029on: push': give one shell command on one line",
+        ),
+        (
+            ["--install", "pip install x\u200bx"],
+            "error: --install 'pip install x\\u200bx': give one shell command on one line",
+        ),
+        (
             ["--install", "pip install ${{ github.event.pull_request.title }}"],
             "error: --install 'pip install ${{ github.event.pull_request.title }}' holds ${{: the "
             "command runs from an environment variable",
@@ -329,7 +345,8 @@ def test_print_policies_separates_read_from_write(repo: Path) -> None:
         ),
     ],
     ids=[
-        "install_newline", "install_expression", "install_backtick", "branch_expression",
+        "install_newline", "install_u2028", "install_u0085", "install_u2029", "install_zwsp",
+        "install_expression", "install_backtick", "branch_expression",
         "max_parallel", "schedule", "auth", "absolute_target",
     ],
 )  # fmt: skip

@@ -171,8 +171,16 @@ def _safe_name(option: str, value: str) -> str:
     return value
 
 
+YAML_LINE_BREAKS = frozenset("\r\n\x85\u2028\u2029")
+"""What a YAML 1.1 reader takes for a line break (1.2 only \\r and \\n): inside the
+workflow's header comment or a scalar, any of them would start a line of its own."""
+
+
 def _one_line(command: str) -> str:
-    if not command.strip() or any(ord(ch) < 32 or ord(ch) == 127 for ch in command):
+    """``command`` if it is one line of plain characters: no control character, no line
+    or paragraph separator (YAML 1.1 breaks lines at U+0085, U+2028 and U+2029), no
+    invisible format character or unusual space."""
+    if not command.strip() or any(not (ch.isprintable() or ch == " ") for ch in command):
         raise CiError(
             f"--install {command!r}: give one shell command on one line, such as "
             f"{DEFAULT_INSTALL!r}"
@@ -217,7 +225,10 @@ def workflow_text(options: Options) -> str:
     from maxcompute_privatelink.outputs.render import environment
 
     context = WorkflowContext(checked(options))
-    return environment().get_template("privatelink.yml.j2").render(c=context)
+    text = environment().get_template("privatelink.yml.j2").render(c=context)
+    if YAML_LINE_BREAKS & set(text) - {"\n"}:  # every value above is checked: a bug of ours
+        raise CiError("the workflow would hold a line break other than \\n; nothing was written")
+    return text
 
 
 def refuse_local_state(config: PrivateLinkConfig, options: Options) -> None:

