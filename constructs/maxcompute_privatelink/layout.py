@@ -123,10 +123,15 @@ def stack_file_name(hcl: bool) -> str:
 
 
 _BLOCK = re.compile(r"^(resource|terraform|output)\b([^\n]*)\{\n(.*?)^\}", re.M | re.S)
+_ANY_BLOCK = re.compile(r'^[a-z_]+(?: "[^"\n]*")* ?\{(?:\}|\n.*?^\})[ \t]*$', re.M | re.S)
+"""Any top-level block as Terraform's formatter lays it out."""
 _OUTPUT_VALUE = re.compile(r'^[ \t]*value[ \t]*=[ \t]*(?:"((?:[^"\\\n]|\\.)*)"[ \t]*)?(.*)$', re.M)
 _HCL_ESCAPES = re.compile(r'\\(["\\nrt])|\$\$\{|%%\{')
 _LABELS = re.compile(r'"([^"]+)"')
-_PROTECTED = re.compile(r"^\s*prevent_destroy\s*=\s*true\s*$", re.M)
+_PREVENT_DESTROY = re.compile(r"\bprevent_destroy\b")
+_NOT_PROTECTED = re.compile(r"\bprevent_destroy\s*=\s*false\b")
+_CONFLICT = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(?: |$)", re.M)
+"""A merge-conflict marker line, as git writes them."""
 _LOCAL_PATH = re.compile(r'backend "local" \{\s*\n\s*path\s*=\s*"([^"\n]*)"')
 
 
@@ -142,6 +147,10 @@ class StackRecord:
     local_state: str | None
     """The local backend's ``path`` as written (relative to the stack folder), or None
     with a remote backend."""
+    certain: bool = True
+    """Whether the file was read with certainty: False when it is not JSON, holds
+    merge-conflict markers, or (HCL) has text outside the top-level blocks synth writes;
+    then what it protects and where its state is are unknown."""
 
 
 def read_stack(folder: Path) -> StackRecord | None:
@@ -157,9 +166,10 @@ def read_stack(folder: Path) -> StackRecord | None:
 def _from_json(name: str, path: Path) -> StackRecord:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError):
-        data = {}
-    data = data if isinstance(data, dict) else {}
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        data = None
+    if not isinstance(data, dict):
+        return StackRecord(name, frozenset(), frozenset(), None, certain=False)
     addresses: set[str] = set()
     protected: set[str] = set()
     resources = data.get("resource")
@@ -168,7 +178,8 @@ def _from_json(name: str, path: Path) -> StackRecord:
             address = f"{kind}.{resource}"
             addresses.add(address)
             lifecycle = body.get("lifecycle") if isinstance(body, dict) else None
-            if isinstance(lifecycle, dict) and lifecycle.get("prevent_destroy") is True:
+            # anything but an absent or false prevent_destroy counts: fail closed
+            if isinstance(lifecycle, dict) and lifecycle.get("prevent_destroy", False) is not False:
                 protected.add(address)
     local = _dig(data, "terraform", "backend", "local", "path")
     return StackRecord(
@@ -177,9 +188,16 @@ def _from_json(name: str, path: Path) -> StackRecord:
 
 
 def _from_hcl(name: str, text: str) -> StackRecord:
+    """What ``text`` (a ``cdk.tf`` as Terraform's formatter lays it out) holds. A
+    resource counts as protected when its block mentions ``prevent_destroy`` at all,
+    in any layout, unless it is set to false."""
     addresses: set[str] = set()
     protected: set[str] = set()
     local: str | None = None
+    outside = _ANY_BLOCK.sub("", text)
+    certain = not _CONFLICT.search(text) and not any(
+        line.strip() and not line.lstrip().startswith(("#", "//")) for line in outside.splitlines()
+    )
     for block in _BLOCK.finditer(text):
         kind, labels, body = block.groups()
         if kind == "terraform":
@@ -191,9 +209,10 @@ def _from_hcl(name: str, text: str) -> StackRecord:
             continue
         address = ".".join(names)
         addresses.add(address)
-        if _PROTECTED.search(body):
+        mentions = len(_PREVENT_DESTROY.findall(body))
+        if mentions and len(_NOT_PROTECTED.findall(body)) < mentions:
             protected.add(address)
-    return StackRecord(name, frozenset(addresses), frozenset(protected), local)
+    return StackRecord(name, frozenset(addresses), frozenset(protected), local, certain)
 
 
 def _dig(data: Any, *keys: str) -> Any:
@@ -302,9 +321,10 @@ def previous_stacks(out: Path, owned: frozenset[str]) -> PreviousStacks:
 
 def live_resources(state: Path) -> int | None:
     """Managed resource instances that the Terraform state file ``state`` tracks: 0 when
-    there is no file; None when it cannot be read (which counts as "maybe some")."""
+    there is no file; None when it cannot be read, or is a link to nothing (a share not
+    mounted): both count as "maybe some"."""
     if not state.exists():
-        return 0
+        return None if state.is_symlink() else 0
     data = read_json_file(state, limit=MAX_STATE_BYTES)
     if not isinstance(data, dict):
         return None

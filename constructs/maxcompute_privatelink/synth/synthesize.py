@@ -167,7 +167,8 @@ def synthesize(
             }
         )
         plan.removed.extend(n for n in previous if n not in names and n not in plan.renamed)
-        refusals = _leaving_refusals(out, target, previous, plan.removed)
+        local = {} if config.backend else {n: state_file(config_dir, n) for n in plan.removed}
+        refusals = _leaving_refusals(out, target, previous, plan.removed, local)
         refusals += _users_stack_files(out, target, set(names) - listed)
         if config.backend is None:
             refusals += _local_state_moves(config_dir, target, previous, plan)
@@ -215,13 +216,28 @@ def synthesize(
 
 
 def _leaving_refusals(
-    out: Path, target: Path, previous: Mapping[str, StackRecord], leaving: list[str]
+    out: Path,
+    target: Path,
+    previous: Mapping[str, StackRecord],
+    leaving: list[str],
+    local_states: Mapping[str, Path],
 ) -> list[str]:
     """A stack folder of a deployment that left the config goes only when nothing tracks
-    its resources and it holds nothing of the user's but Terraform's cache."""
+    its resources and it holds nothing of the user's but Terraform's cache; anything
+    synth cannot read with certainty refuses (fails closed). ``local_states``: where
+    synth keeps each leaving stack's local state (none with a remote backend), checked
+    whatever the stack file names: its backend may have been edited by hand."""
     lines: list[str] = []
     for name in leaving:
         record, shown = previous[name], out / STACKS / name
+        if not record.certain:
+            lines.append(
+                f"deployment {name!r} left the config, but {shown} cannot be read with "
+                "certainty (not valid JSON, merge-conflict markers, or not in the layout "
+                "synth writes), so what it protects is unknown; restore it (git checkout, "
+                "or resolve the conflict), then synth again"
+            )
+            continue
         if record.protected:
             lines.append(
                 f"deployment {name!r} left the config, but {shown} still protects "
@@ -230,8 +246,17 @@ def _leaving_refusals(
                 "apply, then follow the decommission recipe (docs/synth.md); or, if it was "
                 f"renamed, add renamed_from: {name} to the renamed entry"
             )
+        states = [local_states[name]] if name in local_states else []
         if record.local_state is not None:
-            state = Path(os.path.normpath(target / STACKS / name / record.local_state))
+            named = Path(os.path.normpath(target / STACKS / name / record.local_state))
+            if states and named != states[0]:
+                lines.append(
+                    f"deployment {name!r} left the config, but the backend of {shown} is not "
+                    f"what synth writes (its state at {named}, not {states[0]}); restore "
+                    "the stack file (git checkout), then synth again"
+                )
+            states.append(named)
+        for state in dict.fromkeys(states):
             live = live_resources(state)
             if live != 0:
                 count = "resources" if live is None else f"{live} resource(s)"
