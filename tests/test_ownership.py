@@ -161,3 +161,78 @@ def test_a_manifest_not_exactly_as_synth_writes_it_is_no_marker(
     assert result.exit_code == 2
     assert f"error: {out}: " in result.stderr
     assert everything(out.parent) == before
+
+
+# -- render's output -----------------------------------------------------------------------------
+
+
+def render(config: Path, out: Path) -> Result:
+    synthesized = mcpl("synth", "-c", config, "-o", out.parent / "cdktf.out")
+    assert synthesized.exit_code == 0, synthesized.output
+    return mcpl("render", "-c", config, "--from", out.parent / "cdktf.out", "-o", out)
+
+
+@pytest.fixture
+def rendered(tmp_path: Path, deployment: dict[str, Any]) -> tuple[Path, Path]:
+    config = write_config(
+        tmp_path, [dict(deployment, protect=False, client={"project_name": "proj1"})]
+    )
+    client = tmp_path / "client"
+    assert render(config, client).exit_code == 0
+    return config, client
+
+
+def test_a_folder_of_the_users_in_renders_output_is_never_deleted(
+    rendered: tuple[Path, Path],
+) -> None:
+    # given: the user's notes in a folder that is no deployment, named like render's files
+    config, client = rendered
+    shared = client / "shared"
+    shared.mkdir()
+    (shared / "README.md").write_text("how we connect\n")
+    (shared / "jdbc.url").write_text("jdbc:odps:mine\n")
+    # when
+    result = render(config, client)
+    # then
+    assert result.exit_code == 0, result.output
+    assert (shared / "README.md").read_text() == "how we connect\n"
+    assert (shared / "jdbc.url").read_text() == "jdbc:odps:mine\n"
+
+
+def test_a_crafted_render_marker_cannot_make_render_delete_a_users_file(
+    rendered: tuple[Path, Path],
+) -> None:
+    # given: a marker that claims the user's folder as a rendered deployment
+    config, client = rendered
+    mine = client / "notes"
+    mine.mkdir()
+    (mine / "README.md").write_text("mine\n")
+    marker = client / "mcpl-render.json"
+    data = json.loads(marker.read_text())
+    data["deployments"].append("notes")
+    data["files"]["notes/README.md"] = "0" * 64
+    marker.write_text(json.dumps(data))
+    # when
+    result = render(config, client)
+    # then
+    assert result.exit_code == 0, result.output
+    assert (mine / "README.md").read_text() == "mine\n"
+
+
+def test_a_departed_deployments_files_go_unless_the_user_edited_them(
+    tmp_path: Path, deployment: dict[str, Any]
+) -> None:
+    # given: two deployments rendered; the user edits one file of the one that leaves
+    both = [dict(deployment, protect=False, client={"project_name": "proj1"})]
+    both.append(dict(both[0], name="gone"))
+    config = write_config(tmp_path, both)
+    client = tmp_path / "client"
+    assert render(config, client).exit_code == 0
+    (client / "gone" / "README.md").write_text("my notes on gone\n")
+    # when
+    write_config(tmp_path, both[:1])
+    result = render(config, client)
+    # then: render's own files went; the edited one is the user's now
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (client / "gone").iterdir()) == ["README.md"]
+    assert (client / "gone" / "README.md").read_text() == "my notes on gone\n"

@@ -11,10 +11,11 @@ last, straight into the final folder, so no secret is ever left in a staging fol
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -48,11 +49,47 @@ CREDENTIAL_VARIABLES = (
 )
 
 MARKER = "mcpl-render.json"
-"""Render's marker at the top of its output: which deployments it rendered."""
+"""Render's marker at the top of its output: which deployments it rendered, and a salted
+sha256 of each file it wrote there (so that a file is render's only while it is byte for
+byte what render wrote, whatever the marker claims)."""
 
 
 def _generated(parts: tuple[str, ...]) -> bool:
     return parts == (MARKER,) or (len(parts) == 2 and parts[1] in FILES)
+
+
+def _digest(salt: str, data: bytes) -> str:
+    return hashlib.sha256(salt.encode() + b"\0" + data).hexdigest()
+
+
+def _owns(old: Path, names: Iterable[str]) -> Callable[[tuple[str, ...]], bool]:
+    """What of the old output ``old`` render replaces: its marker; the files of the
+    deployments ``names`` (rendered now); and each file the old marker lists that still
+    hashes as render wrote it. Anything else is the user's and is carried over: a folder
+    that is no deployment (``client/shared/``), a file render never wrote or that was
+    edited, whatever a hand-made marker says."""
+    current = frozenset(names)
+    data = None if (old / MARKER).is_symlink() else read_json_file(old / MARKER, limit=1 << 20)
+    recorded = data.get("files") if isinstance(data, dict) else None
+    salt = data.get("salt") if isinstance(data, dict) else None
+
+    def owned(parts: tuple[str, ...]) -> bool:
+        if parts == (MARKER,):
+            return True
+        if len(parts) != 2 or parts[1] not in FILES:
+            return False
+        if parts[0] in current:
+            return True
+        wrote = recorded.get("/".join(parts)) if isinstance(recorded, dict) else None
+        path = old.joinpath(*parts)
+        if not isinstance(wrote, str) or not isinstance(salt, str) or path.is_symlink():
+            return False
+        try:
+            return _digest(salt, path.read_bytes()) == wrote
+        except OSError:
+            return False
+
+    return owned
 
 
 def _is_marker(path: Path) -> bool:
@@ -532,8 +569,23 @@ def render(
         for d in config.deployments
     }
 
+    # the same output for the same input (a salt, not a secret: it only keeps the
+    # credential files' digests from being the plain sha256 of a file holding a key)
+    salt = hashlib.sha256(stable_json(names).encode()).hexdigest()[:32]
+    written = {
+        f"{name}/{file_name}": _digest(salt, text.encode("utf-8"))
+        for name, files in rendered.items()
+        for file_name, text in files.items()
+    }
+
     def build(staging: Path) -> None:
-        marker = {"deployments": names, "generator": MARK, "output": "client configs"}
+        marker = {
+            "deployments": names,
+            "files": written,
+            "generator": MARK,
+            "output": "client configs",
+            "salt": salt,
+        }
         (staging / MARKER).write_text(stable_json(marker), encoding="utf-8")
         for name, files in rendered.items():
             folder = staging / name
@@ -542,7 +594,14 @@ def render(
                 if credentials is None or file_name not in CREDENTIAL_FILES:
                     _write(folder / file_name, text, mode=None)
 
-    write_folder(out, build, kind=CLIENT_OUTPUT, config=config_path, others=others)
+    write_folder(
+        out,
+        build,
+        kind=CLIENT_OUTPUT,
+        config=config_path,
+        others=others,
+        owns=_owns(physical(out), names),
+    )
     if credentials is not None:
         target = physical(out)
         for name, files in rendered.items():
