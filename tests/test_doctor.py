@@ -17,7 +17,15 @@ from typing import Any
 import pytest
 
 from conftest import BASE_DEPLOYMENT, ROOT, runner, write_config
-from loopback import PROJECT, REQUEST_ID, Ca, DnsResponder, closed_port, maxcompute_server
+from loopback import (
+    PROJECT,
+    REQUEST_ID,
+    Ca,
+    DnsResponder,
+    closed_port,
+    dripping_server,
+    maxcompute_server,
+)
 from maxcompute_privatelink.cli import app
 from maxcompute_privatelink.outputs.doctor import Check, text_lines, totals
 
@@ -384,3 +392,60 @@ def test_the_readme_sample_is_what_doctor_prints() -> None:
     # then the sample is the command's own format, totals included
     assert printed == sample[:-1]
     assert sample[-1] == totals(parsed)
+
+
+def test_a_server_that_drips_its_answer_is_cut_off_at_the_timeout(
+    tmp_path: Path, resolver: DnsResponder
+) -> None:
+    # given: both endpoints answer one byte every 50 ms, for 20 s
+    with dripping_server() as port:
+        config = write_config(tmp_path, [deployment(port, port, protocol="http")])
+        began = time.monotonic()
+        # when
+        result = doctor(config, resolver, "--timeout", "0.5", "--format", "json")
+        elapsed = time.monotonic() - began
+    # then: the http step of each endpoint fails after its 0.5 s, not after 20 s
+    assert result.exit_code == 1
+    http = [c for c in checks(result) if c["check"] == "http"]
+    assert [c["detail"] for c in http] == [
+        "GET /api: no whole answer within 0.5 s",
+        "GET /: no whole answer within 0.5 s",
+    ]
+    assert elapsed < 10, elapsed
+
+
+def test_every_address_together_gets_one_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    # given: 30 addresses that drop every SYN (each connect waits out its timeout)
+    from maxcompute_privatelink.model.config import validate_config
+    from maxcompute_privatelink.outputs import doctor as checks_module
+
+    given: list[float] = []
+
+    def dropping(address: tuple[str, int], timeout: float) -> socket.socket:
+        given.append(timeout)
+        time.sleep(timeout)
+        raise TimeoutError("timed out")
+
+    monkeypatch.setattr(socket, "create_connection", dropping)
+    config = validate_config({"deployments": [deployment(443, 443)]})
+    probe = checks_module._Probe(
+        config.deployments[0], "maxcompute", "https://h:443", checks_module.Options(timeout=0.3)
+    )
+    # when
+    connected = checks_module._tcp(probe, [f"10.0.0.{i}" for i in range(1, 31)])
+    # then: the attempts share the 0.3 s; none is tried once it is spent
+    assert connected is None
+    assert sum(given) <= 0.3
+    assert len(given) <= 30
+    assert probe.checks[-1].detail.startswith("10.0.0.1: timed out; 10.0.0.2: timed out")
+
+
+@pytest.mark.parametrize("server", ["8.8.8.8", "1.1.1.1:53", "2001:4860:4860::8888"])
+def test_fails_when_the_nameserver_is_a_public_address(tmp_path: Path, server: str) -> None:
+    # given
+    config = write_config(tmp_path, [deployment(443, 443)])
+    # when
+    result = runner.invoke(app, ["doctor", "-c", str(config), "--nameserver", server])
+    # then: refused before anything is sent
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: --nameserver: {server!r} is a public address")

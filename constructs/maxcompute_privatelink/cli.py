@@ -480,8 +480,8 @@ def doctor(
         str | None,
         typer.Option(
             "--nameserver",
-            help="Ask this DNS server (IP[:PORT]), such as the VPC's, instead of the system "
-            "resolver.",
+            help="Ask this DNS server (a private IP[:PORT]), such as the VPC's, instead of "
+            "the system resolver.",
         ),
     ] = None,
     ca_bundle: Annotated[
@@ -489,7 +489,12 @@ def doctor(
         typer.Option("--ca-bundle", help="Trust these CAs (PEM) for https, behind TLS inspection."),
     ] = None,
     timeout: Annotated[
-        float, typer.Option("--timeout", help="Seconds each step may take (0.1 to 120).")
+        float,
+        typer.Option(
+            "--timeout",
+            help="Seconds each step may take as a whole: every address, the TLS handshake, "
+            "the whole answer (0.1 to 120).",
+        ),
     ] = 5.0,
     tf_output: Annotated[
         list[Path] | None,

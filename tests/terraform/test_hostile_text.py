@@ -5,7 +5,6 @@ them, JSON and HCL: a tag key Terraform would read as an expression (``-1-1``, `
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest

@@ -10,13 +10,17 @@ order. Each step runs only when the one before it passed:
 - auth: with ``--auth``, one signed, read-only request through PyODPS.
 
 Nothing is sent to an address outside private ranges: an answer that is public fails
-the dns step, and that endpoint is not probed further. The connections go to the
-address the dns step checked, never to a name resolved again (PyODPS, for ``--auth``,
-resolves the name itself: it runs only after the dns step passed).
+the dns step, and that endpoint is not probed further; a public ``--nameserver`` is
+refused. ``--timeout`` bounds each step as a whole: every address tried, the TLS
+handshake, the whole HTTP answer (a server that drips one byte at a time is cut off).
+The connections go to the address the dns step checked, never to a name resolved again
+(PyODPS, for ``--auth``, resolves the name itself: it runs only after the dns step
+passed).
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
 import math
@@ -24,6 +28,7 @@ import queue
 import socket
 import ssl
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -83,7 +88,7 @@ class Options:
     """Verifies the endpoints' certificates (``ssl_context``): built once. Default: the
     system's CAs."""
     timeout: float = 5.0
-    """Seconds each step may take."""
+    """Seconds each step may take, all of it: every address, the whole answer."""
     credentials: Credentials | None = None
     """With ``--auth``: the clients' credentials, from the environment."""
 
@@ -100,6 +105,12 @@ def nameserver(value: str) -> tuple[str, int]:
         ) from None
     if not 1 <= port <= 65535:
         raise OptionError("--nameserver", f"{value!r}: a port is a number from 1 to 65535")
+    if not is_private(address):
+        raise OptionError(
+            "--nameserver",
+            f"{value!r} is a public address, and doctor sends nothing outside private "
+            "ranges; give the VPC's resolver (a private address, like 100.100.2.136)",
+        )
     return address, port
 
 
@@ -121,9 +132,10 @@ def is_private(address: str) -> bool:
 T = TypeVar("T")
 
 
-def _within(seconds: float, call: Callable[[], T]) -> T:
+def _within(seconds: float, call: Callable[[], T], connection: socket.socket | None = None) -> T:
     """``call()``, or TimeoutError after ``seconds`` (it keeps running, in a daemon thread:
-    ``getaddrinfo`` has no timeout of its own)."""
+    ``getaddrinfo`` has no timeout of its own, and a socket's timeout bounds each read,
+    not the whole answer). ``connection``: shut down on time-out, which ends the call."""
     results: queue.Queue[tuple[bool, Any]] = queue.Queue(maxsize=1)
 
     def run() -> None:
@@ -136,6 +148,12 @@ def _within(seconds: float, call: Callable[[], T]) -> T:
     try:
         ok, value = results.get(timeout=seconds)
     except queue.Empty:
+        if connection is not None:
+            # shutdown, not just close: a blocked read in the call's thread holds the
+            # socket (its makefile) open, and only a shutdown wakes it
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+            connection.close()
         raise TimeoutError(f"no answer within {seconds:g} s") from None
     if not ok:
         raise value
@@ -249,10 +267,19 @@ def _tcp_hint(probe: _Probe) -> str:
 
 
 def _tcp(probe: _Probe, addresses: Sequence[str]) -> socket.socket | None:
+    """Connect to the first address that answers, all of them within ``--timeout``: each
+    gets an equal share of what is left."""
     errors: list[str] = []
-    for address in addresses:  # each one checked private by the dns step
+    deadline = time.monotonic() + probe.options.timeout
+    for index, address in enumerate(addresses):  # each one checked private by the dns step
+        left = deadline - time.monotonic()
+        if left <= 0:
+            errors.append(f"{address}: not tried (--timeout {probe.options.timeout:g} s spent)")
+            continue
         try:
-            connection = socket.create_connection((address, probe.port), probe.options.timeout)
+            connection = socket.create_connection(
+                (address, probe.port), left / (len(addresses) - index)
+            )
         except OSError as error:
             errors.append(f"{address}: {error.strerror or error}")
             continue
@@ -263,8 +290,18 @@ def _tcp(probe: _Probe, addresses: Sequence[str]) -> socket.socket | None:
 
 
 def _tls(probe: _Probe, connection: socket.socket) -> ssl.SSLSocket | None:
+    timeout = probe.options.timeout
     try:
-        secure = probe.options.tls.wrap_socket(connection, server_hostname=probe.host)
+        secure = _within(
+            timeout,
+            lambda: probe.options.tls.wrap_socket(connection, server_hostname=probe.host),
+            connection,
+        )
+    except TimeoutError:
+        probe.record(
+            "tls", False, f"no handshake within {timeout:g} s", "the port answers, but not with TLS"
+        )
+        return None
     except ssl.SSLCertVerificationError as error:
         connection.close()
         message = error.verify_message or str(error)
@@ -301,12 +338,28 @@ def _tls(probe: _Probe, connection: socket.socket) -> ssl.SSLSocket | None:
 
 def _http(probe: _Probe, connection: socket.socket) -> None:
     path = urlsplit(probe.url).path or "/"
-    client = http.client.HTTPConnection(probe.host, probe.port, timeout=probe.options.timeout)
+    timeout = probe.options.timeout
+    client = http.client.HTTPConnection(probe.host, probe.port, timeout=timeout)
     client.sock = connection  # the checked address, never the name resolved again
-    try:
+
+    def exchange() -> http.client.HTTPResponse:
         client.request("GET", path, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
-        response = client.getresponse()
-        response.read(65536)
+        answer = client.getresponse()
+        answer.read(65536)
+        return answer
+
+    try:
+        response = _within(timeout, exchange, connection)
+    except TimeoutError:
+        client.close()
+        probe.record(
+            "http",
+            False,
+            f"GET {path}: no whole answer within {timeout:g} s",
+            "the endpoint took the connection but answered too slowly or not at all: check "
+            "the endpoint's status, and that this URL is the one its endpoint serves",
+        )
+        return
     except (OSError, http.client.HTTPException) as error:
         probe.record(
             "http",
