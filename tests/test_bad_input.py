@@ -242,7 +242,7 @@ CASES: list[tuple[str, str | Callable[[Data], None], str]] = [
     (
         "url_with_query",
         change(endpoint_urls={"maxcompute": "https://a.b.c/api?x=1", "tunnel": "https://d.b.c"}),
-        "endpoint_urls.maxcompute: 'https://a.b.c/api?x=1' has a query or fragment",
+        "endpoint_urls.maxcompute: 'https://a.b.c/api?***' has a query or fragment",
     ),
     (
         "url_with_interpolation",

@@ -351,7 +351,7 @@ def test_fails_without_echoing_a_credential_that_would_inject(tmp_path: Path) ->
         ),
         (
             {"project_name": "proj1", "log_view_host": "https://logview?project=evil"},
-            "deployment 'prod-shenzhen': client.log_view_host: 'https://logview?project=evil' "
+            "deployment 'prod-shenzhen': client.log_view_host: 'https://logview?***' "
             "has a query or fragment; give only scheme, host and path",
         ),
         (
@@ -535,6 +535,9 @@ def test_tf_output_folder_maps_files_to_deployments(
         outputs = json.loads(json.dumps(fixture))
         outputs["maxcompute_endpoint"]["value"] = (
             "https://service-pvl.cn-shenzhen-vpc.maxcompute.aliyun-inc.com/api"
+        )
+        outputs["tunnel_endpoint"]["value"] = (
+            "https://dt-pvl.cn-shenzhen-vpc.maxcompute.aliyun-inc.com"
         )
         outputs["frontend_endpoint_id"]["value"] = f"ep-{name.replace('-', '')}"
         (folder / f"{name}.json").write_text(json.dumps(outputs))

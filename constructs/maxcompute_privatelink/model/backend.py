@@ -16,6 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 from maxcompute_privatelink.errors import Problem, ProblemsError
 from maxcompute_privatelink.model.fields import Url
+from maxcompute_privatelink.model.regions import check_oss_region
 
 CREDENTIAL_KEYS = ("access_key", "secret_key", "security_token")
 STATE_KEY = "terraform.tfstate"
@@ -48,7 +49,11 @@ Prefix = Annotated[
         "no leading or trailing '/', no '.' or '..' segment",
     ),
 ]
-RegionName = Annotated[str, _pattern(r"[a-z]{2}-[a-z0-9-]{2,30}", "region id, like cn-hangzhou")]
+RegionName = Annotated[
+    str,
+    _pattern(r"[a-z]{2}-[a-z0-9-]{2,30}", "region id, like cn-hangzhou"),
+    AfterValidator(check_oss_region),
+]
 TableName = Annotated[
     str,
     _pattern(r"[A-Za-z_][A-Za-z0-9_]{0,254}", "Tablestore table name: letters, digits, '_'"),

@@ -7,6 +7,10 @@ workers on what it holds, before it pays for importing and building the models.
 from __future__ import annotations
 
 import hashlib
+import os
+import select
+import stat
+import time
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -91,19 +95,60 @@ def _count_nodes(data: Any, budget: int) -> int:
     return count
 
 
+READ_TIMEOUT = 10.0
+"""Seconds a pipe or device given as the config may take to deliver it all."""
+
+
+def _read_special(path: Path, shown: str) -> bytes:
+    """Up to ``MAX_CONFIG_BYTES + 1`` of a FIFO (``--config <(...)``) or device, within
+    ``READ_TIMEOUT``: a pipe nobody writes to fails instead of hanging. Opened without
+    blocking, so that a FIFO with no writer does not hang the open either."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        deadline = time.monotonic() + READ_TIMEOUT
+        chunks: list[bytes] = []
+        size = 0
+        while size <= MAX_CONFIG_BYTES:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise ConfigFileError(
+                    shown,
+                    f"gave no end of data within {READ_TIMEOUT:g} s (a pipe nobody writes "
+                    "to?); pass a file",
+                )
+            if not select.select([descriptor], [], [], left)[0]:
+                continue
+            try:
+                chunk = os.read(descriptor, 65536)
+            except BlockingIOError:
+                continue
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(descriptor)
+
+
 def _read_text(path: Path, shown: str) -> str:
     """At most ``MAX_CONFIG_BYTES`` of ``path`` as text: a FIFO (``--config <(...)``) and a
-    device are read up to the cap, never without end."""
+    device are read up to the cap and within ``READ_TIMEOUT``, never without end."""
     missing = "no such file; pass --config PATH, or run `mcpl init` to write a starter"
     try:
-        if path.is_file() and path.stat().st_size > MAX_CONFIG_BYTES:
+        info = path.stat()
+        if stat.S_ISREG(info.st_mode) and info.st_size > MAX_CONFIG_BYTES:
             raise ConfigFileError(
                 shown,
-                f"is {path.stat().st_size:,} bytes; a config file may be at most "
-                f"{MAX_CONFIG_BYTES:,}",
+                f"is {info.st_size:,} bytes; a config file may be at most {MAX_CONFIG_BYTES:,}",
             )
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_CONFIG_BYTES + 1)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        if stat.S_ISREG(info.st_mode):
+            with path.open("rb") as handle:
+                raw = handle.read(MAX_CONFIG_BYTES + 1)
+        else:
+            raw = _read_special(path, shown)
     except FileNotFoundError:
         raise ConfigFileError(shown, missing) from None
     except IsADirectoryError:

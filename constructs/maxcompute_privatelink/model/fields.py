@@ -89,10 +89,31 @@ def _check_region(value: str) -> str:
     return value
 
 
+MAX_ID_LENGTH = 64
+"""Alibaba Cloud resource ids are prefix, hyphen and about 20 letters and digits."""
+
+
+def shown(value: str, most: int = 40) -> str:
+    """``value`` for a message: its repr, cut (with its length said) when long."""
+    if len(value) <= most:
+        return repr(value)
+    return f"{value[:most]!r}... ({len(value)} characters)"
+
+
+def shown_url(value: str) -> str:
+    """A URL for a message: ``redacted``, and cut when long."""
+    return shown(redacted(value), 100)
+
+
 def _resource_id(prefix: str, what: str) -> AfterValidator:
     def check(value: str) -> str:
         if is_token(value):  # a reference: Terraform checks it at apply time
             return value
+        if len(value) > MAX_ID_LENGTH:
+            raise ValueError(
+                f"{shown(value)} is not a {what} id: ids have at most {MAX_ID_LENGTH} "
+                f"characters, like {prefix}-wz9abc123"
+            )
         body = value.removeprefix(f"{prefix}-")
         if body == value or not _ID_BODY.fullmatch(body):
             raise ValueError(
@@ -190,15 +211,21 @@ file, a quoted env value or a shell."""
 
 
 _USERINFO = re.compile(r"(//)[^/?#]*@")
+_QUERY = re.compile(r"([?#])[^#]*")
+
+MAX_URL_LENGTH = 2048
 
 
-def _redacted(value: str) -> str:
-    """``value`` with any ``user:password@`` replaced, so no message echoes a secret."""
-    return _USERINFO.sub(r"\1***@", value)
+def redacted(value: str) -> str:
+    """``value`` with any ``user:password@``, query and fragment replaced by ``***``, so
+    that no message echoes a secret a URL may carry (a token in ``?token=``)."""
+    return _QUERY.sub(r"\1***", _USERINFO.sub(r"\1***@", value))
 
 
 def check_url(value: str) -> str:
-    shown = repr(_redacted(value))
+    shown = shown_url(value)
+    if len(value) > MAX_URL_LENGTH:
+        raise ValueError(f"{shown} has {len(value)} characters; a URL here has at most 2048")
     if _has_control(value) or any(ch.isspace() for ch in value):
         raise ValueError(f"{shown} contains white space or control characters")
     if not _URL_CHARACTERS.fullmatch(value):

@@ -106,3 +106,31 @@ def get_region(region_id: str) -> Region:
         return REGIONS[region_id]
     except KeyError:
         raise UnknownRegionError(region_id, list(REGIONS)) from None
+
+
+OSS_REGIONS = frozenset(
+    {
+        *REGIONS,
+        "cn-qingdao", "cn-huhehaote", "cn-heyuan", "cn-guangzhou", "cn-nanjing", "cn-fuzhou",
+        "cn-wuhan-lr", "ap-northeast-2", "ap-southeast-6", "ap-southeast-7", "eu-west-1",
+        "me-east-1", "me-central-1", "na-south-1",
+    }
+)  # fmt: skip
+"""Regions where OSS keeps buckets (OSS "Regions and endpoints",
+https://www.alibabacloud.com/help/en/oss/user-guide/regions-and-endpoints, and "Regions of
+gateway endpoints supported by OSS"): where ``backend.oss`` may keep state. Every region
+with MaxCompute PrivateLink is one of them."""
+
+
+def check_oss_region(region_id: str) -> str:
+    """``region_id`` if OSS serves it, else a ValueError naming the closest ones."""
+    if region_id in OSS_REGIONS:
+        return region_id
+    import difflib
+
+    close = difflib.get_close_matches(region_id, sorted(OSS_REGIONS), n=2, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(close)}?" if close else ""
+    raise ValueError(
+        f"{region_id!r} is not a region where OSS keeps buckets{hint} (one of "
+        f"{', '.join(sorted(OSS_REGIONS))})"
+    )

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from maxcompute_privatelink.model.config import Deployment, PrivateLinkConfig
 
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     import jinja2
 from maxcompute_privatelink.errors import OutputDirError, RenderError
 from maxcompute_privatelink.layout import HCL_FILE, JSON_FILE, STACKS, read_json_file, read_outputs
-from maxcompute_privatelink.model.fields import check_url
+from maxcompute_privatelink.model.fields import check_url, shown_url
 from maxcompute_privatelink.synth.cdktf_json import stable_json
 from maxcompute_privatelink.synth.output_dir import (
     MARK,
@@ -424,8 +424,28 @@ def _checked(name: str, key: str, value: str | None, outputs: StackOutputs) -> s
     except ValueError:
         good = False
     if not good:
-        raise RenderError(name, f"{outputs.origin}: output {key} = {value!r} is not valid")
+        shown = shown_url(value) if key.endswith("_endpoint") else repr(value)
+        raise RenderError(name, f"{outputs.origin}: output {key} = {shown} is not valid")
     return value
+
+
+def _same_hosts(
+    name: str, urls: dict[str, str], known: dict[str, str | None], outputs: StackOutputs
+) -> None:
+    """With ``dns: none`` the URLs are the endpoints' own domains: each URL's host must be
+    the domain its endpoint reports, never another host (the clients would follow it)."""
+    for url_key, domain_key in (
+        ("maxcompute_endpoint", "frontend_endpoint_domain"),
+        ("tunnel_endpoint", "tunnel_endpoint_domain"),
+    ):
+        domain, host = known.get(domain_key), urlsplit(urls[url_key]).hostname
+        if domain is not None and host != domain:
+            raise RenderError(
+                name,
+                f"{outputs.origin}: {url_key} is {shown_url(urls[url_key])}, whose host is "
+                f"not the endpoint's domain {domain} ({domain_key}); render never points "
+                "clients at another host: run `terraform output -json` again from this stack",
+            )
 
 
 def build_context(
@@ -443,10 +463,12 @@ def build_context(
         "maxcompute_endpoint": deployment.plan.maxcompute_endpoint,
         "tunnel_endpoint": deployment.plan.tunnel_endpoint,
     }
-    for key, configured in expected.items():
+    for key in expected:
         if key not in outputs.values:
             raise RenderError(name, f"{outputs.origin} has no output {key}")
-        value = _checked(name, key, outputs.values[key], outputs)
+    values = {key: _checked(name, key, outputs.values[key], outputs) for key in expected}
+    for key, configured in expected.items():
+        value = values[key]
         if value is None:
             raise RenderError(
                 name,
@@ -454,11 +476,20 @@ def build_context(
                 "after apply); run `terraform apply`, then pass `terraform output -json` "
                 "with --tf-output",
             )
-        if outputs.source == "synth" and configured is not None and value != configured:
+        if configured is not None and value != configured:
+            if outputs.source == "synth":
+                raise RenderError(
+                    name,
+                    f"{outputs.origin} is older than the config: {key} is "
+                    f"{shown_url(value)} there and {shown_url(configured)} in the config; "
+                    "run `mcpl synth`",
+                )
             raise RenderError(
                 name,
-                f"{outputs.origin} is older than the config: {key} is {value!r} there and "
-                f"{configured!r} in the config; run `mcpl synth`",
+                f"{outputs.origin}: {key} is {shown_url(value)}, but the config's is "
+                f"{shown_url(configured)}: these outputs are another stack's or an older "
+                "apply's, and render never points clients elsewhere; run `terraform apply` "
+                "with this config, then `terraform output -json` again",
             )
         urls[key] = value
     known = {
@@ -470,6 +501,8 @@ def build_context(
             "tunnel_endpoint_domain",
         )
     }
+    if expected["maxcompute_endpoint"] is None:  # dns: none
+        _same_hosts(name, urls, known, outputs)
     region = deployment.plan.region
     client = deployment.client
     return ClientContext(
