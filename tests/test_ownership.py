@@ -48,9 +48,9 @@ def test_fails_on_an_unmarked_manifest_and_names_the_adoption(
     # then
     assert result.exit_code == 2
     assert result.stderr == (
-        f"error: {out}: its manifest.json carries no mark of mcpl's: an output of mcpl 0.1, "
-        "or of another cdktf app; if mcpl synth wrote it, adopt it once with `mcpl synth "
-        "--adopt`, else choose another --out; nothing was written\n"
+        f"error: {out}: its manifest.json is missing or carries no mark of mcpl's (an output "
+        "of mcpl 0.1, or of another cdktf app); if mcpl synth wrote it, adopt it once with "
+        "`mcpl synth --adopt`, else choose another --out; nothing was written\n"
     )
     assert everything(out) == before
 
@@ -80,6 +80,48 @@ def test_an_unmarked_manifest_of_another_app_never_lets_synth_remove_its_stacks(
     # then
     assert result.exit_code == 2
     assert (theirs / "cdk.tf.json").read_text() == "{}"
+
+
+def test_a_lost_manifest_is_no_reason_to_refuse_an_output_this_machine_wrote(
+    synthesized: tuple[Path, Path],
+) -> None:
+    # given: the manifest deleted, every stack file as this machine's synth wrote it
+    config, out = synthesized
+    (out / "manifest.json").unlink()
+    # when
+    result = mcpl("synth", "-c", config, "-o", out)
+    # then
+    assert result.exit_code == 0, result.output
+    assert (out / "manifest.json").is_file()
+    assert mcpl("check", "-c", config, "-o", out).exit_code == 0
+
+
+def test_a_lost_manifest_on_another_machine_is_adopted_only_when_asked(
+    synthesized: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: the manifest deleted, and a machine whose cache knows nothing
+    config, out = synthesized
+    (out / "manifest.json").unlink()
+    monkeypatch.setenv("MCPL_CACHE_DIR", str(tmp_path / "elsewhere"))
+    # when
+    refused = mcpl("synth", "-c", config, "-o", out)
+    adopted = mcpl("synth", "-c", config, "-o", out, "--adopt")
+    # then
+    assert refused.exit_code == 2
+    assert "adopt it once with `mcpl synth --adopt`" in refused.stderr
+    assert adopted.exit_code == 0, adopted.output
+    assert (out / "manifest.json").is_file()
+
+
+def test_the_output_keeps_its_mode_and_group(synthesized: tuple[Path, Path]) -> None:
+    # given: a shared output folder, group-writable with setgid
+    config, out = synthesized
+    out.chmod(0o2770)
+    # when
+    result = mcpl("synth", "-c", config, "-o", out, "--full")
+    # then
+    assert result.exit_code == 0, result.output
+    assert out.stat().st_mode & 0o7777 == 0o2770
 
 
 USER_FOLDERS = {

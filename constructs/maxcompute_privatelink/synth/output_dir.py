@@ -24,6 +24,7 @@ import errno
 import fcntl
 import os
 import shutil
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -110,8 +111,8 @@ def guard(
     if kind.adoptable(target / kind.marker):
         raise OutputDirError(
             str(out),
-            f"its {kind.marker} carries no mark of mcpl's: an output of mcpl 0.1, or of "
-            f"another cdktf app; if {kind.command} wrote it, adopt it once with "
+            f"its {kind.marker} is missing or carries no mark of mcpl's (an output of mcpl "
+            f"0.1, or of another cdktf app); if {kind.command} wrote it, adopt it once with "
             f"`{kind.command} {kind.adopt_flag}`, else choose another {kind.option}; "
             "nothing was written",
         )
@@ -241,7 +242,7 @@ def write_folder(
                 tempfile.mkdtemp(prefix=f".{target.name}{DEBRIS}staging-", dir=target.parent)
             )
             try:
-                _chmod_as_umask(staging)
+                _take_mode(staging, target)
                 build(staging)
                 if target.is_dir():
                     carry_over(target, staging, owns or kind.generated, dropped)
@@ -265,11 +266,20 @@ def _os_reason(error: OSError) -> str:
     return f"cannot be written{where}: {error.strerror}; nothing was changed"
 
 
-def _chmod_as_umask(folder: Path) -> None:
-    """mkdtemp makes 0700 folders; the output gets what a plain mkdir would give it."""
-    umask = os.umask(0)
-    os.umask(umask)
-    folder.chmod(0o777 & ~umask)
+def _take_mode(folder: Path, target: Path) -> None:
+    """mkdtemp makes 0700 folders: the new output gets the old one's mode (setgid and
+    sticky bits included) and group, or, for a new output, what a plain mkdir gives."""
+    try:
+        old = target.stat()
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        folder.chmod(0o777 & ~umask)
+        return
+    if old.st_gid != folder.stat().st_gid:
+        with contextlib.suppress(PermissionError):  # a group the user is not in: keep ours
+            os.chown(folder, -1, old.st_gid)
+    folder.chmod(stat.S_IMODE(old.st_mode))
 
 
 def _exchange(staging: Path, target: Path) -> bool:

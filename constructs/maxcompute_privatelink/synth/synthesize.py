@@ -24,8 +24,10 @@ from typing import TYPE_CHECKING
 
 from maxcompute_privatelink.errors import UnsafeChangeError
 from maxcompute_privatelink.layout import (
+    HCL_FILE,
     MANIFEST,
     STACK_FILES,
+    STACK_NAME,
     STACKS,
     TERRAFORM_WORKING_FILES,
     StackRecord,
@@ -38,6 +40,7 @@ from maxcompute_privatelink.layout import (
 from maxcompute_privatelink.synth import cache
 from maxcompute_privatelink.synth.build import build_changed
 from maxcompute_privatelink.synth.check import check_unchanged, generated
+from maxcompute_privatelink.synth.incremental import unchanged
 from maxcompute_privatelink.synth.output_dir import (
     OutputKind,
     physical,
@@ -59,9 +62,44 @@ def is_manifest(path: Path) -> bool:
 
 
 def is_legacy_manifest(path: Path) -> bool:
-    """Whether ``path`` is cdktf's manifest as mcpl 0.1 wrote it, without mcpl's mark: any
-    cdktf app writes the same, so it is mcpl's only when the user says so (``--adopt``)."""
+    """Whether ``path`` is cdktf's manifest as mcpl 0.1 wrote it, without mcpl's mark (any
+    cdktf app writes the same), or is missing beside stack folders with synth's stack
+    files (a manifest deleted by hand): the output is mcpl's only when the user says so
+    (``--adopt``)."""
+    if not path.exists() and not path.is_symlink():
+        return bool(_adopted_stacks(path.parent))
     return manifest_stacks(path.parent, unmarked=True) is not None
+
+
+def _adopted_stacks(out: Path) -> frozenset[str]:
+    """The stacks of an output the user adopts (``--adopt``): its unmarked manifest's, or
+    without a manifest, every folder under ``stacks/`` that holds a stack file."""
+    listed = manifest_stacks(out, unmarked=True)
+    if listed is not None:
+        return listed
+    folders = out / STACKS
+    return frozenset(
+        folder.name
+        for folder in (folders.iterdir() if folders.is_dir() else ())
+        if STACK_NAME.fullmatch(folder.name) and any((folder / f).is_file() for f in STACK_FILES)
+    )
+
+
+def vouched_stacks(out: Path) -> frozenset[str] | None:
+    """The stacks of ``out`` when its manifest is missing but this machine's cache knows
+    the output and every stack file there hashes as synth wrote it: then the output is
+    synth's, though someone deleted its manifest. None otherwise."""
+    if (physical(out) / MANIFEST).exists():
+        return None
+    witness = cache.load(out)
+    target = physical(out)
+    if not witness.stacks or not all(
+        unchanged(target, name, entry, entry.fingerprint, hcl)
+        for name, entry in witness.stacks.items()
+        for hcl in [HCL_FILE in entry.files]
+    ):
+        return None
+    return frozenset(witness.stacks)
 
 
 def owns(names: frozenset[str]) -> Callable[[tuple[str, ...]], bool]:
@@ -141,10 +179,12 @@ def synthesize(
     without mcpl's mark) as synth's own."""
     config_dir = config_path.parent
     kind = SYNTH_OUTPUT
-    if adopt:
+    vouched = vouched_stacks(out)
+    if adopt or vouched is not None:
         kind = dataclasses.replace(
-            kind, is_marker=lambda p: is_manifest(p) or is_legacy_manifest(p)
-        )
+            kind, is_marker=lambda p: is_manifest(p) or (adopt and is_legacy_manifest(p))
+            or (vouched is not None and not p.exists()),
+        )  # fmt: skip
     ours: set[str] = {d.name for d in config.deployments}
     counts: dict[str, int] = {}
     plan = _Plan()
@@ -153,7 +193,9 @@ def synthesize(
 
     def build(staging: Path) -> None:
         target = physical(out)
-        listed = manifest_stacks(target, unmarked=adopt) or frozenset()
+        listed = manifest_stacks(target) or vouched or frozenset()
+        if adopt and not listed:
+            listed = _adopted_stacks(target)
         ours.update(listed)
         previous = previous_stacks(target, listed)
         names = [d.name for d in config.deployments]
