@@ -170,3 +170,30 @@ def test_render_refuses_terraform_outputs_that_point_clients_at_another_host(
     assert "but the config's is 'https://service-pvl.cn-shenzhen-vpc" in result.stderr
     assert "render never points clients elsewhere" in result.stderr
     assert not (tmp_path / "c").exists()
+
+
+def test_a_stack_that_cannot_be_built_is_named_in_one_line(
+    tmp_path: Path, deployment: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: the emitter fails on one deployment's stack
+    from maxcompute_privatelink.construct import stack
+
+    real = stack.DeploymentStack
+
+    def failing(scope: Any, props: Any, **kwargs: Any) -> Any:
+        if props.name == "broken":
+            raise RuntimeError("jsii says no\nat line 2")
+        return real(scope, props, **kwargs)
+
+    monkeypatch.setattr(stack, "DeploymentStack", failing)
+    config = write_config(tmp_path, [deployment, dict(deployment, name="broken")])
+    out = tmp_path / "cdktf.out"
+    # when
+    result = runner.invoke(app, ["synth", "-c", str(config), "-o", str(out)])
+    # then
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: deployment 'broken': its stack could not be synthesized (RuntimeError: jsii "
+        "says no); nothing was written\n"
+    )
+    assert not out.exists()

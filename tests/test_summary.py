@@ -246,3 +246,24 @@ def test_fails_when_the_plan_is_not_a_plan(tmp_path: Path, deployment: dict[str,
         f"error: deployment 'prod-shenzhen': {bad} is not the JSON of `terraform show -json "
         "<planfile>` (no resource_changes)\n"
     )
+
+
+def test_says_which_deployments_have_no_plan(tmp_path: Path, deployment: dict[str, Any]) -> None:
+    # given: a folder of plans that holds one of the two deployments' plans
+    config = write_config(tmp_path, [deployment, dict(deployment, name="second")])
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "prod-shenzhen.json").write_text(PLAN.read_text())
+    # when
+    result = summary("-c", str(config), "--from", str(tmp_path / "none"), "--plan", str(plans))
+    as_json = summary(
+        "-c", str(config), "--from", str(tmp_path / "none"), "--plan", str(plans),
+        "--format", "json",
+    )  # fmt: skip
+    # then
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "warning: --plan: no plan for second (expected <deployment>.json of `terraform show "
+        "-json`); their review shows no planned changes\n"
+    )
+    assert '"unplanned": [\n    "second"\n  ]' in as_json.stdout

@@ -333,6 +333,11 @@ def summary(
 
     loaded = _load(config)
     result = summarize(loaded, plan or [])
+    if result.unplanned:
+        _warn(
+            f"--plan: no plan for {', '.join(result.unplanned)} (expected <deployment>.json "
+            "of `terraform show -json`); their review shows no planned changes"
+        )
     stale = looks_stale(loaded, from_dir) if from_dir.exists() else None
     if stale is not None:
         _err(f"warning: {from_dir} is not what {config} synthesizes ({stale}); run `mcpl check`")

@@ -109,6 +109,18 @@ class CiError(McplError):
     """The CI workflow cannot be written as asked."""
 
 
+class StackBuildError(McplError):
+    """One deployment's stack could not be built (an emitter error, a bug of ours)."""
+
+    def __init__(self, deployment: str, reason: str) -> None:
+        self.deployment = deployment
+        first = reason.strip().splitlines()[0] if reason.strip() else "no reason given"
+        super().__init__(
+            f"deployment {deployment!r}: its stack could not be synthesized ({first}); "
+            "nothing was written"
+        )
+
+
 class SynthWorkerError(McplError):
     """A synth worker process failed."""
 

@@ -84,6 +84,8 @@ class DeploymentSummary:
 class Summary:
     deployments: tuple[DeploymentSummary, ...]
     critical: tuple[Change, ...] = field(default_factory=tuple)
+    unplanned: tuple[str, ...] = ()
+    """With ``--plan``: the deployments no plan file was found for."""
 
 
 # -- plans -------------------------------------------------------------------------------
@@ -327,7 +329,8 @@ def summarize(config: PrivateLinkConfig, plans: list[Path]) -> Summary:
                 changes=changes,
             )
         )
-    return Summary(tuple(deployments), tuple(critical))
+    unplanned = tuple(name for name in names if plans and name not in assigned)
+    return Summary(tuple(deployments), tuple(critical), unplanned)
 
 
 # -- output --------------------------------------------------------------------------------
@@ -363,6 +366,7 @@ def as_json(summary: Summary) -> str:
             for d in summary.deployments
         ],
         "critical": [dict(change(c), deployment=c.deployment) for c in summary.critical],
+        "unplanned": list(summary.unplanned),
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 

@@ -127,7 +127,7 @@ class Workers:
             else:
                 counts.update(json.loads(stdout))
         if failures:
-            raise SynthWorkerError(failures)
+            raise SynthWorkerError(sorted(set(failures)))
         return counts
 
 

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from maxcompute_privatelink.errors import McplError, StackBuildError
 from maxcompute_privatelink.layout import HCL_FILE, JSON_FILE, METADATA_FILE, STACKS
 from maxcompute_privatelink.model.backend import BackendProps
 from maxcompute_privatelink.model.config import Deployment
@@ -56,37 +57,54 @@ def _write(
     state_paths: dict[str, str],
     hcl: bool,
 ) -> dict[str, int]:
-    from maxcompute_privatelink.construct.stack import DeploymentStack, required_version
+    from maxcompute_privatelink.construct.stack import required_version
 
     counts: dict[str, int] = {}
     constraint = required_version(backend)
     for deployment in deployments:
-        stack = DeploymentStack(
-            app, deployment, state_path=state_paths[deployment.name], backend=backend
-        )
-        stack_dir = target / STACKS / deployment.name
-        stack_dir.mkdir(parents=True)
-        if hcl:
-            synthesized = stack.to_hcl_terraform()
-            text = synthesized["hcl"]
-            if not isinstance(text, str):
-                raise TypeError(f"cdktf returned {type(text).__name__} for a stack's HCL")
-            text = quote_keys(_with_required_version(text, constraint))
-            (stack_dir / HCL_FILE).write_text(bare_references(text), encoding="utf-8")
-            metadata = stable_json(synthesized["metadata"])
-            (stack_dir / METADATA_FILE).write_text(metadata, encoding="utf-8")
-            counts[deployment.name] = len(_BLOCK.findall(text))
-        else:
-            data: dict[str, Any] = stack.to_terraform()
-            data["terraform"] = {"required_version": constraint, **data["terraform"]}
-            _escape_tag_keys(data)
-            (stack_dir / JSON_FILE).write_text(stable_json(data), encoding="utf-8")
-            counts[deployment.name] = sum(
-                len(bodies)
-                for group in ("resource", "data")
-                for bodies in data.get(group, {}).values()
+        try:
+            counts[deployment.name] = _write_one(
+                target, app, deployment, backend, state_paths[deployment.name], hcl, constraint
             )
+        except McplError:
+            raise
+        except Exception as error:  # jsii's, the emitter's: name the deployment, one line
+            raise StackBuildError(deployment.name, f"{type(error).__name__}: {error}") from None
     return counts
+
+
+def _write_one(
+    target: Path,
+    app: Any,
+    deployment: Deployment,
+    backend: BackendProps | None,
+    state_path: str,
+    hcl: bool,
+    constraint: str,
+) -> int:
+    """Write ``deployment``'s stack into ``target``; its resource count."""
+    from maxcompute_privatelink.construct.stack import DeploymentStack
+
+    stack = DeploymentStack(app, deployment, state_path=state_path, backend=backend)
+    stack_dir = target / STACKS / deployment.name
+    stack_dir.mkdir(parents=True)
+    if hcl:
+        synthesized = stack.to_hcl_terraform()
+        text = synthesized["hcl"]
+        if not isinstance(text, str):
+            raise TypeError(f"cdktf returned {type(text).__name__} for a stack's HCL")
+        text = quote_keys(_with_required_version(text, constraint))
+        (stack_dir / HCL_FILE).write_text(bare_references(text), encoding="utf-8")
+        metadata = stable_json(synthesized["metadata"])
+        (stack_dir / METADATA_FILE).write_text(metadata, encoding="utf-8")
+        return len(_BLOCK.findall(text))
+    data: dict[str, Any] = stack.to_terraform()
+    data["terraform"] = {"required_version": constraint, **data["terraform"]}
+    _escape_tag_keys(data)
+    (stack_dir / JSON_FILE).write_text(stable_json(data), encoding="utf-8")
+    return sum(
+        len(bodies) for group in ("resource", "data") for bodies in data.get(group, {}).values()
+    )
 
 
 def _escape_tag_keys(data: dict[str, Any]) -> None:

@@ -46,6 +46,7 @@ def main() -> None:
     warm_up = threading.Thread(target=_start_jsii)
     warm_up.start()
     # the parent validated the config already and pickles it; this process is its own
+    from maxcompute_privatelink.errors import McplError
     from maxcompute_privatelink.model.config import PrivateLinkConfig
     from maxcompute_privatelink.synth.stack_writer import write_stacks
 
@@ -54,13 +55,17 @@ def main() -> None:
     warm_up.join()
     config: PrivateLinkConfig = job["config"]
     wanted = set(job["names"])
-    counts = write_stacks(
-        Path(job["target"]),
-        [d for d in config.deployments if d.name in wanted],
-        backend=config.backend,
-        state_paths=job["state_paths"],
-        hcl=job["hcl"],
-    )
+    try:
+        counts = write_stacks(
+            Path(job["target"]),
+            [d for d in config.deployments if d.name in wanted],
+            backend=config.backend,
+            state_paths=job["state_paths"],
+            hcl=job["hcl"],
+        )
+    except McplError as error:  # names the deployment: the parent shows this last line
+        print(error, file=sys.stderr)
+        sys.exit(1)
     json.dump(counts, sys.stdout)
 
 
