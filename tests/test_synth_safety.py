@@ -436,7 +436,7 @@ def test_gitignore_covers_every_name_mcpl_uses_beside_its_outputs(tmp_path: Path
     assert result.stdout.splitlines() == names
 
 
-def test_credentials_are_written_into_the_final_folder_only(
+def test_credentials_are_written_only_where_git_ignores_them(
     tmp_path: Path, deployment: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # given
@@ -446,11 +446,12 @@ def test_credentials_are_written_into_the_final_folder_only(
     config = write_config(tmp_path, [deployment])
     out, client = tmp_path / "cdktf.out", tmp_path / "client"
     synth(config, out)
-    real_write, secret_paths = render._write, []
+    real_write, ignored_when_written = render._write, []
 
     def record(path: Path, text: str, *, mode: int | None) -> None:
-        if mode is not None:
-            secret_paths.append(path)
+        if mode is not None:  # a credential file: its output root ignores everything
+            ignore = path.parent.parent / ".gitignore"
+            ignored_when_written.append(ignore.read_text().splitlines()[-1] == "*")
         real_write(path, text, mode=mode)
 
     monkeypatch.setattr(render, "_write", record)
@@ -460,10 +461,8 @@ def test_credentials_are_written_into_the_final_folder_only(
     result = mcpl("render", "-c", config, "--from", out, "-o", client, "--with-credentials")
     # then
     assert result.exit_code == 0, result.output
-    assert sorted(p.relative_to(tmp_path).as_posix() for p in secret_paths) == [
-        "client/prod-shenzhen/odps_config.ini",
-        "client/prod-shenzhen/pyodps.env",
-    ]
+    assert ignored_when_written == [True, True]
+    assert (client / ".gitignore").read_text().endswith("\n*\n")
     assert (client / "prod-shenzhen" / "pyodps.env").stat().st_mode & 0o777 == 0o600
 
 

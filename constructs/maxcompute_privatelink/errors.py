@@ -109,6 +109,25 @@ class CiError(McplError):
     """The CI workflow cannot be written as asked."""
 
 
+class StateMoveError(McplError):
+    """A rename's state files were moved, then synth failed: they are moved back, and
+    whatever could not be is said exactly."""
+
+    def __init__(self, reason: str, left: Sequence[str]) -> None:
+        self.left = tuple(left)
+        if not left:
+            outcome = (
+                "the state files it had moved were moved back, so nothing was changed; "
+                "fix that, then synth again"
+            )
+        else:
+            outcome = (
+                "the stacks are as before, but some state files stay moved: move them back "
+                "by hand (" + "; ".join(left) + "), then synth again"
+            )
+        super().__init__(f"synth failed while renaming ({reason}); {outcome}")
+
+
 class StackBuildError(McplError):
     """One deployment's stack could not be built (an emitter error, a bug of ours)."""
 

@@ -14,8 +14,12 @@ changes what is written.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import stat
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -74,8 +78,50 @@ def start(args: Sequence[str]) -> bool:
     return True
 
 
+RUN_PREFIX = "mcpl-run-"
+"""Each mcpl process's own temporary folder: ``<TMPDIR>/mcpl-run-<pid>-*``."""
+
+
+def private_tmpdir() -> Path | None:
+    """Give this process, and the workers and Node it starts, a temporary folder of its own
+    (``TMPDIR``): jsii unpacks its runtime and the emitter's assemblies there. Removed on
+    exit; after a kill (nothing runs then), by the next mcpl, which sweeps the folders of
+    processes that no longer run. None when no folder can be made (then the system's)."""
+    base = Path(tempfile.gettempdir())
+    for folder in base.glob(f"{RUN_PREFIX}*"):
+        pid = folder.name.removeprefix(RUN_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not _running(int(pid)) and _own(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+    try:
+        own = Path(tempfile.mkdtemp(prefix=f"{RUN_PREFIX}{os.getpid()}-", dir=base))
+    except OSError:
+        return None
+    os.environ["TMPDIR"] = tempfile.tempdir = str(own)
+    atexit.register(shutil.rmtree, own, True)
+    return own
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's
+    return True
+
+
+def _own(folder: Path) -> bool:
+    try:
+        info = folder.lstat()
+    except OSError:
+        return False
+    return stat.S_ISDIR(info.st_mode) and info.st_uid == os.geteuid()
+
+
 def main(args: list[str] | None = None, prog_name: str | None = None) -> None:
     """The ``mcpl`` command, with the command line ``args`` (default: ``sys.argv``)."""
+    private_tmpdir()
     start(sys.argv[1:] if args is None else args)
     from maxcompute_privatelink.cli import main as cli_main
 

@@ -101,13 +101,23 @@ def write_starter(config: Path, text: str) -> Path:
             str(schema),
             "exists and is not the schema mcpl writes; move it, or init in another folder",
         )
+    # the config first, created exclusively: when it cannot be, the schema is untouched
     try:
-        schema.write_text(json_schema(), encoding="utf-8")
         descriptor = os.open(config, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             handle.write(text)
     except FileExistsError:
         raise ConfigFileError(str(config), "appeared while writing; nothing overwritten") from None
     except OSError as error:
-        raise ConfigFileError(str(config), f"cannot be written ({error.strerror})") from None
+        raise ConfigFileError(
+            str(config), f"cannot be written ({error.strerror}); nothing was written"
+        ) from None
+    try:
+        schema.write_text(json_schema(), encoding="utf-8")
+    except OSError as error:
+        raise ConfigFileError(
+            str(schema),
+            f"cannot be written ({error.strerror}); {config} was written, the schema (for "
+            "editors only) was not: `mcpl schema > privatelink.schema.json` writes it",
+        ) from None
     return schema

@@ -5,8 +5,13 @@ from ``terraform output -json`` after apply (which adds endpoint ids and domains
 Everything is read and checked first; files are written only when every deployment
 rendered, into a fresh folder swapped in whole (``output_dir.write_folder``), which holds
 ``mcpl-render.json``, render's marker: render writes only to an empty or new folder or
-to its own output, and replaces only its own files there. Credential files are written
-last, straight into the final folder, so no secret is ever left in a staging folder.
+to its own output, and replaces only its own files there.
+
+Credential files (``--with-credentials``) are written into the staging folder with the
+rest, mode 0600 in 0700 folders, so that the swap brings every deployment's credentials
+or none. Before them goes a ``.gitignore`` that ignores everything: a folder holding
+credentials, the output or the debris of a killed run beside it (``.<out>.mcpl-*``, which
+the next run removes), is never staged by ``git add -A``.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from maxcompute_privatelink.model.config import Deployment, PrivateLinkConfig
 
 if TYPE_CHECKING:
     import jinja2
-from maxcompute_privatelink.errors import OutputDirError, RenderError
+from maxcompute_privatelink.errors import RenderError
 from maxcompute_privatelink.layout import HCL_FILE, JSON_FILE, STACKS, read_json_file, read_outputs
 from maxcompute_privatelink.model.fields import check_url, shown_url
 from maxcompute_privatelink.synth.cdktf_json import stable_json
@@ -54,8 +59,16 @@ sha256 of each file it wrote there (so that a file is render's only while it is 
 byte what render wrote, whatever the marker claims)."""
 
 
+GITIGNORE = ".gitignore"
+GITIGNORE_TEXT = (
+    "# Written by `mcpl render --with-credentials`: the files here hold credentials, and\n"
+    "# none of them belongs in version control.\n"
+    "*\n"
+)
+
+
 def _generated(parts: tuple[str, ...]) -> bool:
-    return parts == (MARKER,) or (len(parts) == 2 and parts[1] in FILES)
+    return parts in ((MARKER,), (GITIGNORE,)) or (len(parts) == 2 and parts[1] in FILES)
 
 
 def _digest(salt: str, data: bytes) -> str:
@@ -76,6 +89,9 @@ def _owns(old: Path, names: Iterable[str]) -> Callable[[tuple[str, ...]], bool]:
     def owned(parts: tuple[str, ...]) -> bool:
         if parts == (MARKER,):
             return True
+        if parts == (GITIGNORE,):
+            path = old / GITIGNORE
+            return not path.is_symlink() and read_text_or_none(path) == GITIGNORE_TEXT
         if len(parts) != 2 or parts[1] not in FILES:
             return False
         if parts[0] in current:
@@ -619,13 +635,15 @@ def render(
             "output": "client configs",
             "salt": salt,
         }
+        if credentials is not None:  # first: the debris of a kill is ignored too
+            (staging / GITIGNORE).write_text(GITIGNORE_TEXT, encoding="utf-8")
         (staging / MARKER).write_text(stable_json(marker), encoding="utf-8")
         for name, files in rendered.items():
             folder = staging / name
             folder.mkdir(mode=0o700 if credentials else 0o777)
             for file_name, text in files.items():
-                if credentials is None or file_name not in CREDENTIAL_FILES:
-                    _write(folder / file_name, text, mode=None)
+                secret = credentials is not None and file_name in CREDENTIAL_FILES
+                _write(folder / file_name, text, mode=0o600 if secret else None)
 
     write_folder(
         out,
@@ -635,18 +653,14 @@ def render(
         others=others,
         owns=_owns(physical(out), names),
     )
-    if credentials is not None:
-        target = physical(out)
-        for name, files in rendered.items():
-            for file_name in CREDENTIAL_FILES:
-                try:
-                    _write(target / name / file_name, files[file_name], mode=0o600)
-                except OSError as error:
-                    raise OutputDirError(
-                        str(out / name / file_name),
-                        f"cannot be written ({error.strerror}); run render again",
-                    ) from None
     return RenderResult(out, tuple(names), credentials is not None)
+
+
+def read_text_or_none(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8") if path.stat().st_size < 4096 else None
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _write(path: Path, text: str, *, mode: int | None) -> None:

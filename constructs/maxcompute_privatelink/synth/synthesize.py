@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from maxcompute_privatelink.errors import UnsafeChangeError
+from maxcompute_privatelink.errors import McplError, StateMoveError, UnsafeChangeError
 from maxcompute_privatelink.layout import (
     HCL_FILE,
     MANIFEST,
@@ -232,21 +232,32 @@ def synthesize(
         for old, new in plan.renamed.items():
             _move_user_files(target / STACKS / old, staging / STACKS / new)
 
+    moved: list[tuple[Path, Path]] = []
+
     def move_state() -> None:
         for source, destination in plan.state_moves:
             os.link(source, destination)  # fails if destination exists: never overwrites
+            moved.append((source, destination))
             source.unlink()
 
-    write_folder(
-        out,
-        build,
-        kind=kind,
-        config=config_path,
-        others=others,
-        owns=owns(frozenset(ours)),
-        dropped=plan.dropped,
-        before_swap=move_state,
-    )
+    try:
+        write_folder(
+            out,
+            build,
+            kind=kind,
+            config=config_path,
+            others=others,
+            owns=owns(frozenset(ours)),
+            dropped=plan.dropped,
+            before_swap=move_state,
+        )
+    except BaseException as error:  # a move or the swap failed, or an interrupt
+        if not moved:
+            raise
+        left = _undo_moves(moved)
+        if not isinstance(error, (McplError, OSError)):
+            raise  # Ctrl-C, SIGTERM: moved back as far as it could be, then as asked
+        raise StateMoveError(_reason(error), left) from None
     cache.save(out, witness[0])
     return SynthResult(
         out=out,
@@ -255,6 +266,28 @@ def synthesize(
         notes=tuple(plan.notes),
         rebuilt=tuple(rebuilt),
     )
+
+
+def _reason(error: BaseException) -> str:
+    """What failed, without a claim about what changed (``StateMoveError`` says that)."""
+    if isinstance(error, OSError):
+        return f"{error.filename or 'a state file'}: {error.strerror or error}"
+    return str(error).split("; nothing was changed")[0]
+
+
+def _undo_moves(moved: list[tuple[Path, Path]]) -> list[str]:
+    """Move the state files of ``moved`` back, newest first; what could not be moved back,
+    each as the command that does it by hand."""
+    left: list[str] = []
+    for source, destination in reversed(moved):
+        try:
+            if not source.exists():
+                os.link(destination, source)
+            destination.unlink()
+        except OSError:
+            left.append(f"mv {destination} {source}")
+    moved.clear()
+    return left
 
 
 def _leaving_refusals(
