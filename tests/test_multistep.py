@@ -183,7 +183,21 @@ def test_init_that_cannot_create_the_config_leaves_the_schema_alone(tmp_path: Pa
     assert everything(tmp_path) == before
 
 
-def test_a_killed_synth_leaves_no_jsii_folders_in_tmpdir(
+def started_by(pid: int) -> list[str]:
+    """Processes still running that a synth with ``pid`` started (its workers, any Node):
+    they carry ``MCPL_SYNTH_PARENT=<pid>`` in their environment."""
+    marker = f"MCPL_SYNTH_PARENT={pid}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and marker in (entry / "environ").read_bytes().split(b"\0"):
+                found.append((entry / "cmdline").read_bytes().replace(b"\0", b" ").decode())
+        except OSError:
+            continue
+    return found
+
+
+def test_a_killed_synth_leaves_no_process_and_no_jsii_folders(
     tmp_path: Path, deployment: dict[str, Any]
 ) -> None:
     # given: a fleet large enough for workers, and a TMPDIR of its own
@@ -201,7 +215,8 @@ def test_a_killed_synth_leaves_no_jsii_folders_in_tmpdir(
     process.send_signal(signal.SIGKILL)
     assert process.wait() == -signal.SIGKILL, "killed while it ran"
     assert any(tmp.iterdir()), "the kill left debris"
-    time.sleep(1)  # the workers die with it (PR_SET_PDEATHSIG)
+    time.sleep(1)  # the workers die with it (PR_SET_PDEATHSIG), and their Node with them
+    assert started_by(process.pid) == []
     again = subprocess.run([*mcpl_script, *args], env=env, cwd=ROOT, capture_output=True)
     # then: the second run swept what the first left
     assert again.returncode == 0, again.stderr
