@@ -524,10 +524,8 @@ def doctor(
     import json
 
     from maxcompute_privatelink.outputs import doctor as checks
-    from maxcompute_privatelink.outputs.render import (
-        credentials_from_environment,
-        outputs_after_apply,
-    )
+    from maxcompute_privatelink.outputs.render import credentials_from_environment
+    from maxcompute_privatelink.outputs.stack_outputs import outputs_after_apply
 
     if not 0.1 <= timeout <= 120:
         raise OptionError("--timeout", f"{timeout:g} seconds; give 0.1 to 120")

@@ -40,7 +40,8 @@ from maxcompute_privatelink import __version__
 from maxcompute_privatelink.errors import OptionError
 from maxcompute_privatelink.model.config import Deployment, PrivateLinkConfig
 from maxcompute_privatelink.model.plan import EXISTING_VPC_CIDR
-from maxcompute_privatelink.outputs.render import Credentials, StackOutputs
+from maxcompute_privatelink.outputs.render import Credentials
+from maxcompute_privatelink.outputs.stack_outputs import StackOutputs
 
 Endpoint = Literal["maxcompute", "tunnel"]
 Step = Literal["dns", "tcp", "tls", "http", "auth"]

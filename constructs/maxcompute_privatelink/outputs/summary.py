@@ -21,7 +21,8 @@ from maxcompute_privatelink.errors import RenderError
 from maxcompute_privatelink.model.config import Deployment, PrivateLinkConfig
 from maxcompute_privatelink.model.fields import is_token
 from maxcompute_privatelink.model.plan import EXISTING_VPC_CIDR
-from maxcompute_privatelink.outputs.render import assign_files, environment, read_json
+from maxcompute_privatelink.outputs.render import environment
+from maxcompute_privatelink.outputs.stack_outputs import assign_files, read_json
 
 Action = Literal["create", "update", "replace", "delete", "import"]
 
