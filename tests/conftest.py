@@ -43,6 +43,20 @@ BASE_DEPLOYMENT: dict[str, Any] = {
 }
 
 
+LIVE_STATE: dict[str, Any] = {
+    "version": 4,
+    "resources": [
+        {
+            "mode": "managed",
+            "type": "alicloud_privatelink_vpc_endpoint",
+            "name": "maxcompute_frontend",
+            "instances": [{"attributes": {"id": "ep-live1"}}],
+        }
+    ],
+}
+"""A local state file that tracks one live endpoint."""
+
+
 @pytest.fixture
 def deployment() -> dict[str, Any]:
     """A valid deployment entry as it comes out of YAML; tests change one thing."""

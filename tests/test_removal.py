@@ -13,20 +13,8 @@ from typing import Any
 import pytest
 from typer.testing import Result
 
-from conftest import everything, runner, write_config
+from conftest import LIVE_STATE, everything, runner, write_config
 from maxcompute_privatelink.cli import app
-
-LIVE_STATE = {
-    "version": 4,
-    "resources": [
-        {
-            "mode": "managed",
-            "type": "alicloud_privatelink_vpc_endpoint",
-            "name": "maxcompute_frontend",
-            "instances": [{"attributes": {"id": "ep-live1"}}],
-        }
-    ],
-}
 
 
 def mcpl(*args: str | Path) -> Result:

@@ -13,22 +13,11 @@ from typing import Any
 import pytest
 from typer.testing import Result
 
-from conftest import ROOT, everything, runner, tree, write_config
+from conftest import LIVE_STATE, ROOT, everything, runner, tree, write_config
 from maxcompute_privatelink.cli import app
 
 FRONTEND = "alicloud_privatelink_vpc_endpoint.maxcompute_frontend"
 ZONE_F = "alicloud_privatelink_vpc_endpoint_zone.maxcompute_frontend_cn_shenzhen_f"
-LIVE_STATE = {
-    "version": 4,
-    "resources": [
-        {
-            "mode": "managed",
-            "type": "alicloud_privatelink_vpc_endpoint",
-            "name": "maxcompute_frontend",
-            "instances": [{"attributes": {"id": "ep-live1"}}],
-        }
-    ],
-}
 
 
 def mcpl(*args: str | Path) -> Result:

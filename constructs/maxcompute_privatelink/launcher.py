@@ -2,14 +2,16 @@
 
 Importing the CLI (typer, pydantic) takes about 0.1 s, and building a stack waits for
 Node to boot and load the emitter's assemblies, which takes longer. When the command
-line asks ``synth`` or ``check`` (without ``--full``) of an output that has fingerprints
-and a config written after them, the emitter starts loading here, first
-(``emitter.preload``), and the CLI is imported while Node loads: a changed deployment
-of 100 synthesizes about 0.15 s sooner (``bench/``).
+line asks ``synth`` or ``check`` (without ``--full``) of an output this machine's
+cache knows (``synth.cache``) and a config written after it, the emitter starts loading
+here, first (``emitter.preload``), and the CLI is imported while Node loads: a changed
+deployment of 100 synthesizes about 0.15 s sooner (``bench/``).
 
 The command line is only peeked at: typer parses it, and synth decides what to build
-from the fingerprints. A wrong guess costs a thread, or the time this saves; it never
-changes what is written.
+from the cache's fingerprints. A wrong guess costs a thread, or the time this saves; it
+never changes what is written.
+
+Each process also gets a temporary folder of its own (``private_tmpdir``).
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ The cache also records one ``source`` key per output: the digest of the config f
 bytes, the stacks' state paths and the tool's identity. When ``check`` or ``synth`` reads
 the same bytes with the same tool, every stack's fingerprint is the one recorded, so
 neither needs the models nor validation: they hash the committed files against the
-cache (``synthesize.check_unchanged``), and synth writes nothing. It is recorded only
+cache (``check.check_unchanged``), and synth writes nothing. It is recorded only
 for a config without warnings, which check and synth must print again.
 
 Nothing here imports the emitter or starts Node.
