@@ -91,15 +91,12 @@ def vouched_stacks(out: Path) -> frozenset[str] | None:
     synth's, though someone deleted its manifest. None otherwise."""
     if (physical(out) / MANIFEST).exists():
         return None
-    witness = cache.load(out)
-    target = physical(out)
-    if not witness.stacks or not all(
-        unchanged(target, name, entry, entry.fingerprint, hcl)
+    witness, target = cache.load(out), physical(out)
+    intact = [
+        unchanged(target, name, entry, entry.fingerprint, hcl=HCL_FILE in entry.files)
         for name, entry in witness.stacks.items()
-        for hcl in [HCL_FILE in entry.files]
-    ):
-        return None
-    return frozenset(witness.stacks)
+    ]
+    return frozenset(witness.stacks) if intact and all(intact) else None
 
 
 def owns(names: frozenset[str]) -> Callable[[tuple[str, ...]], bool]:
