@@ -281,19 +281,35 @@ def test_fails_when_changed_since_could_be_read_as_a_git_option(repo: Path, sinc
 
 
 def test_print_policies_separates_read_from_write(repo: Path) -> None:
-    result = runner.invoke(app, ["ci", "github", "--print-policies"])
+    result = runner.invoke(app, ["ci", "github", "--print-policies", "-c", "c.yaml"])
     assert result.exit_code == 0
     policies = json.loads(result.stdout)
     [plan] = policies["plan_role_policy"]["Statement"]
-    [apply] = policies["apply_role_policy"]["Statement"]
+    [apply, service_linked_role] = policies["apply_role_policy"]["Statement"]
     assert all(re.search(r":(List|Get|Describe)", action) for action in plan["Action"]), plan[
         "Action"
     ]
     assert {"privatelink:CreateVpcEndpoint", "pvtz:AddZoneRecord"} <= set(apply["Action"])
     assert set(plan["Action"]) < set(apply["Action"])
+    assert not [a for a in apply["Action"] if "*" in a or "Open" in a or "CheckProduct" in a]
+    assert service_linked_role["Condition"] == {
+        "StringEquals": {"ram:ServiceName": "privatelink.aliyuncs.com"}
+    }
     trust = policies["apply_role_trust"]["Statement"][0]["Condition"]["StringEquals"]
     assert trust["oidc:sub"] == "repo:<owner>/<repository>:environment:<environment>"
     assert not Path(".github").exists(), "--print-policies writes nothing"
+
+
+def test_print_policies_fills_the_state_statements_from_the_backend(repo: Path) -> None:
+    # when: the repo's config keeps state in OSS (acme-state, the default prefix)
+    result = runner.invoke(app, ["ci", "github", "--print-policies", "-c", "c.yaml"])
+    # then
+    state = json.loads(result.stdout)["state_policy_for_both_roles"]["Statement"]
+    objects, listing = state[0], state[1]
+    assert objects["Action"] == ["oss:GetObject", "oss:PutObject"]
+    assert objects["Resource"] == ["acs:oss:*:*:acme-state/maxcompute-privatelink/*"]
+    assert listing["Resource"] == ["acs:oss:*:*:acme-state"]
+    assert "<" not in json.dumps(state)
 
 
 @pytest.mark.parametrize(

@@ -408,8 +408,9 @@ def ci_github(
         bool,
         typer.Option(
             "--print-policies",
-            help="Print the RAM policies of the plan and apply roles and of state access, "
-            "and the roles' OIDC trust policies, as JSON; write nothing.",
+            help="Print the RAM policies of the plan and apply roles and of state access "
+            "(for the config's backend.oss), and the roles' OIDC trust policies, as JSON; "
+            "write nothing.",
         ),
     ] = False,
 ) -> None:
@@ -420,8 +421,9 @@ def ci_github(
     from maxcompute_privatelink.layout import holds_hcl
     from maxcompute_privatelink.outputs.ci import policies, write_workflow
 
-    if print_policies:
-        typer.echo(json.dumps(policies(), indent=2))
+    if print_policies:  # the state's statements from backend.oss, when the config has one
+        backend = _load(config).backend if config.exists() else None
+        typer.echo(json.dumps(policies(backend.oss if backend else None), indent=2))
         return
     if auth not in ("oidc", "keys"):
         raise CiError(f"--auth {auth!r}: give oidc (GitHub OIDC, the default) or keys")

@@ -31,6 +31,7 @@ from maxcompute_privatelink import __version__
 from maxcompute_privatelink.errors import CiError
 
 if TYPE_CHECKING:
+    from maxcompute_privatelink.model.backend import OssBackendProps
     from maxcompute_privatelink.model.config import PrivateLinkConfig
 
 WORKFLOW = Path(".github/workflows/privatelink.yml")
@@ -378,51 +379,12 @@ def changed_stacks(out: Path, stacks: Sequence[str], since: str) -> list[str]:
 # -- the RAM policies each credential needs -------------------------------------------------
 
 
-def policies() -> dict[str, object]:
-    """RAM policy documents for the plan role, the apply role and state access, and the
+def policies(oss: OssBackendProps | None = None) -> dict[str, object]:
+    """RAM policy documents for the plan role, the apply role and state access
+    (``outputs.permissions``; the state's filled from ``backend.oss`` when given), and the
     OIDC trust policy of the two roles, with placeholders to fill in."""
+    from maxcompute_privatelink.outputs.permissions import role_policies
 
-    def policy(*statements: dict[str, object]) -> dict[str, object]:
-        return {"Version": "1", "Statement": list(statements)}
-
-    def allow(actions: list[str], resources: object = "*") -> dict[str, object]:
-        return {"Effect": "Allow", "Action": actions, "Resource": resources}
-
-    read = [
-        "privatelink:List*", "privatelink:Get*", "vpc:Describe*", "vpc:List*",
-        "ecs:DescribeSecurityGroups", "ecs:DescribeSecurityGroupAttribute",
-        "ecs:DescribeSecurityGroupReferences", "ecs:ListTagResources", "pvtz:Describe*",
-    ]  # fmt: skip
-    write = [
-        "privatelink:CreateVpcEndpoint", "privatelink:DeleteVpcEndpoint",
-        "privatelink:UpdateVpcEndpointAttribute", "privatelink:AddZoneToVpcEndpoint",
-        "privatelink:RemoveZoneFromVpcEndpoint",
-        "privatelink:AttachSecurityGroupToVpcEndpoint",
-        "privatelink:DetachSecurityGroupFromVpcEndpoint", "privatelink:TagResources",
-        "privatelink:UntagResources", "privatelink:CheckProductOpen",
-        "privatelink:OpenPrivateLinkService", "vpc:CreateVpc", "vpc:DeleteVpc",
-        "vpc:ModifyVpcAttribute", "vpc:CreateVSwitch", "vpc:DeleteVSwitch",
-        "vpc:ModifyVSwitchAttribute", "vpc:TagResources", "vpc:UnTagResources",
-        "ecs:CreateSecurityGroup", "ecs:DeleteSecurityGroup",
-        "ecs:ModifySecurityGroupPolicy", "ecs:ModifySecurityGroupAttribute",
-        "ecs:AuthorizeSecurityGroup", "ecs:RevokeSecurityGroup",
-        "ecs:ModifySecurityGroupRule", "ecs:TagResources", "ecs:UntagResources",
-        "pvtz:AddZone", "pvtz:DeleteZone", "pvtz:UpdateZoneRemark", "pvtz:SetProxyPattern",
-        "pvtz:AddZoneRecord", "pvtz:UpdateZoneRecord", "pvtz:DeleteZoneRecord",
-        "pvtz:SetZoneRecordStatus", "pvtz:BindZoneVpc", "pvtz:TagResources",
-        "pvtz:UntagResources",
-    ]  # fmt: skip
-    state = policy(
-        allow(
-            ["oss:GetObject", "oss:PutObject", "oss:DeleteObject"],
-            ["acs:oss:*:*:<bucket>/<prefix>/*"],
-        ),
-        allow(["oss:ListObjects", "oss:GetBucketInfo"], ["acs:oss:*:*:<bucket>"]),
-        allow(
-            ["ots:GetRow", "ots:PutRow", "ots:UpdateRow", "ots:DeleteRow", "ots:DescribeTable"],
-            ["acs:ots:*:*:instance/<tablestore instance>/table/<tablestore table>"],
-        ),
-    )
     subject = "repo:<owner>/<repository>:{}"
 
     def trust(sub: object) -> dict[str, object]:
@@ -445,9 +407,7 @@ def policies() -> dict[str, object]:
         }
 
     return {
-        "plan_role_policy": policy(allow(read)),
-        "apply_role_policy": policy(allow(read + write)),
-        "state_policy_for_both_roles": state,
+        **role_policies(oss),
         "plan_role_trust": trust(
             [subject.format("pull_request"), subject.format("ref:refs/heads/<branch>")]
         ),

@@ -26,6 +26,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
 from terraform.standin import provider as behaviour
+from terraform.standin import ram
 from terraform.standin.provider import UNKNOWN, Diagnostics
 
 # compiled from the .proto files when first imported (grpcio-tools), found through the
@@ -110,6 +111,7 @@ class Provider(services.ProviderServicer):  # type: ignore[misc,name-defined]
     def __init__(self) -> None:
         self.schemas = behaviour.load_schema()
         self.cloud = behaviour.cloud_from_environment()
+        self.policy = ram.policy_from_environment()
         self.region = "cn-hangzhou"
 
     def _block(self, kind: str, data_source: bool = False) -> dict[str, Any]:
@@ -150,8 +152,29 @@ class Provider(services.ProviderServicer):  # type: ignore[misc,name-defined]
             self.region = config["region"]
         return protos.Configure.Response()
 
+    def _refusal(
+        self, kind: str, operation: str, prior: Any, planned: Any, **options: Any
+    ) -> tuple[int | None, Diagnostics]:
+        """RAM's answer to the calls of ``operation``: the index of the first refused call
+        (None: all allowed) and its error."""
+        if not options.get("data_source"):
+            attributes = self._block(kind).get("attributes", {})
+            options["defaults"] = {
+                name: a["x_default"] for name, a in attributes.items() if "x_default" in a
+            }
+        performed = ram.calls(kind, operation, prior, planned, **options)
+        index = ram.refused(performed, self.policy)
+        found = Diagnostics()
+        if index is not None:
+            found.error(*ram.forbidden_message(performed[index]))
+        return index, found
+
     def ReadResource(self, request: Any, context: Any) -> Any:
         current = decode(request.current_state)
+        if current is not None:
+            refused, found = self._refusal(request.type_name, "read", current, current)
+            if refused is not None:
+                return protos.ReadResource.Response(diagnostics=diagnostics(found))
         if current is None or self.cloud.path is None:
             return protos.ReadResource.Response(new_state=request.current_state)
         stored = self.cloud.get(request.type_name, current["id"])
@@ -180,13 +203,32 @@ class Provider(services.ProviderServicer):  # type: ignore[misc,name-defined]
         kind, prior, planned = request.type_name, decode(request.prior_state), None
         planned = decode(request.planned_state)
         if planned is None:
+            refused, found = self._refusal(kind, "delete", prior, prior)
+            if refused == 0:  # nothing happened: the object stays
+                return protos.ApplyResourceChange.Response(
+                    new_state=request.prior_state, diagnostics=diagnostics(found)
+                )
             self.cloud.delete(kind, prior["id"])
-            return protos.ApplyResourceChange.Response(new_state=encode(None))
+            return protos.ApplyResourceChange.Response(
+                new_state=encode(None), diagnostics=diagnostics(found)
+            )
         if prior is not None and prior.get("id") != planned.get("id"):
             self.cloud.delete(kind, prior["id"])
+            prior = None  # replaced: the new object is created
+        operation = "create" if prior is None else "update"
+        refused, found = self._refusal(kind, operation, prior, planned)
+        if refused == 0:  # refused before anything changed
+            return protos.ApplyResourceChange.Response(
+                new_state=request.prior_state if operation == "update" else encode(None),
+                diagnostics=diagnostics(found),
+            )
+        # created (and maybe refused later, as the real provider is: Terraform then
+        # keeps the object, tainted)
         state = behaviour.fill(kind, self._block(kind), planned, self.region)
         self.cloud.put(kind, state)
-        return protos.ApplyResourceChange.Response(new_state=encode(state))
+        return protos.ApplyResourceChange.Response(
+            new_state=encode(state), diagnostics=diagnostics(found)
+        )
 
     def ImportResourceState(self, request: Any, context: Any) -> Any:
         stored = self.cloud.get(request.type_name, request.id)
@@ -213,9 +255,13 @@ class Provider(services.ProviderServicer):  # type: ignore[misc,name-defined]
             found = Diagnostics()
             found.error(f"the stand-in does not read {request.type_name}")
             return protos.ReadDataSource.Response(diagnostics=diagnostics(found))
-        return protos.ReadDataSource.Response(
-            state=encode(behaviour.read_vpcs(block, config, self.cloud))
+        state = behaviour.read_vpcs(block, config, self.cloud)
+        refused, found = self._refusal(
+            request.type_name, "read", None, config, data_source=True, found=bool(state["ids"])
         )
+        if refused is not None:
+            return protos.ReadDataSource.Response(diagnostics=diagnostics(found))
+        return protos.ReadDataSource.Response(state=encode(state))
 
     def Stop(self, request: Any, context: Any) -> Any:
         return protos.Stop.Response()
