@@ -26,6 +26,12 @@ from maxcompute_privatelink.model.fields import check_dns_label, check_dns_name
 RECORD_TTL = 60
 """Seconds: short, so that a replaced endpoint is picked up within a minute."""
 
+ZONE_REMARK = "MaxCompute-PrivateLink-Custom-Domain-Name"
+"""The zone's remark. PrivateZone takes at most 50 characters of letters, digits, Chinese
+and ``_ - , .`` in a remark (error ``Zone.Remark``, API UpdateZoneRemark), and the
+provider passes it through unchecked: no spaces, no parentheses. The records' remarks
+(``MaxCompute-frontend-endpoint``, ``MaxCompute-tunnel-endpoint``) follow the same rule."""
+
 
 def _keep_string(value: object) -> str:
     """A string as given, subclass included: references (``bindings.Reference``) and
@@ -90,7 +96,7 @@ class CustomDomainName(Construct):
             provider=self._provider,
             zone_name=props.zone_name,
             proxy_pattern="RECORD",
-            remark="MaxCompute PrivateLink host names (Custom Domain Name as code)",
+            remark=ZONE_REMARK,
             tags=props.tags,
         )
         name_element(self, self._zone, "zone")
@@ -108,7 +114,7 @@ class CustomDomainName(Construct):
                 type="CNAME",
                 value=target,
                 ttl=RECORD_TTL,
-                remark=f"MaxCompute {role} endpoint",
+                remark=f"MaxCompute-{role}-endpoint",
             )
             name_element(self, cname, role)
             self._records.append(cname)

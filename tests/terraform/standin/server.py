@@ -25,8 +25,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
+from terraform.standin import api_rules, ram
 from terraform.standin import provider as behaviour
-from terraform.standin import ram
 from terraform.standin.provider import UNKNOWN, Diagnostics
 
 # compiled from the .proto files when first imported (grpcio-tools), found through the
@@ -216,6 +216,14 @@ class Provider(services.ProviderServicer):  # type: ignore[misc,name-defined]
             self.cloud.delete(kind, prior["id"])
             prior = None  # replaced: the new object is created
         operation = "create" if prior is None else "update"
+        invalid = api_rules.refusals(kind, planned)
+        if invalid:  # the API refuses the request: nothing changes
+            found = Diagnostics()
+            for summary, detail in invalid:
+                found.error(summary, detail)
+            return protos.ApplyResourceChange.Response(
+                new_state=request.prior_state, diagnostics=diagnostics(found)
+            )
         refused, found = self._refusal(kind, operation, prior, planned)
         if refused == 0:  # refused before anything changed
             return protos.ApplyResourceChange.Response(
