@@ -57,5 +57,5 @@ def test_the_construct_page_example_runs_as_written(tmp_path: Path) -> None:
     stacks = tmp_path / "cdktf.out" / "stacks"
     network = json.loads((stacks / "network" / "cdk.tf.json").read_text())
     reader = json.loads((stacks / "reader" / "cdk.tf.json").read_text())
-    assert network["terraform"]["required_providers"]["alicloud"]["version"] == "~> 1.250"
+    assert network["terraform"]["required_providers"]["alicloud"]["version"] == "~> 1.280"
     assert "terraform_remote_state" in reader["data"]

@@ -302,7 +302,7 @@ def test_a_looser_user_constraint_is_kept_with_the_minimum_added(
     # then
     assert stack["terraform"]["required_providers"]["alicloud"] == {
         "source": "aliyun/alicloud",
-        "version": f"{user_app.USER_CONSTRAINT}, >= 1.239.0",
+        "version": f"{user_app.USER_CONSTRAINT}, >= 1.269.0",
     }
 
 
@@ -312,12 +312,12 @@ def test_a_provider_declared_after_the_construct_is_merged_at_synth(tmp_path: Pa
     stack = cdktf.TerraformStack(app, "s")
     MaxComputePrivateLink(stack, "mc", MaxComputePrivateLinkProps(**existing_network()))
     # when
-    alicloud.AlicloudProvider(stack, "alicloud", region="cn-hangzhou", version="~> 1.250")
+    alicloud.AlicloudProvider(stack, "alicloud", region="cn-hangzhou", version="~> 1.280")
     synthesized_stack = synthesized(app, "s")
     # then
     assert synthesized_stack["terraform"]["required_providers"]["alicloud"] == {
         "source": "aliyun/alicloud",
-        "version": "~> 1.250",
+        "version": "~> 1.280",
     }
 
 
@@ -332,8 +332,8 @@ def test_fails_when_the_users_constraint_excludes_the_minimum() -> None:
     # then
     assert str(raised.value) == (
         "the alicloud provider's version constraint '~> 1.230.0' allows no release from "
-        "1.239.0 on, the oldest MaxComputePrivateLink works with; widen it, for example to "
-        "'>= 1.239.0, < 2.0.0'"
+        "1.269.0 on, the oldest MaxComputePrivateLink works with; widen it, for example to "
+        "'>= 1.269.0, < 2.0.0'"
     )
 
 
@@ -347,7 +347,7 @@ def test_fails_at_synth_when_a_later_provider_excludes_the_minimum(tmp_path: Pat
     with pytest.raises(RuntimeError) as raised:
         app.synth()
     # then
-    assert "version constraint '< 1.200.0' allows no release from 1.239.0 on" in str(raised.value)
+    assert "version constraint '< 1.200.0' allows no release from 1.269.0 on" in str(raised.value)
 
 
 def test_fails_when_the_provider_comes_from_another_source() -> None:
@@ -368,14 +368,14 @@ def test_fails_when_the_provider_comes_from_another_source() -> None:
     ("theirs", "merged"),
     [
         ([], alicloud.PROVIDER_VERSION_CONSTRAINT),
-        ([">= 1.250.0"], ">= 1.250.0"),
-        (["~> 1.240"], "~> 1.240"),
-        (["~> 1.200"], "~> 1.200, >= 1.239.0"),
-        (["1.260.0"], "1.260.0"),
-        (["< 2.0.0"], "< 2.0.0, >= 1.239.0"),
-        (["<= 1.239.0"], "<= 1.239.0, >= 1.239.0"),
-        (["> 1.238.9, != 1.250.0"], "> 1.238.9, != 1.250.0, >= 1.239.0"),
-        ([">= 1.240.0", ">= 1.240.0, < 1.300.0"], ">= 1.240.0, < 1.300.0"),
+        ([">= 1.280.0"], ">= 1.280.0"),
+        (["~> 1.270"], "~> 1.270"),
+        (["~> 1.200"], "~> 1.200, >= 1.269.0"),
+        (["1.280.0"], "1.280.0"),
+        (["< 2.0.0"], "< 2.0.0, >= 1.269.0"),
+        (["<= 1.269.0"], "<= 1.269.0, >= 1.269.0"),
+        (["> 1.238.9, != 1.250.0"], "> 1.238.9, != 1.250.0, >= 1.269.0"),
+        ([">= 1.270.0", ">= 1.270.0, < 1.300.0"], ">= 1.270.0, < 1.300.0"),
     ],
 )
 def test_merged_constraint_keeps_theirs_and_raises_only_the_minimum(
@@ -390,10 +390,10 @@ def test_merged_constraint_keeps_theirs_and_raises_only_the_minimum(
 @pytest.mark.parametrize(
     ("theirs", "why"),
     [
-        (["< 1.239.0"], "allows no release from 1.239.0 on"),
-        (["~> 1.238.0"], "allows no release from 1.239.0 on"),
-        (["= 1.200.0"], "allows no release from 1.239.0 on"),
-        ([">= 1.250", "< 1.100"], "allows no release from 1.239.0 on"),
+        (["< 1.269.0"], "allows no release from 1.269.0 on"),
+        (["~> 1.268.0"], "allows no release from 1.269.0 on"),
+        (["= 1.268.0"], "allows no release from 1.269.0 on"),
+        ([">= 1.250", "< 1.100"], "allows no release from 1.269.0 on"),
         (["latest"], "does not parse ('latest' is not a version constraint)"),
     ],
 )

@@ -90,8 +90,8 @@ def _platform() -> str:
     return f"{sys.platform}_{arch}"
 
 
-def install_standin(folder: Path) -> Path:
-    """A provider mirror holding the stand-in as release ``STANDIN_VERSION`` of
+def install_standin(folder: Path, version: str = STANDIN_VERSION) -> Path:
+    """A provider mirror holding the stand-in as release ``version`` of
     aliyun/alicloud (a launcher script running it with this interpreter), and the CLI
     config that installs providers from that mirror only; returns the config.
 
@@ -100,9 +100,9 @@ def install_standin(folder: Path) -> Path:
     Terraform version looks for it in the registry (Terraform 1.11 still queries the
     registry in init for an overridden provider, which fails offline)."""
     mirror = folder / "mirror"
-    package = mirror / "registry.terraform.io" / PROVIDER_SOURCE / STANDIN_VERSION / _platform()
+    package = mirror / "registry.terraform.io" / PROVIDER_SOURCE / version / _platform()
     package.mkdir(parents=True, exist_ok=True)
-    launcher = package / f"terraform-provider-alicloud_v{STANDIN_VERSION}"
+    launcher = package / f"terraform-provider-alicloud_v{version}"
     launcher.write_text(
         f'#!/bin/sh\nPYTHONPATH="{TESTS}" exec "{sys.executable}" -m terraform.standin "$@"\n'
     )

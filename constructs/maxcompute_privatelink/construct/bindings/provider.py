@@ -10,10 +10,16 @@ from maxcompute_privatelink.construct.bindings._base import Kind, _Arguments
 from maxcompute_privatelink.construct.cdk import cdktf
 
 PROVIDER_SOURCE = "aliyun/alicloud"
-PROVIDER_VERSION_CONSTRAINT = ">= 1.239.0, < 2.0.0"
+PROVIDER_VERSION_CONSTRAINT = ">= 1.269.0, < 2.0.0"
 """
-1.239.0 added ``security_group_name``, the newest argument the constructs emit; 2.x is
-another major version (its beta drops fields), so it is opted into, not drifted into.
+1.239.0 added ``security_group_name``, the newest argument the constructs emit, but
+releases before 1.269.0 break the stacks after their first apply: before 1.243.0 an
+endpoint's ``service_id`` is not Computed, so every later plan replaces both endpoints (an
+error under prevent_destroy; alicloud/resource_alicloud_privatelink_vpc_endpoint.go at
+v1.242.0 and v1.243.0), and before 1.269.0 a security group's ``resource_group_id`` is not
+Computed, so every plan shows a diff and every apply calls JoinResourceGroup
+(alicloud/resource_alicloud_security_group.go at v1.268.0 and v1.269.0). 2.x is another
+major version (its beta drops fields), so it is opted into, not drifted into.
 """
 
 
