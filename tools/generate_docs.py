@@ -1,5 +1,6 @@
 """Generate the reference pages: ``docs/config-reference.md`` from the config's JSON
-Schema (what `mcpl schema` prints) and ``docs/cli.md`` from the CLI itself.
+Schema (what `mcpl schema` prints), ``docs/cli.md`` from the CLI itself and
+``docs/permissions.md`` from the RAM actions the policies grant, each with its reason.
 
     python tools/generate_docs.py          # write them
     python tools/generate_docs.py --check  # exit 1 when the committed ones differ
@@ -96,8 +97,73 @@ def cli_reference() -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def permissions_reference() -> str:
+    from maxcompute_privatelink.outputs import permissions
+
+    def rows(actions: dict[str, str]) -> list[str]:
+        return [f"| `{action}` | {why} |" for action, why in sorted(actions.items())]
+
+    lines = [
+        GENERATED,
+        "# Permissions: every RAM action, and the call that needs it",
+        "",
+        "`mcpl ci github --print-policies` prints these as RAM policy documents. Every",
+        "action is named (no wildcards) and is there because the alicloud provider or",
+        "Terraform's oss backend calls it for the stacks mcpl writes: the test suite's",
+        "stand-in provider performs the provider's calls, read from its source with file and",
+        "line (`tests/terraform/standin/ram_actions.json`), refuses what a policy does not",
+        "allow, and fails when a printed action is never called",
+        "(`tests/terraform/test_ram.py`).",
+        "",
+        "## The plan role: reads",
+        "",
+        "What `terraform plan` calls: each resource's Read and the `alicloud_vpcs` data",
+        "source. The apply role needs them too.",
+        "",
+        "| action | why |",
+        "| --- | --- |",
+        *rows(permissions.READ),
+        "",
+        "## The apply role: writes",
+        "",
+        "What creating, changing and destroying the resources calls, waits and tag calls",
+        "included, beyond the reads above.",
+        "",
+        "| action | why |",
+        "| --- | --- |",
+        *rows(permissions.WRITE),
+        "",
+        "and, in a statement of its own, `ram:CreateServiceLinkedRole` only for",
+        "`ram:ServiceName` `privatelink.aliyuncs.com`: PrivateLink creates its service-linked",
+        "role (AliyunServiceRoleForPrivateLink) with the account's first endpoint, and never",
+        "again. No account-level activation is granted: open PrivateLink in the console once.",
+        "",
+        "## State: both roles",
+        "",
+        "Terraform's oss backend (`internal/backend/remote-state/oss`, `client.go` and",
+        "`backend_state.go`) calls, for each stack's state under the prefix:",
+        "",
+        f"- `{'`, `'.join(permissions.OSS_STATE_READ)}`: the state object, and the HEAD",
+        "  request before it;",
+        f"- `{'`, `'.join(permissions.OSS_STATE_WRITE)}`: every apply writes the state, and",
+        "  so does the first plan of a new stack (its backend writes an empty state first);",
+        "- `oss:ListObjects` on the bucket, for the prefix (the workspaces);",
+        f"- `{'`, `'.join(permissions.OTS_LOCK)}` on the lock table, with",
+        "  `tablestore_table`: the lock and the state's digest.",
+        "",
+        "`--print-policies` fills bucket, prefix, Tablestore instance and table from the",
+        "config's `backend.oss`, so the statements reach that prefix only; with several",
+        "configs, print each and keep one statement per prefix.",
+    ]
+    return "\n".join(lines).rstrip() + "\n"
+
+
 def main(argv: list[str]) -> int:
-    pages = {DOCS / "config-reference.md": config_reference(), DOCS / "cli.md": cli_reference()}
+    pages = {
+        DOCS / "config-reference.md": config_reference(),
+        DOCS / "cli.md": cli_reference(),
+        DOCS / "permissions.md": permissions_reference(),
+    }
     return write_or_check(pages, argv)
 
 
