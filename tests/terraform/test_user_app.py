@@ -13,7 +13,7 @@ import pytest
 import user_app
 from terraform.conftest import Lab
 
-pytestmark = pytest.mark.terraform
+pytestmark = [pytest.mark.terraform, pytest.mark.emitter]
 
 
 def test_a_user_app_validates_applies_and_reads_across_stacks(lab: Lab) -> None:
