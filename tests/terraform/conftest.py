@@ -94,6 +94,18 @@ class Lab:
             self.seed_from_stack_files(stack)
 
 
+def new_lab(
+    terraform: Terraform, folder: Path, monkeypatch: pytest.MonkeyPatch, cli_config: Path
+) -> Lab:
+    """A lab in ``folder``: its repo, its cloud, and Terraform's environment set."""
+    cloud = folder / "cloud.json"
+    for key, value in environment(cli_config, cloud).items():
+        monkeypatch.setenv(key, value)
+    repo = folder / "repo"
+    repo.mkdir()
+    return Lab(terraform, repo, cloud)
+
+
 @pytest.fixture(params=TERRAFORMS, ids=[t.label for t in TERRAFORMS])
 def lab(
     request: pytest.FixtureRequest,
@@ -101,9 +113,4 @@ def lab(
     monkeypatch: pytest.MonkeyPatch,
     cli_config: Path,
 ) -> Iterator[Lab]:
-    cloud = tmp_path / "cloud.json"
-    for key, value in environment(cli_config, cloud).items():
-        monkeypatch.setenv(key, value)
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    yield Lab(request.param, repo, cloud)
+    yield new_lab(request.param, tmp_path, monkeypatch, cli_config)

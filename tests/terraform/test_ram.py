@@ -21,8 +21,7 @@ import yaml
 
 from conftest import ROOT, runner
 from maxcompute_privatelink.cli import app
-from terraform.conftest import TERRAFORMS, Lab
-from terraform.harness import environment
+from terraform.conftest import TERRAFORMS, Lab, new_lab
 from terraform.standin import ram
 from terraform.test_stacks import init
 
@@ -40,12 +39,7 @@ UNCALLED_BY_DESIGN = {
 @pytest.fixture
 def lab(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli_config: Path) -> Iterator[Lab]:
     """One Terraform is enough: RAM is the provider's, whichever Terraform runs it."""
-    cloud = tmp_path / "cloud.json"
-    for key, value in environment(cli_config, cloud).items():
-        monkeypatch.setenv(key, value)
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    yield Lab(TERRAFORMS[0], repo, cloud)
+    yield new_lab(TERRAFORMS[0], tmp_path, monkeypatch, cli_config)
 
 
 def printed(tmp_path: Path) -> dict[str, Path]:

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from terraform.conftest import TERRAFORMS, Lab
-from terraform.harness import environment, install_standin
+from terraform.conftest import TERRAFORMS, new_lab
+from terraform.harness import install_standin
 
 pytestmark = pytest.mark.terraform
 
@@ -23,9 +23,7 @@ def test_a_release_that_breaks_the_stacks_is_never_installed(
 ) -> None:
     # given: a provider mirror that offers only that release
     cli_config = install_standin(tmp_path / "mirror", version=release)
-    for key, value in environment(cli_config, tmp_path / "cloud.json").items():
-        monkeypatch.setenv(key, value)
-    lab = Lab(TERRAFORMS[0], tmp_path, tmp_path / "cloud.json")
+    lab = new_lab(TERRAFORMS[0], tmp_path, monkeypatch, cli_config)
     [stack] = sorted((lab.synth(lab.copy(ROOT / "privatelink.yaml")) / "stacks").iterdir())
     # when
     result = lab.tf(stack, "init", "-no-color")
@@ -38,9 +36,7 @@ def test_a_release_that_breaks_the_stacks_is_never_installed(
 def test_the_floor_release_installs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # given: the first release the constraint admits
     cli_config = install_standin(tmp_path / "mirror", version="1.269.0")
-    for key, value in environment(cli_config, tmp_path / "cloud.json").items():
-        monkeypatch.setenv(key, value)
-    lab = Lab(TERRAFORMS[0], tmp_path, tmp_path / "cloud.json")
+    lab = new_lab(TERRAFORMS[0], tmp_path, monkeypatch, cli_config)
     [stack] = sorted((lab.synth(lab.copy(ROOT / "privatelink.yaml")) / "stacks").iterdir())
     # when
     lab.ok(stack, "init", "-no-color")
