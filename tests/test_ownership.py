@@ -278,3 +278,22 @@ def test_a_departed_deployments_files_go_unless_the_user_edited_them(
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (client / "gone").iterdir()) == ["README.md"]
     assert (client / "gone" / "README.md").read_text() == "my notes on gone\n"
+
+
+def test_a_listed_stack_that_lost_its_stack_file_leaves_no_file_of_mcpls_behind(
+    tmp_path: Path, deployment: dict[str, Any]
+) -> None:
+    # given: an HCL output of two stacks; the second leaves the config, and its cdk.tf
+    # is already gone (its metadata.json, which synth wrote, is still there)
+    config = write_config(tmp_path, [deployment, dict(deployment, name="second")])
+    out = tmp_path / "cdktf.out"
+    assert mcpl("synth", "-c", config, "-o", out, "--hcl").exit_code == 0
+    (out / "stacks" / "second" / "cdk.tf").unlink()
+    write_config(tmp_path, [deployment])
+    # when
+    result = mcpl("synth", "-c", config, "-o", out, "--hcl")
+    checked = mcpl("check", "-c", config, "-o", out, "--hcl")
+    # then: the manifest listed it, so its metadata.json was synth's and goes with it
+    assert result.exit_code == 0, result.output
+    assert not (out / "stacks" / "second").exists()
+    assert checked.exit_code == 0, checked.output

@@ -67,8 +67,8 @@ def build_changed(
     """Fill ``target`` with every stack and the manifest: the stacks of ``previous`` that
     are unchanged, copied byte for byte (unless not ``copy_reused``: check compares
     them by hash), and the others built (``out`` anchors the state paths).
-    ``config_digest``: for the manifest's ``source`` key (not for a config with
-    warnings: check must load it to print them)."""
+    ``config_digest``: for the cache's ``source`` key (not for a config with warnings:
+    check must load it to print them)."""
     hcl = hcl_requested(hcl)
     backend = config.backend
     names = [d.name for d in config.deployments]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -99,10 +99,11 @@ def vouched_stacks(out: Path) -> frozenset[str] | None:
     return frozenset(witness.stacks) if intact and all(intact) else None
 
 
-def owns(names: frozenset[str]) -> Callable[[tuple[str, ...]], bool]:
+def owns(names: Collection[str]) -> Callable[[tuple[str, ...]], bool]:
     """Whether a path in ``OUT`` (relative parts) is one synth writes, its stacks
     ``names``: the manifest and the stack files of those stacks. Every other file,
-    a stack file in any other folder under ``stacks/`` too, is the user's."""
+    a stack file in any other folder under ``stacks/`` too, is the user's. ``names`` is
+    read when asked, so that stacks found while building (the old manifest's) count."""
 
     def owned(parts: tuple[str, ...]) -> bool:
         return generated(parts) and (len(parts) == 1 or parts[1] in names)
@@ -244,7 +245,7 @@ def synthesize(
             kind=kind,
             config=config_path,
             others=others,
-            owns=owns(frozenset(ours)),
+            owns=owns(ours),  # filled in by build: the config's and the old manifest's
             dropped=plan.dropped,
             before_swap=move_state,
         )
