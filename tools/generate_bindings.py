@@ -47,7 +47,11 @@ RESOURCES = {
     "alicloud_pvtz_zone_record": ("pvtz_zone_record", "PvtzZoneRecord"),
     "alicloud_pvtz_zone_attachment": ("pvtz_zone_attachment", "PvtzZoneAttachment"),
 }
-DATA_SOURCES = {"alicloud_vpcs": ("data_vpcs", "DataAlicloudVpcs")}
+DATA_SOURCES = {
+    "alicloud_vpcs": ("data_vpcs", "DataAlicloudVpcs"),
+    "alicloud_vswitches": ("data_vswitches", "DataAlicloudVswitches"),
+    "alicloud_pvtz_zones": ("data_pvtz_zones", "DataAlicloudPvtzZones"),
+}
 """The Terraform types this project binds: type -> (module, class)."""
 
 PROVIDER_SOURCE = "aliyun/alicloud"
@@ -72,6 +76,7 @@ KINDS = {
     '["list", "string"]': ("string_list", "Sequence[str]"),
     '["set", "string"]': ("string_set", "Sequence[str]"),
     '["map", "string"]': ("string_map", "Mapping[str, str]"),
+    '"timeouts"': ("timeouts", "Mapping[str, str]"),
 }
 """Schema type -> (the binding's ``Kind``, the Python type of the argument)."""
 
@@ -125,6 +130,23 @@ def _argument_kinds(arguments: dict[str, Any]) -> list[str]:
     return [*lines, "    }"]
 
 
+def _timeouts(block: dict[str, Any]) -> dict[str, Any]:
+    """The ``timeouts`` block as one argument: a map of operation -> duration, written
+    as a block (the provider's waits, each with its default)."""
+    defaults = {
+        name: attribute.get("x_default", "the provider's default")
+        for name, attribute in sorted(block["block"]["attributes"].items())
+    }
+    shown = ", ".join(f"{name} ({value})" for name, value in defaults.items())
+    return {
+        "type": "timeouts",
+        "optional": True,
+        "x_doc": f"How long each of the provider's waits may take, as Terraform durations "
+        f"such as 10m: {shown}.",
+        "x_doc_flags": "Optional, block",
+    }
+
+
 def _settable(name: str, attribute: dict[str, Any]) -> bool:
     return (
         (attribute.get("required") or attribute.get("optional"))
@@ -148,7 +170,9 @@ def _computed(name: str, attribute: dict[str, Any]) -> bool:
 
 def binding(tf_type: str, schema: dict[str, Any], module: str, cls: str, data: bool) -> str:
     """The source of one binding module."""
-    attributes: dict[str, Any] = schema["block"]["attributes"]
+    attributes: dict[str, Any] = dict(schema["block"]["attributes"])
+    if "timeouts" in schema["block"].get("block_types", {}):
+        attributes["timeouts"] = _timeouts(schema["block"]["block_types"]["timeouts"])
     arguments = {n: a for n, a in sorted(attributes.items()) if _settable(n, a)}
     computed = {n: a for n, a in sorted(attributes.items()) if _computed(n, a)}
     base = "AlicloudDataSource" if data else "AlicloudResource"

@@ -63,6 +63,7 @@ class Lab:
         for body in data.get("data", {}).get("alicloud_vpcs", {}).values():
             for ident in body.get("ids", []):
                 vpcs[ident] = "10.0.0.0/8"
+        vswitches = self.given_vswitches(data)
         resources: dict[str, list[dict[str, Any]]] = {}
         for block in data.get("import", []):
             kind, name = block["to"].split(".")
@@ -82,7 +83,27 @@ class Lab:
                 body.update(endpoint_id=endpoint, zone_id=zone)
             body["id"] = block["id"]
             resources.setdefault(kind, []).append(body)
-        seed_cloud(self.cloud, resources, vpcs)
+        seed_cloud(self.cloud, resources, vpcs, vswitches)
+
+    @staticmethod
+    def given_vswitches(data: dict[str, Any]) -> dict[str, dict[str, str]]:
+        """Each vSwitch the stack looks up, in the zone and VPC the stack uses it in."""
+        looked_up = {
+            ident
+            for body in data.get("data", {}).get("alicloud_vswitches", {}).values()
+            for ident in body.get("ids", [])
+        }
+        resources = data.get("resource", {})
+        vpc = next(
+            (body["vpc_id"]
+             for body in resources.get("alicloud_privatelink_vpc_endpoint", {}).values()),
+            "",
+        )  # fmt: skip
+        return {
+            body["vswitch_id"]: {"zone_id": body["zone_id"], "vpc_id": vpc, "cidr_block": ""}
+            for body in resources.get("alicloud_privatelink_vpc_endpoint_zone", {}).values()
+            if body["vswitch_id"] in looked_up
+        }
 
     def seed(self, config: Path, out: Path) -> None:
         """Seed the cloud from the JSON synth of ``config``: ``out`` when it holds JSON,

@@ -135,13 +135,19 @@ def environment(cli_config: Path, cloud: Path) -> dict[str, str]:
 
 
 def seed_cloud(
-    cloud: Path, resources: dict[str, list[dict[str, Any]]], vpcs: dict[str, str]
+    cloud: Path,
+    resources: dict[str, list[dict[str, Any]]],
+    vpcs: dict[str, str],
+    vswitches: dict[str, dict[str, str]] | None = None,
 ) -> None:
-    """Put objects made outside Terraform (in the console) into the stand-in's cloud."""
-    data: dict[str, Any] = {"resources": {}, "vpcs": dict(vpcs)}
+    """Put objects made outside Terraform (in the console) into the stand-in's cloud:
+    ``vswitches`` maps a vSwitch id to its ``zone_id``, ``vpc_id`` and ``cidr_block``."""
+    data: dict[str, Any] = {"resources": {}, "vpcs": {}, "vswitches": {}}
     if cloud.exists():
         data = json.loads(cloud.read_text())
-        data["vpcs"].update(vpcs)
+        data.setdefault("vswitches", {})
+    data["vpcs"].update(vpcs)
+    data["vswitches"].update(vswitches or {})
     for kind, objects in resources.items():
         for item in objects:
             data["resources"].setdefault(kind, {})[item["id"]] = item

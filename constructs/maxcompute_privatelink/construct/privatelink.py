@@ -43,6 +43,12 @@ from maxcompute_privatelink.model.props import (
 MANAGED_BY = "maxcompute-privatelink"
 
 
+def _quoted(text: str) -> str:
+    """``text`` as a quoted string inside a Terraform expression, nothing in it live."""
+    escaped = alicloud.literal(text).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
 @dataclass(frozen=True)
 class ConstructReferences:
     """A ``MaxComputePrivateLink``'s attributes as text references, for its own stack."""
@@ -108,12 +114,16 @@ class MaxComputePrivateLink(Construct):
         self._vpc_id = vpc_id
 
         self._vswitches: dict[str, alicloud.Vswitch] = {}
+        self._given_vswitches: dict[str, alicloud.DataAlicloudVswitches] = {}
         vswitch_ids: dict[str, str] = {}
         for zone in props.zones:
             if zone.vswitch_cidr is None:
                 if zone.vswitch_id is None:  # validated props give one of the two
                     raise ValueError(f"zone {zone.zone_id} needs vswitch_id or vswitch_cidr")
                 vswitch_ids[zone.zone_id] = zone.vswitch_id
+                self._given_vswitches[zone.zone_id] = self._check_vswitch(
+                    zone.zone_id, zone.vswitch_id, vpc_id if props.vpc_id is not None else None
+                )
                 continue
             vswitch = alicloud.Vswitch(
                 self,
@@ -221,6 +231,52 @@ class MaxComputePrivateLink(Construct):
     ) -> None:
         name_element(self, element, role)
 
+    def _check_vswitch(
+        self, zone_id: str, vswitch_id: str, vpc_id: str | None
+    ) -> alicloud.DataAlicloudVswitches:
+        """A lookup of a given vSwitch whose postconditions fail the plan, before anything
+        is created, when the vSwitch does not exist, lies in another zone than the one it
+        is given for, or (for a given VPC) in another VPC."""
+        zone, vpc = _quoted(zone_id), _quoted(vpc_id or "")
+        shown = alicloud.literal  # user text in a message, nothing in it live
+        given = (
+            f"Deployment {shown(self._props.name)}: vSwitch {shown(vswitch_id)}, given for "
+            f"{shown(zone_id)},"
+        )
+        conditions = [
+            cdktf.Postcondition(
+                condition="${length(self.vswitches) == 1}",
+                error_message=f"{given} does not exist in this region and account; give "
+                "the id of an existing vSwitch, or vswitch_cidr to create one.",
+            ),
+            cdktf.Postcondition(
+                condition="${length(self.vswitches) != 1 || "
+                f"one(self.vswitches[*].zone_id) == {zone}}}",
+                error_message=f"{given} lies in zone "
+                '${coalesce(one(self.vswitches[*].zone_id), "none")}; give a vSwitch of '
+                f"{shown(zone_id)}, or set zone_id to the vSwitch's zone.",
+            ),
+        ]
+        if vpc_id is not None and not is_token(vpc_id):
+            conditions.append(
+                cdktf.Postcondition(
+                    condition="${length(self.vswitches) != 1 || "
+                    f"one(self.vswitches[*].vpc_id) == {vpc}}}",
+                    error_message=f"{given} lies in VPC "
+                    '${coalesce(one(self.vswitches[*].vpc_id), "none")}, not '
+                    f"{shown(vpc_id)}; give a vSwitch of {shown(vpc_id)}.",
+                )
+            )
+        lookup = alicloud.DataAlicloudVswitches(
+            self,
+            element_id(self, zone_id),
+            provider=self._provider,
+            ids=[vswitch_id],
+            lifecycle=cdktf.TerraformResourceLifecycle(postcondition=conditions),
+        )
+        self._name(lookup, zone_id)
+        return lookup
+
     def _create_security_group(self, vpc_id: str, tags: dict[str, str]) -> str:
         props = self._props
         port = props.plan.client_port
@@ -298,6 +354,12 @@ class MaxComputePrivateLink(Construct):
     def vswitches(self) -> dict[str, alicloud.Vswitch]:
         """The created vSwitches by zone id (a copy); zones with vswitch_id have none."""
         return dict(self._vswitches)
+
+    @property
+    def vswitch_checks(self) -> dict[str, alicloud.DataAlicloudVswitches]:
+        """By zone id (a copy): the lookup of each given vswitch_id, whose postconditions
+        fail the plan when the vSwitch is missing or in another zone or VPC."""
+        return dict(self._given_vswitches)
 
     @property
     def security_group(self) -> alicloud.SecurityGroup | None:

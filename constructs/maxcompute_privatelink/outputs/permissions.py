@@ -2,13 +2,13 @@
 Terraform's oss backend call for the stacks mcpl writes, each with the call that needs it.
 
 The plan role reads: what ``terraform plan`` calls (every resource's Read, the
-``alicloud_vpcs`` data source). The apply role also writes: each resource's Create,
-Update and Delete, with the waits and tag calls they make. Both reach the state, which
-``backend.oss`` names. The test suite's stand-in provider performs the same calls, read
-from the provider's source (``tests/terraform/standin/ram_actions.json``, with file and
-line for each), and refuses what a policy does not allow; a test fails when a printed
-action is never called, or a call is not printed.
-"""
+``alicloud_vpcs`` and ``alicloud_vswitches`` data sources). The apply role also writes:
+each resource's Create, Update and Delete, with the waits and tag calls they make. Both
+reach the state, which ``backend.oss`` names. The test suite's stand-in provider
+performs the same calls, read from the provider's source
+(``tests/terraform/standin/ram_actions.json``, with file and line for each), and refuses
+what a policy does not allow; a test fails when a printed action is never called, or a
+call is not printed."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ READ: dict[str, str] = {
     "vpc:DescribeRouteTableList": "read a created VPC's route table; data.alicloud_vpcs",
     "vpc:DescribeVpcs": "data.alicloud_vpcs: look up an existing VPC",
     "vpc:DescribeVSwitchAttributes": "read a created vSwitch; wait for it",
+    "vpc:DescribeVSwitches": "data.alicloud_vswitches: check a given vSwitch's zone and VPC",
     "ecs:DescribeSecurityGroups": "read the created security group",
     "ecs:DescribeSecurityGroupAttribute": "read the security group and its rule",
     "pvtz:DescribeZoneInfo": "read the PrivateZone zone and its VPC binding",

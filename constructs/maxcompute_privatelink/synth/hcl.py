@@ -83,6 +83,40 @@ def bare_references(hcl: str) -> str:
     return _INTERPOLATION_ONLY.sub(r"\1", _DEPENDS_ON.sub(unquote, hcl))
 
 
+_CONDITIONS = re.compile(r"^(?P<indent>[ \t]*)(?P<kind>postcondition|precondition) = \[$")
+_CONDITION_ONLY = re.compile(r'^(?P<head>[ \t]*condition[ \t]*= )"\$\{(?P<expression>.*)\}"$')
+
+
+def condition_blocks(hcl: str) -> str:
+    """cdktf writes a lifecycle's conditions as a list attribute, ``postcondition = [{ ...
+    }]``, which Terraform refuses ("An argument named postcondition is not expected
+    here"): each element becomes a ``postcondition { ... }`` block, and a condition that
+    is one interpolation, ``"${expr}"``, the bare expression."""
+    lines = hcl.split("\n")
+    kept: list[str] = []
+    kind: str | None = None
+    for line in lines:
+        opening = _CONDITIONS.match(line.rstrip())
+        if opening is not None:
+            kind = opening["kind"]
+            continue
+        if kind is not None:
+            stripped = line.strip()
+            if stripped == "]":
+                kind = None
+                continue
+            if stripped == "{":
+                line = line.replace("{", f"{kind} {{", 1)
+            elif stripped in ("}", "},"):
+                line = line.rstrip().removesuffix(",")
+            else:
+                only = _CONDITION_ONLY.match(line.rstrip())
+                if only is not None:
+                    line = only["head"] + only["expression"]
+        kept.append(line)
+    return "\n".join(kept)
+
+
 def formatter_name() -> str | None:
     """Which formatter `format_tree` would use, or None when there is none."""
     try:

@@ -19,7 +19,12 @@ from maxcompute_privatelink.layout import HCL_FILE, JSON_FILE, METADATA_FILE, ST
 from maxcompute_privatelink.model.backend import BackendProps
 from maxcompute_privatelink.model.config import Deployment
 from maxcompute_privatelink.synth.cdktf_json import stable_json
-from maxcompute_privatelink.synth.hcl import bare_references, json_key, quote_keys
+from maxcompute_privatelink.synth.hcl import (
+    bare_references,
+    condition_blocks,
+    json_key,
+    quote_keys,
+)
 
 _BLOCK = re.compile(r'^(?:resource|data) "', re.M)
 """Resource and data blocks in cdktf's HCL, which opens each at the start of a line."""
@@ -94,7 +99,7 @@ def _write_one(
         if not isinstance(text, str):
             raise TypeError(f"cdktf returned {type(text).__name__} for a stack's HCL")
         text = quote_keys(_with_required_version(text, constraint))
-        (stack_dir / HCL_FILE).write_text(bare_references(text), encoding="utf-8")
+        (stack_dir / HCL_FILE).write_text(condition_blocks(bare_references(text)), encoding="utf-8")
         metadata = stable_json(synthesized["metadata"])
         (stack_dir / METADATA_FILE).write_text(metadata, encoding="utf-8")
         return len(_BLOCK.findall(text))

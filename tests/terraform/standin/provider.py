@@ -213,7 +213,7 @@ class Cloud:
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self.lock = threading.Lock()
-        self.memory: dict[str, Any] = {"resources": {}, "vpcs": {}}
+        self.memory: dict[str, Any] = empty_cloud()
 
     @contextlib.contextmanager
     def state(self) -> Iterator[dict[str, Any]]:
@@ -227,7 +227,8 @@ class Cloud:
                 fcntl.flock(handle, fcntl.LOCK_EX)
                 handle.seek(0)
                 text = handle.read()
-                data = json.loads(text) if text.strip() else {"resources": {}, "vpcs": {}}
+                data = json.loads(text) if text.strip() else empty_cloud()
+                data.setdefault("vswitches", {})
                 yield data
                 handle.seek(0)
                 handle.truncate()
@@ -243,16 +244,45 @@ class Cloud:
             data["resources"].setdefault(kind, {})[value["id"]] = value
             if kind == "alicloud_vpc":
                 data["vpcs"][value["id"]] = value.get("cidr_block")
+            if kind == "alicloud_vswitch":
+                data["vswitches"][value["id"]] = {
+                    "zone_id": value.get("zone_id"),
+                    "vpc_id": value.get("vpc_id"),
+                    "cidr_block": value.get("cidr_block"),
+                }
 
     def delete(self, kind: str, ident: str) -> None:
         with self.state() as data:
             data["resources"].get(kind, {}).pop(ident, None)
             if kind == "alicloud_vpc":
                 data["vpcs"].pop(ident, None)
+            if kind == "alicloud_vswitch":
+                data["vswitches"].pop(ident, None)
 
     def vpcs(self) -> dict[str, str]:
         with self.state() as data:
             return dict(data["vpcs"])
+
+    def vswitches(self) -> dict[str, dict[str, str]]:
+        """vSwitch id -> its zone_id, vpc_id and cidr_block."""
+        with self.state() as data:
+            return copy.deepcopy(data["vswitches"])
+
+    def zones(self) -> dict[str, dict[str, Any]]:
+        """PrivateZone zone id -> the zone's state (made by Terraform or seeded)."""
+        with self.state() as data:
+            return copy.deepcopy(data["resources"].get("alicloud_pvtz_zone", {}))
+
+    def bound_vpcs(self, zone_id: str) -> list[str]:
+        """The VPCs bound to a PrivateZone zone."""
+        with self.state() as data:
+            bound = data["resources"].get("alicloud_pvtz_zone_attachment", {}).get(zone_id)
+            return sorted(bound.get("vpc_ids") or []) if bound else []
+
+
+def empty_cloud() -> dict[str, Any]:
+    """A cloud with nothing in it."""
+    return {"resources": {}, "vpcs": {}, "vswitches": {}}
 
 
 def cloud_from_environment() -> Cloud:
@@ -357,6 +387,58 @@ def normalize(block: dict[str, Any], value: dict[str, Any]) -> dict[str, Any]:
         else:
             normal[name] = normalize(nested["block"], item) if isinstance(item, dict) else None
     return normal
+
+
+def _listed(
+    block: dict[str, Any], config: dict[str, Any], key: str, found: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """A list data source's state: ``found`` (each object with every field of its type) as
+    ``key``, with their ``ids``."""
+    object_type = block["attributes"][key]["type"][1][1]
+    objects = [{**{f: _blank(t) for f, t in object_type.items()}, **item} for item in found]
+    state = {name: config.get(name) for name in block["attributes"]}
+    idents = [item["id"] for item in objects]
+    state.update({"id": str(abs(hash(tuple(idents)))), "ids": idents, key: objects})
+    if "names" in block["attributes"]:
+        state["names"] = [item.get("name") or "" for item in objects]
+    return state
+
+
+def read_vswitches(block: dict[str, Any], config: dict[str, Any], cloud: Cloud) -> dict[str, Any]:
+    """``data.alicloud_vswitches``: the vSwitches the cloud knows, filtered by ``ids``."""
+    known = cloud.vswitches()
+    ids = config.get("ids") or list(known)
+    found = [
+        {"id": ident, "vswitch_id": ident, "status": "Available", **known[ident]}
+        for ident in ids
+        if ident in known
+    ]
+    return _listed(block, config, "vswitches", found)
+
+
+def read_pvtz_zones(block: dict[str, Any], config: dict[str, Any], cloud: Cloud) -> dict[str, Any]:
+    """``data.alicloud_pvtz_zones``: the zones the cloud knows, filtered by ``ids``, with
+    their bound VPCs (what ``enable_details`` adds)."""
+    known = cloud.zones()
+    ids = config.get("ids") or list(known)
+    found = []
+    for ident in ids:
+        if ident not in known:
+            continue
+        zone = known[ident]
+        bound = [{"vpc_id": vpc, "region_id": "", "region_name": "", "vpc_name": ""}
+                 for vpc in cloud.bound_vpcs(ident)]  # fmt: skip
+        found.append(
+            {
+                "id": ident,
+                "zone_id": ident,
+                "name": zone.get("zone_name"),
+                "zone_name": zone.get("zone_name"),
+                "remark": zone.get("remark") or "",
+                "bind_vpcs": bound if config.get("enable_details") else [],
+            }
+        )
+    return _listed(block, config, "zones", found)
 
 
 def read_vpcs(block: dict[str, Any], config: dict[str, Any], cloud: Cloud) -> dict[str, Any]:

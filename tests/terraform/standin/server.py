@@ -36,6 +36,12 @@ controller_protos, controller_services = grpc.protos_and_services(
     "terraform/standin/grpc_controller.proto"
 )
 
+READERS = {
+    "alicloud_vpcs": behaviour.read_vpcs,
+    "alicloud_vswitches": behaviour.read_vswitches,
+    "alicloud_pvtz_zones": behaviour.read_pvtz_zones,
+}
+"""The data sources the stand-in reads, each from its cloud."""
 NESTING = {"single": 1, "list": 2, "set": 3, "map": 4, "group": 5}
 
 
@@ -259,11 +265,12 @@ class Provider(services.ProviderServicer):  # type: ignore[misc,name-defined]
     def ReadDataSource(self, request: Any, context: Any) -> Any:
         config = decode(request.config)
         block = self._block(request.type_name, data_source=True)
-        if request.type_name != "alicloud_vpcs":
+        reader = READERS.get(request.type_name)
+        if reader is None:
             found = Diagnostics()
             found.error(f"the stand-in does not read {request.type_name}")
             return protos.ReadDataSource.Response(diagnostics=diagnostics(found))
-        state = behaviour.read_vpcs(block, config, self.cloud)
+        state = reader(block, config, self.cloud)
         refused, found = self._refusal(
             request.type_name, "read", None, config, data_source=True, found=bool(state["ids"])
         )

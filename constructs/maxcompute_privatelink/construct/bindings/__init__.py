@@ -12,8 +12,11 @@ from maxcompute_privatelink.construct.bindings._base import (
     AlicloudDataSource,
     AlicloudResource,
     Kind,
+    literal,
 )
+from maxcompute_privatelink.construct.bindings.data_pvtz_zones import DataAlicloudPvtzZones
 from maxcompute_privatelink.construct.bindings.data_vpcs import DataAlicloudVpcs
+from maxcompute_privatelink.construct.bindings.data_vswitches import DataAlicloudVswitches
 from maxcompute_privatelink.construct.bindings.privatelink_vpc_endpoint import (
     PrivatelinkVpcEndpoint,
 )
@@ -44,7 +47,11 @@ RESOURCES: tuple[type[AlicloudResource], ...] = (
     PvtzZoneRecord,
     PvtzZoneAttachment,
 )
-DATA_SOURCES: tuple[type[AlicloudDataSource], ...] = (DataAlicloudVpcs,)
+DATA_SOURCES: tuple[type[AlicloudDataSource], ...] = (
+    DataAlicloudVpcs,
+    DataAlicloudVswitches,
+    DataAlicloudPvtzZones,
+)
 
 __all__ = [
     "DATA_SOURCES",
@@ -55,7 +62,9 @@ __all__ = [
     "AlicloudDataSource",
     "AlicloudProvider",
     "AlicloudResource",
+    "DataAlicloudPvtzZones",
     "DataAlicloudVpcs",
+    "DataAlicloudVswitches",
     "Kind",
     "PrivatelinkVpcEndpoint",
     "PrivatelinkVpcEndpointZone",
@@ -66,4 +75,5 @@ __all__ = [
     "SecurityGroupRule",
     "Vpc",
     "Vswitch",
+    "literal",
 ]

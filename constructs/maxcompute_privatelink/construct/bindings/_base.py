@@ -15,8 +15,9 @@ from constructs import Construct
 
 from maxcompute_privatelink.construct.cdk import cdktf
 
-Kind = Literal["string", "number", "bool", "string_list", "string_set", "string_map"]
-"""The Terraform value type of an argument, as in ``terraform providers schema -json``."""
+Kind = Literal["string", "number", "bool", "string_list", "string_set", "string_map", "timeouts"]
+"""The Terraform value type of an argument, as in ``terraform providers schema -json``;
+``timeouts`` is the provider's ``timeouts`` block, given as a map of strings."""
 
 _HCL_SHAPE: dict[Kind, tuple[str, str]] = {
     "string": ("simple", "string"),
@@ -73,6 +74,18 @@ def _hcl(kinds: Mapping[str, Kind], arguments: Mapping[str, Any]) -> dict[str, A
     rendered: dict[str, Any] = {}
     for name, value in _present(arguments).items():
         value = _hcl_text(value)
+        if kinds[name] == "timeouts":
+            rendered[name] = {
+                "value": {
+                    key: {"value": item, "isBlock": False, "type": "simple",
+                          "storageClassType": "string"}
+                    for key, item in value.items()
+                },
+                "isBlock": True,
+                "type": "struct",
+                "storageClassType": "Timeouts",
+            }  # fmt: skip
+            continue
         shape, storage = _HCL_SHAPE[kinds[name]]
         rendered[name] = {
             "value": value,
@@ -131,12 +144,12 @@ class DataSourceMeta(TypedDict, total=False):
     """An aliased provider (another region or account). Default: the stack's default."""
     count: float | cdktf.TerraformCount | None
     for_each: cdktf.ITerraformIterator | None
+    lifecycle: cdktf.TerraformResourceLifecycle | None
+    """For a data source, only ``postcondition``: checked when Terraform reads it."""
 
 
 class ResourceMeta(DataSourceMeta, total=False):
     """Terraform's meta-arguments that every resource binding takes."""
-
-    lifecycle: cdktf.TerraformResourceLifecycle | None
 
 
 META_ARGUMENTS = frozenset(ResourceMeta.__annotations__) | frozenset(DataSourceMeta.__annotations__)

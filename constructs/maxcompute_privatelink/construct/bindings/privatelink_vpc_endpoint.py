@@ -71,6 +71,12 @@ class PrivatelinkVpcEndpointArguments(ResourceMeta, total=False):
     """
     tags: Mapping[str, str] | None
     """The list of tags. (Optional, Map, Available since v1.212.0)"""
+    timeouts: Mapping[str, str] | None
+    """
+    How long each of the provider's waits may take, as Terraform durations such as 10m:
+    create (5 * time.Minute), delete (5 * time.Minute), update (5 * time.Minute).
+    (Optional, block)
+    """
     vpc_endpoint_name: str | None
     """The name of the endpoint. (Optional)"""
     vpc_id: Required[str]
@@ -104,6 +110,7 @@ class PrivatelinkVpcEndpoint(AlicloudResource):
         "service_name": "string",
         "service_region_id": "string",
         "tags": "string_map",
+        "timeouts": "timeouts",
         "vpc_endpoint_name": "string",
         "vpc_id": "string",
         "zone_private_ip_address_count": "number",

@@ -29,6 +29,12 @@ class PrivatelinkVpcEndpointZoneArguments(ResourceMeta, total=False):
     The IP address of the endpoint ENI. (Optional, ForceNew, Computed, Available since
     v1.212.0)
     """
+    timeouts: Mapping[str, str] | None
+    """
+    How long each of the provider's waits may take, as Terraform durations such as 10m:
+    create (5 * time.Minute), delete (5 * time.Minute), update (5 * time.Minute).
+    (Optional, block)
+    """
     vswitch_id: Required[str]
     """The ID of the vSwitch in the zone. (Required, ForceNew)"""
     zone_id: str | None
@@ -46,6 +52,7 @@ class PrivatelinkVpcEndpointZone(AlicloudResource):
         "dry_run": "bool",
         "endpoint_id": "string",
         "eni_ip": "string",
+        "timeouts": "timeouts",
         "vswitch_id": "string",
         "zone_id": "string",
     }

@@ -45,6 +45,12 @@ class PvtzZoneArguments(ResourceMeta, total=False):
     """
     tags: Mapping[str, str] | None
     """The tags of the Private Zone. (Optional, Map)"""
+    timeouts: Mapping[str, str] | None
+    """
+    How long each of the provider's waits may take, as Terraform durations such as 10m:
+    create (1 * time.Minute), delete (1 * time.Minute), update (1 * time.Minute).
+    (Optional, block)
+    """
     user_client_ip: str | None
     """The IP address of the client. (Optional, Available in 1.69.0+)"""
     zone_name: str | None
@@ -66,6 +72,7 @@ class PvtzZone(AlicloudResource):
         "resource_group_id": "string",
         "sync_status": "string",
         "tags": "string_map",
+        "timeouts": "timeouts",
         "user_client_ip": "string",
         "zone_name": "string",
     }

@@ -19,6 +19,12 @@ class PvtzZoneAttachmentArguments(ResourceMeta, total=False):
 
     lang: str | None
     """The language of code. (Optional, ForceNew, Available since v1.62.1)"""
+    timeouts: Mapping[str, str] | None
+    """
+    How long each of the provider's waits may take, as Terraform durations such as 10m:
+    create (5 * time.Minute), delete (5 * time.Minute), update (5 * time.Minute).
+    (Optional, block)
+    """
     user_client_ip: str | None
     """The user custom IP address. (Optional, ForceNew, Available since v1.62.1)"""
     vpc_ids: Sequence[str] | None
@@ -36,6 +42,7 @@ class PvtzZoneAttachment(AlicloudResource):
     TF_TYPE: ClassVar[str] = "alicloud_pvtz_zone_attachment"
     ARGUMENTS: ClassVar[Mapping[str, Kind]] = {
         "lang": "string",
+        "timeouts": "timeouts",
         "user_client_ip": "string",
         "vpc_ids": "string_set",
         "zone_id": "string",

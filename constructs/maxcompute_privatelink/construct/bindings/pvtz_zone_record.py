@@ -30,6 +30,12 @@ class PvtzZoneRecordArguments(ResourceMeta, total=False):
     """The rr of the Private Zone Record. (Optional, ForceNew)"""
     status: str | None
     """Resolve record status. Value: (Optional, Available since v1.109.0)"""
+    timeouts: Mapping[str, str] | None
+    """
+    How long each of the provider's waits may take, as Terraform durations such as 10m:
+    create (1 * time.Minute), delete (1 * time.Minute), update (1 * time.Minute).
+    (Optional, block)
+    """
     ttl: float | None
     """The ttl of the Private Zone Record. Default to `60`. (Optional)"""
     type: Required[str]
@@ -55,6 +61,7 @@ class PvtzZoneRecord(AlicloudResource):
         "remark": "string",
         "rr": "string",
         "status": "string",
+        "timeouts": "timeouts",
         "ttl": "number",
         "type": "string",
         "user_client_ip": "string",

@@ -49,6 +49,12 @@ class SecurityGroupArguments(ResourceMeta, total=False):
     """
     tags: Mapping[str, str] | None
     """A mapping of tags to assign to the resource. (Optional, Map)"""
+    timeouts: Mapping[str, str] | None
+    """
+    How long each of the provider's waits may take, as Terraform durations such as 10m:
+    create (5 * time.Minute), delete (10 * time.Minute), update (5 * time.Minute).
+    (Optional, block)
+    """
     vpc_id: str | None
     """The ID of the VPC in which you want to create the security group. (Optional, ForceNew)"""
 
@@ -64,6 +70,7 @@ class SecurityGroup(AlicloudResource):
         "security_group_name": "string",
         "security_group_type": "string",
         "tags": "string_map",
+        "timeouts": "timeouts",
         "vpc_id": "string",
     }
 

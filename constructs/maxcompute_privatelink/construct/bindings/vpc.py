@@ -63,6 +63,12 @@ class VpcArguments(ResourceMeta, total=False):
     """
     tags: Mapping[str, str] | None
     """The tags of Vpc. (Optional, Map, Available since v1.55.3)"""
+    timeouts: Mapping[str, str] | None
+    """
+    How long each of the provider's waits may take, as Terraform durations such as 10m:
+    create (10 * time.Minute), delete (5 * time.Minute), update (5 * time.Minute).
+    (Optional, block)
+    """
     user_cidrs: Sequence[str] | None
     """
     A list of user CIDRs. Up to `3` CIDR blocks can be specified. (Optional, ForceNew,
@@ -91,6 +97,7 @@ class Vpc(AlicloudResource):
         "system_route_table_name": "string",
         "system_route_table_route_propagation_enable": "bool",
         "tags": "string_map",
+        "timeouts": "timeouts",
         "user_cidrs": "string_list",
         "vpc_name": "string",
     }

@@ -48,6 +48,12 @@ class VswitchArguments(ResourceMeta, total=False):
     """
     tags: Mapping[str, str] | None
     """The tags of VSwitch. (Optional, Map, Available since v1.55.3)"""
+    timeouts: Mapping[str, str] | None
+    """
+    How long each of the provider's waits may take, as Terraform durations such as 10m:
+    create (5 * time.Minute), delete (10 * time.Minute), update (5 * time.Minute).
+    (Optional, block)
+    """
     vpc_id: str | None
     """
     The VPC ID. **NOTE:** From version 1.233.0, if you do not set `is_default`, or set
@@ -83,6 +89,7 @@ class Vswitch(AlicloudResource):
         "ipv6_cidr_block_mask": "number",
         "is_default": "bool",
         "tags": "string_map",
+        "timeouts": "timeouts",
         "vpc_id": "string",
         "vpc_ipv6_cidr_block": "string",
         "vswitch_name": "string",
