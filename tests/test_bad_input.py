@@ -61,6 +61,16 @@ def existing_network(data: Data) -> None:
     deployment["zones"] = [{"zone_id": "cn-shenzhen-e", "vswitch_id": "vsw-wz9e"}]
 
 
+def existing(**fields: Any) -> Callable[[Data], None]:
+    """``change(**fields)`` on a deployment in an existing VPC."""
+
+    def apply(data: Data) -> None:
+        existing_network(data)
+        change(**fields)(data)
+
+    return apply
+
+
 def twice(data: Data) -> None:
     data["deployments"].append(copy.deepcopy(data["deployments"][0]))
 
@@ -198,6 +208,88 @@ CASES: list[tuple[str, str | Callable[[Data], None], str]] = [
         "too_many_sgs",
         change(security_group_ids=[f"sg-a{i}" for i in range(11)]),
         "11 security groups given; at most 10",
+    ),
+    # resource_group_id, timeouts, eni_ip, private_zone
+    (
+        "resource_group_prefix",
+        change(resource_group_id="group-1"),
+        "deployment 'prod-shenzhen': resource_group_id: 'group-1' is not a resource group id: "
+        "expected rg- followed by lowercase letters and digits, like rg-wz9abc123",
+    ),
+    ("resource_group_number", change(resource_group_id=7), "resource_group_id: input should be"),
+    (
+        "timeout_not_duration",
+        change(timeouts={"create": "ten minutes"}),
+        "deployment 'prod-shenzhen': timeouts.create: 'ten minutes' is not a duration: write "
+        "hours, minutes and seconds such as 10m, 1h or 1h30m",
+    ),
+    (
+        "timeout_too_short",
+        change(timeouts={"delete": "30s"}),
+        "timeouts.delete: '30s' is shorter than 2m, and the provider first checks a new "
+        "endpoint a minute after creating it; give 2m or more, such as 10m",
+    ),
+    ("timeout_too_long", change(timeouts={"create": "48h"}), "'48h' is longer than 24h"),
+    ("timeout_key_typo", change(timeouts={"read": "5m"}), "timeouts.read: unknown key 'read'"),
+    (
+        "eni_ip_not_an_address",
+        zone(0, eni_ip={"frontend": "10.20.1.300"}),
+        "deployment 'prod-shenzhen': zones[0].eni_ip.frontend: '10.20.1.300' is not an IPv4 "
+        "address such as 10.0.1.10",
+    ),
+    ("eni_ip_v6", zone(0, eni_ip={"tunnel": "fd00::1"}), "'fd00::1' is not an IPv4 address"),
+    (
+        "eni_ip_outside_vswitch",
+        zone(0, eni_ip={"frontend": "10.20.2.10"}),
+        "zones[0].eni_ip.frontend: 10.20.2.10 is outside the vSwitch's 10.20.1.0/24; choose "
+        "one in it",
+    ),
+    (
+        "eni_ip_reserved",
+        zone(1, eni_ip={"tunnel": "10.20.2.253"}),
+        "zones[1].eni_ip.tunnel: 10.20.2.253 is one the vSwitch keeps (the first and the last "
+        "three of 10.20.2.0/24); choose one from 10.20.2.1 to 10.20.2.252",
+    ),
+    (
+        "eni_ip_twice",
+        zone(0, eni_ip={"frontend": "10.20.1.10", "tunnel": "10.20.1.10"}),
+        "zones[0].eni_ip.tunnel: 10.20.1.10 is also zones[0].eni_ip.frontend; each NIC needs "
+        "its own address",
+    ),
+    ("eni_ip_key_typo", zone(0, eni_ip={"front": "10.20.1.10"}), "unknown key 'front'"),
+    (
+        "private_zone_without_private_zone_dns",
+        change(dns="console", private_zone={"vpc_ids": ["vpc-wz9peer"]}),
+        "deployment 'prod-shenzhen': private_zone: only applies with dns: private_zone, and dns "
+        "is console; drop private_zone or set dns: private_zone",
+    ),
+    (
+        "private_zone_id_malformed",
+        change(private_zone={"zone_id": "pvtz-1"}),
+        "private_zone.zone_id: 'pvtz-1' is not a PrivateZone zone id: 16 to 64 lowercase "
+        "letters and digits, as the PrivateZone console shows it",
+    ),
+    (
+        "private_zone_id_with_new_vpc",
+        change(private_zone={"zone_id": "6d83e3b31aa60ca4aaa7161f1b6baa95"}),
+        "private_zone.zone_id: an existing zone must already be bound to the deployment's VPC, "
+        "and vpc_cidr creates a new one; create the VPC first and give its vpc_id, or drop "
+        "zone_id",
+    ),
+    (
+        "private_zone_id_and_vpc_ids",
+        existing(
+            private_zone={"zone_id": "6d83e3b31aa60ca4aaa7161f1b6baa95", "vpc_ids": ["vpc-wz9p"]}
+        ),
+        "private_zone.vpc_ids: binds VPCs to the zone this tool creates, and zone_id names an "
+        "existing one, whose VPC bindings stay its owner's",
+    ),
+    ("private_zone_vpc_ids_empty", change(private_zone={"vpc_ids": []}), "private_zone.vpc_ids"),
+    (
+        "private_zone_vpc_ids_own",
+        existing(private_zone={"vpc_ids": ["vpc-wz9shared"]}),
+        "private_zone.vpc_ids: 'vpc-wz9shared' is the deployment's own VPC, which the zone is "
+        "always bound to; list only the other VPCs",
     ),
     # region and zones
     ("region_unknown", change(region="cn-mars"), "region: 'cn-mars' is not a region"),
@@ -536,13 +628,13 @@ CASES: list[tuple[str, str | Callable[[Data], None], str]] = [
         "deployment 'prod-shenzhen': vpc_cdir: unknown key 'vpc_cdir'; allowed keys: name, "
         "region, vpc_id, vpc_cidr, zones, security_group_ids, allowed_cidrs, "
         "allow_wide_public_cidrs, protocol, dns, ticket_approved, endpoint_urls, protect, "
-        "adopt, tags, client, renamed_from",
+        "adopt, resource_group_id, timeouts, private_zone, tags, client, renamed_from",
     ),
     (
         "unknown_zone_key",
         zone(0, zone="cn-shenzhen-e"),
         "deployment 'prod-shenzhen': zones[0].zone: unknown key 'zone'; allowed keys: zone_id, "
-        "vswitch_id, vswitch_cidr",
+        "vswitch_id, vswitch_cidr, eni_ip",
     ),
     (
         "bad_protocol",

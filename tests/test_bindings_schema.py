@@ -250,10 +250,16 @@ def test_everything_the_examples_synthesize_conforms(
             for tf_type, instances in blocks.items():
                 seen_types.add(tf_type)
                 attributes = schema[group][tf_type]["block"]["attributes"]
+                blocks_of = schema[group][tf_type]["block"].get("block_types", {})
                 for name, body in instances.items():
                     for key, value in body.items():
                         path = f"{tf_type}.{name}.{key}"
                         if key in META_KEYS:
+                            continue
+                        if key in blocks_of:  # a nested block: its fields are its attributes
+                            fields = blocks_of[key]["block"]["attributes"]
+                            problems += [f"{path}.{f}: no such field" for f in value
+                                         if f not in fields]  # fmt: skip
                             continue
                         if key not in attributes:
                             problems.append(f"{path}: no such attribute")

@@ -114,6 +114,6 @@ def test_fails_with_one_readable_line_per_problem(tmp_path: Path) -> None:
         "deployment 'a': zones: is empty; give at least 1 zone",
         "deployment 'a': oops: unknown key 'oops'; allowed keys: name, region, vpc_id, "
         "vpc_cidr, zones, security_group_ids, allowed_cidrs, allow_wide_public_cidrs, "
-        "protocol, dns, ticket_approved, endpoint_urls, protect, adopt, tags, client, "
-        "renamed_from",
+        "protocol, dns, ticket_approved, endpoint_urls, protect, adopt, resource_group_id, "
+        "timeouts, private_zone, tags, client, renamed_from",
     )

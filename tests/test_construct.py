@@ -68,6 +68,72 @@ def test_existing_network_stack_matches_snapshot(
     assert stack == json_snapshot
 
 
+def test_platform_options_stack_matches_snapshot(
+    deployment: dict[str, Any], tmp_path: Path, json_snapshot: SnapshotAssertion
+) -> None:
+    # given: a created network with every option beyond the guide
+    deployment.update(
+        resource_group_id="rg-acfmplatform",
+        timeouts={"create": "15m", "delete": "10m"},
+        private_zone={"vpc_ids": ["vpc-wz9peer1", "vpc-wz9peer2"]},
+    )
+    deployment["zones"][0]["eni_ip"] = {"frontend": "10.20.1.10", "tunnel": "10.20.1.11"}
+    deployment["zones"][1]["eni_ip"] = {"tunnel": "10.20.2.11"}
+    # when
+    stack = synth_one(deployment, tmp_path)
+    # then: the whole stack, and what carries each option
+    assert stack == json_snapshot
+    grouped = [
+        body["resource_group_id"]
+        for kind in ("alicloud_vpc", "alicloud_security_group", "alicloud_pvtz_zone")
+        for body in resources(stack, kind).values()
+    ] + [resources(stack, "alicloud_privatelink_vpc_endpoint")[n]["resource_group_id"]
+         for n in ("maxcompute_frontend", "maxcompute_tunnel")]  # fmt: skip
+    assert grouped == ["rg-acfmplatform"] * 5
+    zones = resources(stack, "alicloud_privatelink_vpc_endpoint_zone")
+    assert {n: b.get("eni_ip") for n, b in zones.items()} == {
+        "maxcompute_frontend_cn_shenzhen_e": "10.20.1.10",
+        "maxcompute_frontend_cn_shenzhen_f": None,
+        "maxcompute_tunnel_cn_shenzhen_e": "10.20.1.11",
+        "maxcompute_tunnel_cn_shenzhen_f": "10.20.2.11",
+    }
+    waited = [*zones.values(), *resources(stack, "alicloud_privatelink_vpc_endpoint").values()]
+    assert all(b["timeouts"] == {"create": "15m", "delete": "10m"} for b in waited)
+    [attachment] = resources(stack, "alicloud_pvtz_zone_attachment").values()
+    assert attachment["vpc_ids"] == [
+        "${alicloud_vpc.maxcompute_vpc.id}",
+        "vpc-wz9peer1",
+        "vpc-wz9peer2",
+    ]
+
+
+def test_an_existing_zone_is_checked_and_neither_created_nor_bound(
+    deployment: dict[str, Any], tmp_path: Path
+) -> None:
+    # given
+    deployment.pop("vpc_cidr")
+    deployment.update(
+        vpc_id="vpc-wz9existing",
+        zones=[{"zone_id": "cn-shenzhen-e", "vswitch_id": "vsw-wz9e"}],
+        private_zone={"zone_id": "0f1e2d3c4b5a69788796a5b4c3d2e1f0"},
+    )
+    # when
+    stack = synth_one(deployment, tmp_path)
+    # then: records in the given zone, no zone and no attachment (which would set the
+    # zone's whole VPC list, and unbind every VPC on destroy)
+    assert "alicloud_pvtz_zone" not in stack["resource"]
+    assert "alicloud_pvtz_zone_attachment" not in stack["resource"]
+    records = resources(stack, "alicloud_pvtz_zone_record").values()
+    assert {r["zone_id"] for r in records} == {"0f1e2d3c4b5a69788796a5b4c3d2e1f0"}
+    [lookup] = stack["data"]["alicloud_pvtz_zones"].values()
+    assert lookup["ids"] == ["0f1e2d3c4b5a69788796a5b4c3d2e1f0"]
+    assert lookup["enable_details"] is True
+    conditions = [c["condition"] for c in lookup["lifecycle"]["postcondition"]]
+    assert len(conditions) == 3
+    assert '"vpc-wz9existing")' in conditions[2]
+    assert stack["output"]["private_zone_id"]["value"] == "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+
+
 def test_always_creates_both_endpoints_in_the_guides_order(
     deployment: dict[str, Any], tmp_path: Path
 ) -> None:

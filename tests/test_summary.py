@@ -35,8 +35,13 @@ def summary(*args: str) -> Any:
 
 @pytest.mark.parametrize(
     "example",
-    ["privatelink.yaml", "examples/multi-region.yaml", "examples/adopt.yaml"],
-    ids=["default", "multi-region", "adopt"],
+    [
+        "privatelink.yaml",
+        "examples/multi-region.yaml",
+        "examples/adopt.yaml",
+        "examples/platform-team.yaml",
+    ],
+    ids=["default", "multi-region", "adopt", "platform-team"],
 )
 def test_markdown_summary_of_the_bundled_examples(
     example: str, tmp_path: Path, golden: SnapshotAssertion

@@ -5,6 +5,7 @@ runs in."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -64,7 +65,7 @@ class Lab:
             for ident in body.get("ids", []):
                 vpcs[ident] = "10.0.0.0/8"
         vswitches = self.given_vswitches(data)
-        resources: dict[str, list[dict[str, Any]]] = {}
+        resources: dict[str, list[dict[str, Any]]] = self.given_zones(data)
         for block in data.get("import", []):
             kind, name = block["to"].split(".")
             body = {
@@ -84,6 +85,21 @@ class Lab:
             body["id"] = block["id"]
             resources.setdefault(kind, []).append(body)
         seed_cloud(self.cloud, resources, vpcs, vswitches)
+
+    @staticmethod
+    def given_zones(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+        """Each existing PrivateZone zone the stack looks up, named and bound as its
+        postconditions require (a zone the platform team made)."""
+        zones, bindings = [], []
+        for body in data.get("data", {}).get("alicloud_pvtz_zones", {}).values():
+            checks = " ".join(c["condition"] for c in body["lifecycle"]["postcondition"])
+            name = re.search(r'zone_name\) == \\?"([^"\\]+)', checks)
+            vpcs = re.findall(r'vpc_id\), \\?"([^"\\]+)', checks)
+            for ident in body["ids"]:
+                zones.append({"id": ident, "zone_name": name[1] if name else "", "remark": ""})
+                bindings.append({"id": ident, "zone_id": ident, "vpc_ids": vpcs})
+        found = {"alicloud_pvtz_zone": zones, "alicloud_pvtz_zone_attachment": bindings}
+        return {kind: objects for kind, objects in found.items() if objects}
 
     @staticmethod
     def given_vswitches(data: dict[str, Any]) -> dict[str, dict[str, str]]:

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import ROOT
 from terraform.conftest import TERRAFORMS, Lab, new_lab
@@ -106,4 +107,104 @@ def test_fails_when_a_vswitch_does_not_exist(planned: tuple[Lab, Path]) -> None:
         f"vSwitch {ZONE_H}, given for cn-hangzhou-h, does not exist in this region and "
         "account; give the id of an existing vSwitch, or vswitch_cidr to create one." in error
     )
+    assert error.count("postcondition failed") == 1
+
+
+# -- an existing PrivateZone zone (private_zone.zone_id) -------------------------------------
+
+PVTZ = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+SHARED_VPC = "vpc-bp1shared0hangzhou01"
+ZONE_NAME = "cn-hangzhou-vpc.maxcompute.aliyun-inc.com"
+
+
+@pytest.fixture
+def team(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli_config: Path) -> tuple[Lab, Path]:
+    """platform-team.yaml (an existing zone), unprotected, synthesized and initialized,
+    with its vSwitches in the cloud but no zone yet."""
+    lab = new_lab(TERRAFORMS[0], tmp_path, monkeypatch, cli_config)
+    data = yaml.safe_load((ROOT / "examples" / "platform-team.yaml").read_text())
+    data["deployments"][0]["protect"] = False
+    config = lab.root / "privatelink.yaml"
+    config.write_text(yaml.safe_dump(data))
+    [stack] = sorted((lab.synth(config) / "stacks").iterdir())
+    seed_cloud(
+        lab.cloud,
+        {},
+        {SHARED_VPC: "10.30.0.0/16"},
+        {
+            "vsw-bp1shared0zoneh001": {"zone_id": "cn-hangzhou-h", "vpc_id": SHARED_VPC},
+            "vsw-bp1shared0zonei001": {"zone_id": "cn-hangzhou-i", "vpc_id": SHARED_VPC},
+        },
+    )
+    lab.ok(stack, "init", "-no-color")
+    return lab, stack
+
+
+def the_teams_zone(lab: Lab, name: str = ZONE_NAME, vpcs: tuple[str, ...] = (SHARED_VPC,)) -> None:
+    seed_cloud(
+        lab.cloud,
+        {
+            "alicloud_pvtz_zone": [{"id": PVTZ, "zone_name": name, "remark": "the team's"}],
+            "alicloud_pvtz_zone_attachment": [
+                {"id": PVTZ, "zone_id": PVTZ, "vpc_ids": [*vpcs, "vpc-bp1another"]}
+            ],
+            "alicloud_pvtz_zone_record": [{"id": f"1:{PVTZ}", "zone_id": PVTZ, "rr": "git"}],
+        },
+        {},
+    )
+
+
+def test_an_existing_zone_gets_the_records_and_keeps_everything_else(
+    team: tuple[Lab, Path],
+) -> None:
+    # given: the team's zone, bound to the VPC and another, with a record of its own
+    lab, stack = team
+    the_teams_zone(lab)
+    # when: apply, then destroy
+    lab.ok(stack, "apply", "-no-color", "-auto-approve")
+    cloud = json.loads(lab.cloud.read_text())["resources"]
+    records = {r["rr"] for r in cloud["alicloud_pvtz_zone_record"].values()}
+    lab.ok(stack, "destroy", "-no-color", "-auto-approve")
+    # then: the records came and went; the zone, its bindings and its record stayed
+    assert records == {"git", "service-pvl", "dt-pvl"}
+    after = json.loads(lab.cloud.read_text())["resources"]
+    assert list(after["alicloud_pvtz_zone"]) == [PVTZ]
+    assert after["alicloud_pvtz_zone_attachment"][PVTZ]["vpc_ids"] == [SHARED_VPC, "vpc-bp1another"]
+    assert [r["rr"] for r in after["alicloud_pvtz_zone_record"].values()] == ["git"]
+
+
+def test_fails_when_the_existing_zone_has_another_name(team: tuple[Lab, Path]) -> None:
+    # given
+    lab, stack = team
+    the_teams_zone(lab, name="corp.example")
+    # when
+    error = plan_error(lab, stack)
+    # then
+    assert (
+        f"PrivateZone zone {PVTZ} is named corp.example, and the client URLs need {ZONE_NAME}; "
+        "give the id of a zone of that name." in error
+    )
+
+
+def test_fails_when_the_existing_zone_is_not_bound_to_the_vpc(team: tuple[Lab, Path]) -> None:
+    # given
+    lab, stack = team
+    the_teams_zone(lab, vpcs=())
+    # when
+    error = plan_error(lab, stack)
+    # then
+    assert (
+        f"PrivateZone zone {PVTZ} is not bound to {SHARED_VPC}, so its records would not "
+        f"answer there; bind {SHARED_VPC} to it in the PrivateZone console, then plan again."
+        in error
+    )
+
+
+def test_fails_when_the_existing_zone_does_not_exist(team: tuple[Lab, Path]) -> None:
+    # given: no zone
+    lab, stack = team
+    # when
+    error = plan_error(lab, stack)
+    # then
+    assert f"PrivateZone zone {PVTZ} does not exist in this account" in error
     assert error.count("postcondition failed") == 1

@@ -55,6 +55,7 @@ def test_a_forcenew_change_is_refused_with_protect_and_planned_as_replacement_wi
     # when: the binding of zone h moves to another vSwitch (vswitch_id forces a new one)
     deployment["zones"][0]["vswitch_id"] = "vsw-bp1prod0zoneh0002"
     write(config, data)
+    lab.seed(config, lab.synth(config))  # the new vSwitch, made in zone h
     lab.synth(config)
     refused = lab.tf(stack, "plan", "-no-color")
     # then: protect: true (the default) stops the plan

@@ -4,9 +4,10 @@ The stand-in performs, in each operation, the API actions the real provider call
 (``standin/ram_actions.json``, with the provider's file and line for each) and refuses
 any the policy in ``MCPL_STANDIN_POLICY`` does not allow, as the cloud does. A deployment
 lives its whole life under the roles `mcpl ci github --print-policies` prints: plans
-under the plan role; applies, an update (tags, a rename, other security groups) and the
-destroy under the apply role. Every call must be allowed, and every printed action must
-be called, but for the few allow-listed below with their reason.
+under the plan role; applies, an update (tags, a rename, another resource group, other
+security groups, longer waits) and the destroy under the apply role. Every call must be
+allowed, and every printed action must be called, but for the few allow-listed below
+with their reason.
 """
 
 from __future__ import annotations
@@ -126,6 +127,23 @@ def without_groups(deployment: dict[str, Any]) -> None:
     deployment.pop("security_group_ids")
 
 
+def moved(deployment: dict[str, Any]) -> None:
+    """Renamed, retagged and moved to another resource group: the VPC, security group and
+    endpoints move; the PrivateZone zone, whose group cannot change, is replaced."""
+    renamed_and_retagged(deployment)
+    deployment["resource_group_id"] = "rg-acfmanother0group"
+
+
+def in_a_group(deployment: dict[str, Any]) -> None:
+    deployment["resource_group_id"] = "rg-acfmfirst0group"
+
+
+def more_waits(deployment: dict[str, Any]) -> None:
+    """The platform team's deployment: longer waits and a new tag (its zone is theirs)."""
+    deployment["timeouts"] = {"create": "20m", "delete": "20m", "update": "20m"}
+    deployment["tags"] = {"env": "prod", "owner": "platform"}
+
+
 def given_groups(deployment: dict[str, Any]) -> None:
     """From the created security group to one of the user's: endpoints change groups."""
     renamed_and_retagged(deployment)
@@ -140,8 +158,9 @@ def test_a_deployments_life_calls_exactly_the_printed_actions(
     files = printed(tmp_path)
     roles = Roles(lab, files, monkeypatch)
     # when: a created network and an existing one live their lives under them
-    live(roles, lab, "privatelink.yaml", flags, renamed_and_retagged)
+    live(roles, lab, "privatelink.yaml", flags, moved, start=in_a_group)
     live(roles, lab, "examples/existing-vpc.yaml", flags, given_groups, start=without_groups)
+    live(roles, lab, "examples/platform-team.yaml", flags, more_waits)
     # then: nothing was refused (lab.ok), and every printed action was called
     granted = actions(files["plan"]) | actions(files["apply"])
     assert roles.called() <= granted

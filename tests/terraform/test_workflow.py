@@ -48,15 +48,17 @@ def tools(folder: Path) -> Path:
     return folder
 
 
-def add_privatelink(origin: Path) -> None:
+def add_privatelink(lab: Lab, origin: Path) -> None:
     """The bundled OSS example as the repo's privatelink.yaml, synthesized, with the
-    workflow (its install step a no-op: mcpl is on the runner's PATH)."""
+    workflow (its install step a no-op: mcpl is on the runner's PATH); the VPC and
+    vSwitches it names exist in the cloud."""
     shutil.copy(ROOT / "examples/oss-backend.yaml", origin / "privatelink.yaml")
     for args in (["synth"], ["ci", "github", "--install", "true"]):
         done = subprocess.run(
             [str(Path(sys.executable).parent / "mcpl"), *args], cwd=origin, capture_output=True
         )
         assert done.returncode == 0, done.stderr
+    lab.seed(origin / "privatelink.yaml", origin / "cdktf.out")
 
 
 def runner_for(lab: Lab, origin: Path, scratch: Path) -> tuple[Runner, Path]:
@@ -86,7 +88,7 @@ def test_two_pull_requests_two_pushes_and_a_drift_run(lab: Lab, tmp_path: Path) 
     (origin / "README.md").write_text("infra\n")
     first = commit(origin, "start")
     git(origin, "checkout", "-q", "-b", "add-privatelink")
-    add_privatelink(origin)
+    add_privatelink(lab, origin)
     added = commit(origin, "MaxCompute PrivateLink")
     runner, bucket = runner_for(lab, origin, tmp_path)
 
@@ -139,7 +141,7 @@ def test_pull_requests_from_forks_get_no_plan_and_no_credentials(lab: Lab, tmp_p
     # given: the repo of the test above, at its first commit with the deployment
     origin = lab.root
     git(origin, "init", "-q", "-b", "main")
-    add_privatelink(origin)
+    add_privatelink(lab, origin)
     sha = commit(origin, "all")
     runner, _ = runner_for(lab, origin, tmp_path)
     # when

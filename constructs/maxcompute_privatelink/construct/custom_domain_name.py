@@ -21,7 +21,7 @@ from maxcompute_privatelink.construct import bindings as alicloud
 from maxcompute_privatelink.construct.cdk import cdktf
 from maxcompute_privatelink.construct.naming import element_id, name_element, register
 from maxcompute_privatelink.construct.requirements import require_alicloud
-from maxcompute_privatelink.model.fields import check_dns_label, check_dns_name
+from maxcompute_privatelink.model.fields import check_dns_label, check_dns_name, is_token
 
 RECORD_TTL = 60
 """Seconds: short, so that a replaced endpoint is picked up within a minute."""
@@ -66,6 +66,21 @@ class CustomDomainNameProps(BaseModel):
     tags: dict[str, str] = Field(
         default_factory=dict, description="Tags of the zone. Default: none."
     )
+    resource_group_id: str | None = Field(
+        default=None,
+        description="Resource group of the created zone. Default: the account's default.",
+    )
+    existing_zone_id: str | None = Field(
+        default=None,
+        description="Put the records into this existing zone, which must be named zone_name "
+        "and be bound to vpc_id already (both checked at plan time); it is neither "
+        "created nor bound, and its other records and bindings are left alone. Default: "
+        "a zone is created and bound.",
+    )
+    more_vpc_ids: tuple[str, ...] = Field(
+        default=(),
+        description="VPCs bound to the created zone besides vpc_id. Default: none.",
+    )
 
 
 class CustomDomainName(Construct):
@@ -90,16 +105,26 @@ class CustomDomainName(Construct):
         self._props = props
         self._provider = provider
         require_alicloud(self, scope, provider)
-        self._zone = alicloud.PvtzZone(
-            self,
-            element_id(self, "zone"),
-            provider=self._provider,
-            zone_name=props.zone_name,
-            proxy_pattern="RECORD",
-            remark=ZONE_REMARK,
-            tags=props.tags,
-        )
-        name_element(self, self._zone, "zone")
+        self._zone: alicloud.PvtzZone | None = None
+        self._lookup: alicloud.DataAlicloudPvtzZones | None = None
+        self._attachment: alicloud.PvtzZoneAttachment | None = None
+        if props.existing_zone_id is not None:
+            self._lookup = self._check_zone(props.existing_zone_id)
+            zone_id = props.existing_zone_id
+        else:
+            self._zone = alicloud.PvtzZone(
+                self,
+                element_id(self, "zone"),
+                provider=self._provider,
+                zone_name=props.zone_name,
+                proxy_pattern="RECORD",
+                remark=ZONE_REMARK,
+                resource_group_id=props.resource_group_id,
+                tags=props.tags,
+            )
+            name_element(self, self._zone, "zone")
+            zone_id = self._zone.reference("id")
+        self._zone_id = zone_id
         self._records: list[alicloud.PvtzZoneRecord] = []
         for role, record, target in (
             ("frontend", props.maxcompute_record, props.frontend_endpoint_domain),
@@ -109,7 +134,7 @@ class CustomDomainName(Construct):
                 self,
                 element_id(self, role),
                 provider=self._provider,
-                zone_id=self._zone.reference("id"),
+                zone_id=zone_id,
                 rr=record,
                 type="CNAME",
                 value=target,
@@ -118,22 +143,71 @@ class CustomDomainName(Construct):
             )
             name_element(self, cname, role)
             self._records.append(cname)
-        self._attachment = alicloud.PvtzZoneAttachment(
+        if self._zone is not None:
+            self._attachment = alicloud.PvtzZoneAttachment(
+                self,
+                element_id(self, "vpc"),
+                provider=self._provider,
+                zone_id=zone_id,
+                vpc_ids=[props.vpc_id, *props.more_vpc_ids],
+            )
+            name_element(self, self._attachment, "vpc")
+
+    def _check_zone(self, zone_id: str) -> alicloud.DataAlicloudPvtzZones:
+        """A lookup of the existing zone whose postconditions fail the plan, before any
+        record is written, when it is missing, has another name, or (for a VPC id known
+        at plan time) does not answer in the VPC."""
+        props = self._props
+        zone = f"PrivateZone zone {alicloud.literal(zone_id)}"
+        conditions = [
+            cdktf.Postcondition(
+                condition="${length(self.zones) == 1}",
+                error_message=f"{zone} does not exist in this account; give the id of an "
+                "existing zone, or drop private_zone.zone_id to have one created.",
+            ),
+            cdktf.Postcondition(
+                condition="${length(self.zones) != 1 || "
+                f'one(self.zones[*].zone_name) == "{props.zone_name}"}}',
+                error_message=f"{zone} is named "
+                '${coalesce(one(self.zones[*].zone_name), "none")}, and the client URLs '
+                f"need {props.zone_name}; give the id of a zone of that name.",
+            ),
+        ]
+        if not is_token(props.vpc_id) and not props.vpc_id.startswith("${"):
+            vpc = alicloud.literal(props.vpc_id)
+            conditions.append(
+                cdktf.Postcondition(
+                    condition="${length(self.zones) != 1 || "
+                    f'contains(flatten(self.zones[*].bind_vpcs[*].vpc_id), "{vpc}")}}',
+                    error_message=f"{zone} is not bound to {vpc}, so its records would not "
+                    f"answer there; bind {vpc} to it in the PrivateZone console, then plan "
+                    "again.",
+                )
+            )
+        lookup = alicloud.DataAlicloudPvtzZones(
             self,
-            element_id(self, "vpc"),
+            element_id(self, "zone"),
             provider=self._provider,
-            zone_id=self._zone.reference("id"),
-            vpc_ids=[props.vpc_id],
+            ids=[zone_id],
+            enable_details=True,
+            lifecycle=cdktf.TerraformResourceLifecycle(postcondition=conditions),
         )
-        name_element(self, self._attachment, "vpc")
+        name_element(self, lookup, "zone")
+        return lookup
 
     @property
     def props(self) -> CustomDomainNameProps:
         return self._props
 
     @property
-    def zone(self) -> alicloud.PvtzZone:
+    def zone(self) -> alicloud.PvtzZone | None:
+        """The created zone; None when the records go into an existing one."""
         return self._zone
+
+    @property
+    def zone_check(self) -> alicloud.DataAlicloudPvtzZones | None:
+        """The lookup of the existing zone (``existing_zone_id``); None otherwise."""
+        return self._lookup
 
     @property
     def records(self) -> tuple[alicloud.PvtzZoneRecord, ...]:
@@ -141,9 +215,19 @@ class CustomDomainName(Construct):
         return tuple(self._records)
 
     @property
-    def attachment(self) -> alicloud.PvtzZoneAttachment:
+    def attachment(self) -> alicloud.PvtzZoneAttachment | None:
+        """The created zone's VPC binding; None for an existing zone, whose bindings are
+        its owner's: an attachment sets a zone's whole VPC list, and its delete unbinds
+        every VPC (BindZoneVpc with no Vpcs, alicloud/resource_alicloud_pvtz_zone_attachment.go
+        :249-263 at 81c43b67)."""
         return self._attachment
 
     @property
     def zone_id(self) -> str:
-        return self._zone.id
+        """The zone the records are in: the created zone's id (a token), or the given one."""
+        return self._zone.id if self._zone is not None else self._zone_id
+
+    @property
+    def zone_reference(self) -> str:
+        """``zone_id`` as text, for wiring inside one stack."""
+        return self._zone_id

@@ -103,6 +103,7 @@ class MaxComputePrivateLink(Construct):
                 vpc_name=props.name,
                 cidr_block=props.vpc_cidr,
                 description=f"VPC of MaxCompute PrivateLink deployment {props.name}",
+                resource_group_id=props.resource_group_id,
                 tags=tags,
             )
             self._name(self._vpc, "vpc")
@@ -150,6 +151,7 @@ class MaxComputePrivateLink(Construct):
             security_group_ids = [self._create_security_group(vpc_id, tags)]
 
         lifecycle = alicloud.PREVENT_DESTROY if props.protect else None
+        waits = props.timeouts.model_dump(exclude_none=True) if props.timeouts else None
         self._frontend = alicloud.PrivatelinkVpcEndpoint(
             self,
             element_id(self, "frontend"),
@@ -160,7 +162,9 @@ class MaxComputePrivateLink(Construct):
             security_group_ids=security_group_ids,
             vpc_endpoint_name=f"{props.name}-maxcompute-frontend",
             endpoint_description=f"MaxCompute frontend endpoint of {props.name}",
+            resource_group_id=props.resource_group_id,
             tags=tags,
+            timeouts=waits,
             lifecycle=lifecycle,
         )
         self._name(self._frontend, "frontend")
@@ -174,7 +178,9 @@ class MaxComputePrivateLink(Construct):
             security_group_ids=security_group_ids,
             vpc_endpoint_name=f"{props.name}-maxcompute-tunnel",
             endpoint_description=f"MaxCompute Tunnel endpoint of {props.name}",
+            resource_group_id=props.resource_group_id,
             tags=tags,
+            timeouts=waits,
             depends_on=[self._frontend],
             lifecycle=lifecycle,
         )
@@ -199,6 +205,8 @@ class MaxComputePrivateLink(Construct):
                     endpoint_id=endpoint.reference("id"),
                     vswitch_id=vswitch_ids[zone.zone_id],
                     zone_id=zone.zone_id,
+                    eni_ip=getattr(zone.eni_ip, role) if zone.eni_ip is not None else None,
+                    timeouts=waits,
                     lifecycle=lifecycle,
                 )
                 self._name(binding, f"{role}_{zone.zone_id}")
@@ -221,6 +229,9 @@ class MaxComputePrivateLink(Construct):
                     frontend_endpoint_domain=self._frontend.reference("endpoint_domain"),
                     tunnel_endpoint_domain=self._tunnel.reference("endpoint_domain"),
                     tags=tags,
+                    resource_group_id=props.resource_group_id,
+                    existing_zone_id=names.existing_zone_id,
+                    more_vpc_ids=names.more_vpc_ids,
                 ),
                 logical_prefix=element_id(self, "dns") if native else None,
                 provider=provider,
@@ -289,6 +300,7 @@ class MaxComputePrivateLink(Construct):
             description=f"MaxCompute PrivateLink endpoint NICs of {props.name}: "
             f"{props.protocol} (TCP {port}) in from the allowed networks only",
             inner_access_policy="Drop",
+            resource_group_id=props.resource_group_id,
             tags=tags,
         )
         self._name(group, "endpoints")
@@ -446,7 +458,7 @@ class MaxComputePrivateLink(Construct):
             vpc_id=self._vpc_id,
             maxcompute_endpoint_url=maxcompute_url,
             tunnel_endpoint_url=tunnel_url,
-            private_zone_id=dns.zone.reference("id") if dns is not None else None,
+            private_zone_id=dns.zone_reference if dns is not None else None,
             manual_steps=self._manual_steps(frontend_id, tunnel_id, maxcompute_url, tunnel_url),
         )
 

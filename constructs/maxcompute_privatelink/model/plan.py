@@ -24,6 +24,11 @@ class PrivateZoneNames:
     zone_name: str
     maxcompute_record: str
     tunnel_record: str
+    existing_zone_id: str | None = None
+    """The records go into this existing zone (``private_zone.zone_id``), which is
+    neither created nor bound; None: a zone is created and bound to the VPC."""
+    more_vpc_ids: tuple[str, ...] = ()
+    """VPCs bound to the created zone besides the deployment's own."""
 
 
 @dataclass(frozen=True)

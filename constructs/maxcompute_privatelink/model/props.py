@@ -38,8 +38,16 @@ from maxcompute_privatelink.model.fields import (
     is_token,
     public_addresses,
 )
+from maxcompute_privatelink.model.options import (
+    EniIpProps,
+    PrivateZoneProps,
+    ResourceGroupId,
+    TimeoutsProps,
+    option_problems,
+)
 from maxcompute_privatelink.model.plan import EXISTING_VPC_CIDR, DeploymentPlan, PrivateZoneNames
 from maxcompute_privatelink.model.regions import Protocol, get_region
+from maxcompute_privatelink.model.zones import zone_problems
 
 
 def _zone_names(maxcompute_url: str | None, tunnel_url: str | None) -> PrivateZoneNames | str:
@@ -88,6 +96,12 @@ class ZoneProps(_Frozen):
         default=None,
         description="CIDR of a vSwitch to create in that zone, inside the VPC's CIDR. "
         "Default: the existing vswitch_id is used (give exactly one of the two).",
+    )
+    eni_ip: EniIpProps | None = Field(
+        default=None,
+        description="Fixed private addresses of the two endpoint NICs in this zone (for "
+        "firewall rules and DNS forwarders). Changing one replaces that zone binding, "
+        "which protect: true refuses. Default: the cloud picks them from the vSwitch.",
     )
 
 
@@ -191,6 +205,23 @@ class MaxComputePrivateLinkProps(_Frozen):
         "endpoints and their zone bindings (<endpoint_id>:<zone_id>) instead of creating "
         "new ones. Needs Terraform >= 1.5. Default: the endpoints are created.",
     )
+    resource_group_id: ResourceGroupId | None = Field(
+        default=None,
+        description="Resource group of every created resource the provider can put in one: "
+        "the VPC, the security group, both endpoints and the PrivateZone zone (vSwitches, "
+        "rules, records and zone bindings take none). Changing it moves them, except the "
+        "zone, which is replaced. Default: the account's default resource group.",
+    )
+    timeouts: TimeoutsProps | None = Field(
+        default=None,
+        description="How long Terraform waits for the endpoints and their zone bindings. "
+        "Default: the provider's 5 minutes for each wait.",
+    )
+    private_zone: PrivateZoneProps | None = Field(
+        default=None,
+        description="With dns: private_zone, an existing zone for the records, or more VPCs "
+        "bound to the created one. Default: one zone per deployment, bound to its VPC.",
+    )
     tags: Annotated[dict[str, str], AfterValidator(_check_tags)] = Field(
         default_factory=dict,
         description="Tags for every created resource, beside managed-by and deployment. "
@@ -208,7 +239,7 @@ class MaxComputePrivateLinkProps(_Frozen):
             if isinstance(found, str):
                 problems.append(Problem(("dns",), found))
             else:
-                names = found
+                names = self._with_zone_options(found)
         if problems:
             raise ProblemsError(problems)
         maxcompute, tunnel = self._client_urls()
@@ -232,6 +263,18 @@ class MaxComputePrivateLinkProps(_Frozen):
         return self._plan
 
     # -- the plan's parts ------------------------------------------------------------------
+
+    def _with_zone_options(self, names: PrivateZoneNames) -> PrivateZoneNames:
+        given = self.private_zone
+        if given is None:
+            return names
+        return PrivateZoneNames(
+            names.zone_name,
+            names.maxcompute_record,
+            names.tunnel_record,
+            existing_zone_id=given.zone_id,
+            more_vpc_ids=given.vpc_ids or (),
+        )
 
     def _client_urls(self) -> tuple[str | None, str | None]:
         """``end_point`` and ``tunnel_endpoint`` for clients; None with ``dns: none``."""
@@ -366,7 +409,8 @@ class MaxComputePrivateLinkProps(_Frozen):
             )
         if self.adopt is not None:
             problems.extend(self._adopt_problems(self.adopt))
-        problems.extend(self._zone_problems())
+        problems.extend(zone_problems(self))
+        problems.extend(option_problems(self))
         return problems
 
     def _adopt_problems(self, adopt: AdoptProps) -> list[Problem]:
@@ -395,91 +439,4 @@ class MaxComputePrivateLinkProps(_Frozen):
                         f"vswitch_id the endpoints use in {zone.zone_id}",
                     )
                 )
-        return problems
-
-    def _zone_problems(self) -> list[Problem]:
-        region = get_region(self.region)
-        vpc = (
-            ipaddress.ip_network(self.vpc_cidr)
-            if self.vpc_cidr is not None and not is_token(self.vpc_cidr)
-            else None
-        )
-        problems: list[Problem] = []
-        seen_zones: set[str] = set()
-        vswitch_zone: dict[str, str] = {}
-        placed: list[tuple[int, ipaddress.IPv4Network | ipaddress.IPv6Network]] = []
-        for index, zone in enumerate(self.zones):
-            if not region.is_zone(zone.zone_id):
-                problems.append(
-                    Problem(
-                        ("zones", index, "zone_id"),
-                        f"{zone.zone_id!r} is not a zone of {region.id}; its zone ids look "
-                        f"like {region.zone_example()}",
-                    )
-                )
-            if zone.zone_id in seen_zones:
-                problems.append(
-                    Problem(
-                        ("zones", index, "zone_id"),
-                        f"{zone.zone_id!r} is listed twice; one vSwitch per zone is allowed",
-                    )
-                )
-            seen_zones.add(zone.zone_id)
-            if zone.vswitch_id is not None:
-                first = vswitch_zone.setdefault(zone.vswitch_id, zone.zone_id)
-                if first != zone.zone_id:
-                    problems.append(
-                        Problem(
-                            ("zones", index, "vswitch_id"),
-                            f"{zone.vswitch_id!r} is also given for {first}; a vSwitch lies "
-                            "in one zone: give each zone a vSwitch of its own",
-                        )
-                    )
-            if (zone.vswitch_id is None) == (zone.vswitch_cidr is None):
-                which = "both" if zone.vswitch_id else "neither"
-                problems.append(
-                    Problem(
-                        ("zones", index, "vswitch_id"),
-                        f"{which} of vswitch_id and vswitch_cidr given for {zone.zone_id}; "
-                        "give vswitch_id to use an existing vSwitch or vswitch_cidr to "
-                        "create one",
-                    )
-                )
-            elif zone.vswitch_id is not None and self.vpc_cidr is not None:
-                problems.append(
-                    Problem(
-                        ("zones", index, "vswitch_id"),
-                        f"{zone.vswitch_id!r} cannot be in a VPC that vpc_cidr creates; give "
-                        "vswitch_cidr instead",
-                    )
-                )
-            if zone.vswitch_cidr is None or is_token(zone.vswitch_cidr):
-                continue  # no block, or one known only at apply time
-            subnet = ipaddress.ip_network(zone.vswitch_cidr)
-            if not 16 <= subnet.prefixlen <= 29:
-                problems.append(
-                    Problem(
-                        ("zones", index, "vswitch_cidr"),
-                        f"{zone.vswitch_cidr!r} has a /{subnet.prefixlen} mask; vSwitch "
-                        "masks must be /16 to /29",
-                    )
-                )
-            if vpc is not None and not subnet.subnet_of(vpc):  # type: ignore[arg-type]
-                problems.append(
-                    Problem(
-                        ("zones", index, "vswitch_cidr"),
-                        f"{zone.vswitch_cidr!r} is outside the VPC's {self.vpc_cidr}; choose "
-                        f"a block inside {self.vpc_cidr}",
-                    )
-                )
-            for other_index, other in placed:
-                if subnet.overlaps(other):
-                    problems.append(
-                        Problem(
-                            ("zones", index, "vswitch_cidr"),
-                            f"{zone.vswitch_cidr!r} overlaps {other} of zones[{other_index}]; "
-                            "vSwitch blocks must not overlap",
-                        )
-                    )
-            placed.append((index, subnet))
         return problems

@@ -2,10 +2,10 @@
 Terraform's oss backend call for the stacks mcpl writes, each with the call that needs it.
 
 The plan role reads: what ``terraform plan`` calls (every resource's Read, the
-``alicloud_vpcs`` and ``alicloud_vswitches`` data sources). The apply role also writes:
-each resource's Create, Update and Delete, with the waits and tag calls they make. Both
-reach the state, which ``backend.oss`` names. The test suite's stand-in provider
-performs the same calls, read from the provider's source
+``alicloud_vpcs``, ``alicloud_vswitches`` and ``alicloud_pvtz_zones`` data sources). The
+apply role also writes: each resource's Create, Update and Delete, with the waits and
+tag calls they make. Both reach the state, which ``backend.oss`` names. The test suite's
+stand-in provider performs the same calls, read from the provider's source
 (``tests/terraform/standin/ram_actions.json``, with file and line for each), and refuses
 what a policy does not allow; a test fails when a printed action is never called, or a
 call is not printed."""
@@ -29,10 +29,11 @@ READ: dict[str, str] = {
     "vpc:DescribeVSwitches": "data.alicloud_vswitches: check a given vSwitch's zone and VPC",
     "ecs:DescribeSecurityGroups": "read the created security group",
     "ecs:DescribeSecurityGroupAttribute": "read the security group and its rule",
-    "pvtz:DescribeZoneInfo": "read the PrivateZone zone and its VPC binding",
+    "pvtz:DescribeZoneInfo": "read the PrivateZone zone and its VPC bindings",
     "pvtz:DescribeSyncEcsHostTask": "read the PrivateZone zone (the provider always asks)",
     "pvtz:ListTagResources": "read the PrivateZone zone's tags",
     "pvtz:DescribeZoneRecords": "read the PrivateZone records",
+    "pvtz:DescribeZones": "data.alicloud_pvtz_zones: check an existing zone's name and VPCs",
 }
 """What every plan calls, with the reason (the apply role needs them too)."""
 
@@ -40,6 +41,7 @@ WRITE: dict[str, str] = {
     "vpc:CreateVpc": "create the VPC",
     "vpc:ModifyVpcAttribute": "rename or describe the VPC again",
     "vpc:DeleteVpc": "destroy the VPC",
+    "vpc:MoveResourceGroup": "move the VPC to another resource_group_id",
     "vpc:CreateVSwitch": "create a vSwitch",
     "vpc:ModifyVSwitchAttribute": "rename or describe a vSwitch again",
     "vpc:DeleteVSwitch": "destroy a vSwitch",
@@ -49,6 +51,7 @@ WRITE: dict[str, str] = {
     "ecs:ModifySecurityGroupAttribute": "rename or describe the security group again",
     "ecs:ModifySecurityGroupPolicy": "set inner_access_policy (also right after create)",
     "ecs:DeleteSecurityGroup": "destroy the security group",
+    "ecs:JoinResourceGroup": "move the security group to another resource_group_id",
     "ecs:AuthorizeSecurityGroup": "add the HTTPS ingress rule",
     "ecs:RevokeSecurityGroup": "remove the rule",
     "ecs:TagResources": "change the security group's tags",
@@ -58,6 +61,7 @@ WRITE: dict[str, str] = {
     "privatelink:AttachSecurityGroupToVpcEndpoint": "add a security group to an endpoint",
     "privatelink:DetachSecurityGroupFromVpcEndpoint": "remove a security group",
     "privatelink:DeleteVpcEndpoint": "destroy an endpoint",
+    "privatelink:ChangeResourceGroup": "move an endpoint to another resource_group_id",
     "privatelink:AddZoneToVpcEndpoint": "bind an endpoint to a zone (its NIC)",
     "privatelink:RemoveZoneFromVpcEndpoint": "unbind a zone",
     "privatelink:TagResources": "tag an endpoint (also right after create)",

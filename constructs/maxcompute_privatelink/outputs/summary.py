@@ -20,6 +20,7 @@ from typing import Any, Literal
 from maxcompute_privatelink.errors import RenderError
 from maxcompute_privatelink.model.config import Deployment, PrivateLinkConfig
 from maxcompute_privatelink.model.fields import is_token
+from maxcompute_privatelink.model.options import EniIpProps
 from maxcompute_privatelink.model.plan import EXISTING_VPC_CIDR
 from maxcompute_privatelink.outputs.render import environment
 from maxcompute_privatelink.outputs.stack_outputs import assign_files, read_json
@@ -229,8 +230,8 @@ def _mermaid(d: Deployment) -> str:
         )
         lines += [
             f'    subgraph z{index}["{zone.zone_id}: {vswitch}"]',
-            f'      z{index}f["frontend NIC"]',
-            f'      z{index}t["tunnel NIC"]',
+            f'      z{index}f["frontend NIC{_at(zone.eni_ip, "frontend")}"]',
+            f'      z{index}t["tunnel NIC{_at(zone.eni_ip, "tunnel")}"]',
             "    end",
         ]
     lines.append("  end")
@@ -264,6 +265,7 @@ def _rows(d: Deployment) -> list[Row]:
     zones = "; ".join(
         f"{z.zone_id}: "
         + (_code(z.vswitch_id) if z.vswitch_id else f"new vSwitch {_shown(z.vswitch_cidr or '')}")
+        + _fixed_addresses(z.eni_ip)
         for z in d.zones
     )
     if d.security_group_ids is not None:
@@ -276,8 +278,15 @@ def _rows(d: Deployment) -> list[Row]:
         )
     names = d.plan.private_zone
     if names is not None:
+        where = (
+            f"existing zone `{names.existing_zone_id}` (`{names.zone_name}`, its bindings "
+            "left as they are)"
+            if names.existing_zone_id
+            else f"`{names.zone_name}`"
+            + "".join(f", also bound to `{vpc}`" for vpc in names.more_vpc_ids)
+        )
         dns = (
-            f"private_zone: `{names.zone_name}` with CNAMEs `{names.maxcompute_record}` and "
+            f"private_zone: {where} with CNAMEs `{names.maxcompute_record}` and "
             f"`{names.tunnel_record}` to the endpoints"
         )
     elif d.dns == "console":
@@ -305,7 +314,33 @@ def _rows(d: Deployment) -> list[Row]:
         Row("Tunnel endpoint", tunnel),
         Row("DNS", dns),
         Row("Client URLs", urls),
+        *_option_rows(d),
     ]
+
+
+def _at(eni_ip: EniIpProps | None, role: str) -> str:
+    address = getattr(eni_ip, role) if eni_ip is not None else None
+    return f" {address}" if address else ""
+
+
+def _fixed_addresses(eni_ip: EniIpProps | None) -> str:
+    if eni_ip is None:
+        return ""
+    given = [f"{role} {getattr(eni_ip, role)}" for role in ("frontend", "tunnel")
+             if getattr(eni_ip, role) is not None]  # fmt: skip
+    return f" (NICs at {', '.join(given)})"
+
+
+def _option_rows(d: Deployment) -> list[Row]:
+    """Rows for the settings beyond the guide, only when they are set."""
+    rows = []
+    if d.resource_group_id is not None:
+        rows.append(Row("Resource group", _code(d.resource_group_id)))
+    if d.timeouts is not None:
+        waits = d.timeouts.model_dump(exclude_none=True)
+        given = ", ".join(f"{op} {value}" for op, value in waits.items())
+        rows.append(Row("Waits", f"{given} (the rest: the provider's 5m)"))
+    return rows
 
 
 def summarize(config: PrivateLinkConfig, plans: list[Path]) -> Summary:

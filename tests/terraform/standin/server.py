@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
-from terraform.standin import api_rules, ram
+from terraform.standin import api_rules, lifecycle, ram
 from terraform.standin import provider as behaviour
 from terraform.standin.provider import UNKNOWN, Diagnostics
 
@@ -214,6 +214,14 @@ class Provider(services.ProviderServicer):  # type: ignore[misc,name-defined]
                 return protos.ApplyResourceChange.Response(
                     new_state=request.prior_state, diagnostics=diagnostics(found)
                 )
+            if refused is None:
+                with self.cloud.state() as data:
+                    blocked = lifecycle.delete_refusal(kind, prior["id"], data)
+                if blocked is not None:  # the provider retries until its timeout, then fails
+                    found.error(blocked)
+                    return protos.ApplyResourceChange.Response(
+                        new_state=request.prior_state, diagnostics=diagnostics(found)
+                    )
             self.cloud.delete(kind, prior["id"])
             return protos.ApplyResourceChange.Response(
                 new_state=encode(None), diagnostics=diagnostics(found)
@@ -239,6 +247,10 @@ class Provider(services.ProviderServicer):  # type: ignore[misc,name-defined]
         # created (and maybe refused later, as the real provider is: Terraform then
         # keeps the object, tainted)
         state = behaviour.fill(kind, self._block(kind), planned, self.region)
+        if operation == "create":
+            state, timed_out = lifecycle.settle(kind, state)
+            if timed_out is not None:  # kept, with its id: Terraform taints it
+                found.error(timed_out)
         self.cloud.put(kind, state)
         return protos.ApplyResourceChange.Response(
             new_state=encode(state), diagnostics=diagnostics(found)
