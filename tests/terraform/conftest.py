@@ -8,7 +8,7 @@ import json
 import re
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ import pytest
 from conftest import runner
 from maxcompute_privatelink.cli import app
 from terraform.harness import Result, Terraform, available, environment, install_standin, seed_cloud
+from terraform.standin import ram
 
 TERRAFORMS = available()
 
@@ -33,6 +34,8 @@ class Lab:
     terraform: Terraform
     root: Path
     cloud: Path
+    monkeypatch: pytest.MonkeyPatch
+    policies: dict[str, Path] = field(default_factory=dict)
 
     def mcpl(self, *args: str | Path) -> Any:
         result = runner.invoke(app, [str(a) for a in args])
@@ -48,6 +51,18 @@ class Lab:
         out = config.parent / "cdktf.out"
         self.mcpl("synth", "-c", config, "-o", out, *flags)
         return out
+
+    def as_role(self, role: str, folder: Path, *args: str) -> Result:
+        """``ok`` under one of the printed roles' policies (``roles`` first)."""
+        self.monkeypatch.setenv(ram.POLICY_VARIABLE, str(self.policies[role]))
+        self.monkeypatch.setenv(ram.CALLS_VARIABLE, str(self.root.parent / f"calls-{role}.log"))
+        return self.ok(folder, *args)
+
+    def roles(self) -> dict[str, Path]:
+        """The plan and apply roles' policies, as `--print-policies` prints them, each in a
+        file; ``as_role`` runs Terraform under one."""
+        self.policies = printed_policies(self.root.parent)
+        return self.policies
 
     def tf(self, folder: Path, *args: str) -> Result:
         return self.terraform.run(folder, *args)
@@ -131,6 +146,19 @@ class Lab:
             self.seed_from_stack_files(stack)
 
 
+def printed_policies(folder: Path) -> dict[str, Path]:
+    """The plan and apply roles' policies as `mcpl ci github --print-policies` prints them
+    (without a config: placeholders for the state), each in a file in ``folder``."""
+    result = runner.invoke(app, ["ci", "github", "--print-policies", "-c", str(folder / "none")])
+    assert result.exit_code == 0, result.output
+    documents = json.loads(result.stdout)
+    files = {}
+    for role in ("plan", "apply"):
+        files[role] = folder / f"{role}.json"
+        files[role].write_text(json.dumps(documents[f"{role}_role_policy"]))
+    return files
+
+
 def new_lab(
     terraform: Terraform, folder: Path, monkeypatch: pytest.MonkeyPatch, cli_config: Path
 ) -> Lab:
@@ -140,7 +168,7 @@ def new_lab(
         monkeypatch.setenv(key, value)
     repo = folder / "repo"
     repo.mkdir()
-    return Lab(terraform, repo, cloud)
+    return Lab(terraform, repo, cloud, monkeypatch)
 
 
 @pytest.fixture(params=TERRAFORMS, ids=[t.label for t in TERRAFORMS])

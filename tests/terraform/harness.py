@@ -104,7 +104,8 @@ def install_standin(folder: Path, version: str = STANDIN_VERSION) -> Path:
     package.mkdir(parents=True, exist_ok=True)
     launcher = package / f"terraform-provider-alicloud_v{version}"
     launcher.write_text(
-        f'#!/bin/sh\nPYTHONPATH="{TESTS}" exec "{sys.executable}" -m terraform.standin "$@"\n'
+        f'#!/bin/sh\nMCPL_STANDIN_RELEASE="{version}" PYTHONPATH="{TESTS}" '
+        f'exec "{sys.executable}" -m terraform.standin "$@"\n'
     )
     launcher.chmod(launcher.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     config = folder / "terraform.rc"

@@ -38,6 +38,13 @@ BAD = [
     ("alicloud_privatelink_vpc_endpoint", "endpoint_description", "http://example.com"),
     ("alicloud_privatelink_vpc_endpoint", "endpoint_description", "https://example.com"),
     ("alicloud_privatelink_vpc_endpoint", "endpoint_description", "d" * 257),
+    ("alicloud_security_group", "security_group_name", "prod.maxcompute-endpoints"),
+    ("alicloud_security_group", "security_group_name", "9-starts-with-digit"),
+    ("alicloud_security_group", "security_group_name", "g" * 129),
+    ("alicloud_vpc", "vpc_name", "has space"),
+    ("alicloud_vpc", "vpc_name", "_underscore-first"),
+    ("alicloud_vpc", "description", "https://vpc.example"),
+    ("alicloud_vpc", "description", "v" * 257),
 ]  # fmt: skip
 
 GOOD = [
@@ -48,6 +55,9 @@ GOOD = [
     ("alicloud_privatelink_vpc_endpoint", "vpc_endpoint_name", "prod-shenzhen_maxcompute-1"),
     ("alicloud_privatelink_vpc_endpoint", "vpc_endpoint_name", "数据-endpoint"),
     ("alicloud_privatelink_vpc_endpoint", "endpoint_description", "MaxCompute endpoint of x"),
+    ("alicloud_security_group", "security_group_name", "prod-maxcompute-endpoints:a_b"),
+    ("alicloud_vpc", "vpc_name", "analytics-shenzhen"),
+    ("alicloud_vpc", "description", "VPC of MaxCompute PrivateLink deployment a"),
 ]
 
 
@@ -58,8 +68,11 @@ def test_the_api_refuses_what_its_reference_refuses(kind: str, attribute: str, v
     # then: one refusal, with the API's error code
     assert len(found) == 1
     summary, detail = found[0]
-    assert summary.split(":")[0] in ("Zone.Remark", "IllegalParam.EndpointName",
-                                     "IllegalParam.EndpointDescription")  # fmt: skip
+    assert summary.split(":")[0] in (
+        "Zone.Remark", "IllegalParam.EndpointName", "IllegalParam.EndpointDescription",
+        "InvalidSecurityGroupName.Malformed", "InvalidVpcName.Malformed",
+        "InvalidVpcDiscription.Malformed",
+    )  # fmt: skip
     assert repr(value) in detail
 
 

@@ -208,3 +208,24 @@ def test_fails_when_the_existing_zone_does_not_exist(team: tuple[Lab, Path]) -> 
     # then
     assert f"PrivateZone zone {PVTZ} does not exist in this account" in error
     assert error.count("postcondition failed") == 1
+
+
+def test_more_vpcs_are_bound_to_the_created_zone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli_config: Path
+) -> None:
+    # given: the bundled config with a peered VPC for the zone
+    lab = new_lab(TERRAFORMS[0], tmp_path, monkeypatch, cli_config)
+    data = yaml.safe_load((ROOT / "privatelink.yaml").read_text())
+    data["deployments"][0]["private_zone"] = {"vpc_ids": ["vpc-wz9peered"]}
+    config = lab.root / "privatelink.yaml"
+    config.write_text(yaml.safe_dump(data))
+    [stack] = sorted((lab.synth(config) / "stacks").iterdir())
+    lab.ok(stack, "init", "-no-color")
+    # when
+    lab.ok(stack, "apply", "-no-color", "-auto-approve")
+    # then: one zone, bound to the created VPC and the peered one; a second plan is empty
+    cloud = json.loads(lab.cloud.read_text())["resources"]
+    [attachment] = cloud["alicloud_pvtz_zone_attachment"].values()
+    [vpc] = cloud["alicloud_vpc"]
+    assert sorted(attachment["vpc_ids"]) == sorted([vpc, "vpc-wz9peered"])
+    lab.ok(stack, "plan", "-no-color", "-detailed-exitcode")

@@ -20,9 +20,8 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import ROOT, runner
-from maxcompute_privatelink.cli import app
-from terraform.conftest import TERRAFORMS, Lab, new_lab
+from conftest import ROOT
+from terraform.conftest import TERRAFORMS, Lab, new_lab, printed_policies
 from terraform.standin import ram
 from terraform.test_stacks import init
 
@@ -44,15 +43,7 @@ def lab(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli_config: Path) -> It
 
 
 def printed(tmp_path: Path) -> dict[str, Path]:
-    """The plan and apply roles' policies as `--print-policies` prints them, each in a file."""
-    result = runner.invoke(app, ["ci", "github", "--print-policies", "-c", str(tmp_path / "none")])
-    assert result.exit_code == 0, result.output
-    documents = json.loads(result.stdout)
-    files = {}
-    for role in ("plan", "apply"):
-        files[role] = tmp_path / f"{role}.json"
-        files[role].write_text(json.dumps(documents[f"{role}_role_policy"]))
-    return files
+    return printed_policies(tmp_path)
 
 
 def actions(policy: Path) -> set[str]:
@@ -65,15 +56,17 @@ class Roles:
 
     def __init__(self, lab: Lab, files: dict[str, Path], monkeypatch: pytest.MonkeyPatch):
         self.lab, self.files, self.monkeypatch = lab, files, monkeypatch
-        self.calls = lab.root.parent / "calls.log"
-        monkeypatch.setenv(ram.CALLS_VARIABLE, str(self.calls))
+        self.calls = {role: lab.root.parent / f"calls-{role}.log" for role in files}
 
     def as_role(self, role: str, stack: Path, *args: str) -> Any:
         self.monkeypatch.setenv(ram.POLICY_VARIABLE, str(self.files[role]))
+        self.monkeypatch.setenv(ram.CALLS_VARIABLE, str(self.calls[role]))
         return self.lab.ok(stack, *args)
 
-    def called(self) -> set[str]:
-        return set(self.calls.read_text().split())
+    def called(self, role: str | None = None) -> set[str]:
+        """The actions called under ``role``, or under any role."""
+        logs = [self.calls[role]] if role else list(self.calls.values())
+        return {a for log in logs if log.exists() for a in log.read_text().split()}
 
 
 def write(config: Path, data: dict[str, Any]) -> None:
@@ -165,6 +158,11 @@ def test_a_deployments_life_calls_exactly_the_printed_actions(
     granted = actions(files["plan"]) | actions(files["apply"])
     assert roles.called() <= granted
     assert granted - roles.called() == set(UNCALLED_BY_DESIGN)
+    # and each role's every action under that role: so taking any one out of either
+    # policy makes the stand-in refuse a call of this life, naming it (as below)
+    for role in ("plan", "apply"):
+        unused = actions(files[role]) - roles.called(role) - set(UNCALLED_BY_DESIGN)
+        assert not unused, (role, sorted(unused))
 
 
 def test_plan_role_reads_only(tmp_path: Path) -> None:

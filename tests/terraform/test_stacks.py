@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from conftest import EXAMPLES, ROOT
 from terraform.conftest import Lab
@@ -51,8 +52,14 @@ def init(lab: Lab, stack: Path, state: Path) -> None:
     lab.ok(stack, "init", "-no-color")
 
 
-def show(lab: Lab, stack: Path, plan_file: str = "tfplan") -> dict[str, Any]:
-    lab.ok(stack, "plan", "-no-color", f"-out={plan_file}")
+def show(
+    lab: Lab, stack: Path, plan_file: str = "tfplan", role: str | None = None
+) -> dict[str, Any]:
+    """``terraform plan`` into ``plan_file`` (under ``role``'s policy, when given), as JSON."""
+    if role is None:
+        lab.ok(stack, "plan", "-no-color", f"-out={plan_file}")
+    else:
+        lab.as_role(role, stack, "plan", "-no-color", f"-out={plan_file}")
     plan: dict[str, Any] = lab.terraform.json(stack, "show", "-json", plan_file)
     return plan
 
@@ -81,7 +88,10 @@ def expected_client_url(stack: Path, outputs: dict[str, Any]) -> str:
 def test_every_stack_validates_plans_applies_renders_and_stays_clean(
     lab: Lab, example: Path
 ) -> None:
-    # given: the example in a repo, synthesized as JSON and as HCL
+    # given: the example in a repo, synthesized as JSON and as HCL, and the roles
+    # `mcpl ci github --print-policies` prints: plans under the plan role, applies and
+    # destroys under the apply role, refused by the stand-in as RAM would
+    lab.roles()
     config = lab.copy(example)
     json_out = lab.synth(config)
     hcl_out = lab.root / "cdktf.hcl"
@@ -95,8 +105,8 @@ def test_every_stack_validates_plans_applies_renders_and_stays_clean(
         # when: validate and plan both, apply the JSON one
         for folder in (stack, twin):
             assert "Success!" in lab.ok(folder, "validate", "-no-color").stdout
-        plan, twin_plan = show(lab, stack), show(lab, twin)
-        lab.ok(stack, "apply", "-no-color", "-auto-approve", "tfplan")
+        plan, twin_plan = show(lab, stack, role="plan"), show(lab, twin, role="plan")
+        lab.as_role("apply", stack, "apply", "-no-color", "-auto-approve", "tfplan")
         outputs = lab.terraform.json(stack, "output", "-json")
         (lab.root / f"{stack.name}.json").write_text(json.dumps(outputs))
         # then: JSON and HCL plan the same changes, which create or import, never destroy
@@ -107,8 +117,8 @@ def test_every_stack_validates_plans_applies_renders_and_stays_clean(
         assert outputs["frontend_endpoint_id"]["value"].startswith("ep-")
         assert outputs["tunnel_endpoint_domain"]["value"].endswith(".privatelink.aliyuncs.com")
         # and after apply neither plans anything
-        lab.ok(stack, "plan", "-no-color", "-detailed-exitcode")
-        lab.ok(twin, "plan", "-no-color", "-detailed-exitcode")
+        lab.as_role("plan", stack, "plan", "-no-color", "-detailed-exitcode")
+        lab.as_role("plan", twin, "plan", "-no-color", "-detailed-exitcode")
     # and render writes the endpoints apply made into the client files
     rendered = lab.mcpl(
         "render",
@@ -131,7 +141,20 @@ def test_every_stack_validates_plans_applies_renders_and_stays_clean(
         assert (stack / ".terraform").is_dir()
         assert (stack / ".terraform.lock.hcl").is_file()
         assert (stack / "tfplan").is_file()
-        lab.ok(stack, "plan", "-no-color", "-detailed-exitcode")
+        lab.as_role("plan", stack, "plan", "-no-color", "-detailed-exitcode")
+    # and once protect is off, the HCL twin destroys what the JSON stack applied
+    data = yaml.safe_load(config.read_text())
+    for deployment in data["deployments"]:
+        deployment["protect"] = False
+    config.write_text(yaml.safe_dump(data, sort_keys=False))
+    lab.synth(config)
+    lab.mcpl("synth", "-c", config, "-o", hcl_out, "--hcl")
+    for stack in stacks(json_out):
+        lab.as_role("apply", stack, "apply", "-no-color", "-auto-approve")
+        lab.as_role("apply", hcl_out / "stacks" / stack.name, "destroy", "-no-color",
+                    "-auto-approve")  # fmt: skip
+    cloud = json.loads(lab.cloud.read_text())["resources"]
+    assert not cloud.get("alicloud_privatelink_vpc_endpoint"), "every endpoint destroyed"
 
 
 def test_an_older_terraform_is_told_the_version_the_stack_needs(lab: Lab) -> None:

@@ -41,6 +41,9 @@ from maxcompute_privatelink.model.props import (
 )
 
 MANAGED_BY = "maxcompute-privatelink"
+MIN_VPC_NAME = 2
+"""VPC names have 2 to 128 characters (ALIYUN::ECS::VPC VpcName; InvalidVpcName.Malformed):
+a one-letter deployment's VPC is named ``<name>-vpc``, a name no working stack had."""
 
 
 def _quoted(text: str) -> str:
@@ -100,7 +103,7 @@ class MaxComputePrivateLink(Construct):
                 self,
                 element_id(self, "vpc"),
                 provider=self._provider,
-                vpc_name=props.name,
+                vpc_name=props.name if len(props.name) >= MIN_VPC_NAME else f"{props.name}-vpc",
                 cidr_block=props.vpc_cidr,
                 description=f"VPC of MaxCompute PrivateLink deployment {props.name}",
                 resource_group_id=props.resource_group_id,

@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
-from terraform.standin import api_rules, lifecycle, ram
+from terraform.standin import api_rules, lifecycle, ram, releases
 from terraform.standin import provider as behaviour
 from terraform.standin.provider import UNKNOWN, Diagnostics
 
@@ -115,7 +115,7 @@ def schema_message(schema: dict[str, Any]) -> Any:
 
 class Provider(services.ProviderServicer):  # type: ignore[misc,name-defined]
     def __init__(self) -> None:
-        self.schemas = behaviour.load_schema()
+        self.schemas = releases.adjust(behaviour.load_schema())
         self.cloud = behaviour.cloud_from_environment()
         self.policy = ram.policy_from_environment()
         self.region = "cn-hangzhou"
@@ -251,7 +251,7 @@ class Provider(services.ProviderServicer):  # type: ignore[misc,name-defined]
             state, timed_out = lifecycle.settle(kind, state)
             if timed_out is not None:  # kept, with its id: Terraform taints it
                 found.error(timed_out)
-        self.cloud.put(kind, state)
+        self.cloud.put(kind, releases.api_view(kind, state))
         return protos.ApplyResourceChange.Response(
             new_state=encode(state), diagnostics=diagnostics(found)
         )
