@@ -321,19 +321,38 @@ def summary(
             "--format", help="markdown for pull requests, text for terminals, json for machines."
         ),
     ] = SummaryFormat.MARKDOWN,
+    max_chars: Annotated[
+        int | None,
+        typer.Option(
+            "--max-chars",
+            min=1000,
+            help="Markdown only: fit the review in this many characters (a pull-request "
+            "comment takes 65536): when the whole review is longer, a digest that names "
+            "every changing deployment and what cuts MaxCompute off.",
+        ),
+    ] = None,
+    expect: Annotated[
+        str | None,
+        typer.Option(
+            "--expect",
+            help="The deployments CI planned, as `mcpl ci stacks` prints them (a JSON "
+            "list): those without a plan are named as failed plans at the top.",
+        ),
+    ] = None,
 ) -> None:
     """A PR-ready review: per deployment a table, a diagram, costs, flags, and the plan."""
+    from maxcompute_privatelink.outputs.comment import fitted, full_review, stack_list
     from maxcompute_privatelink.outputs.summary import (
         as_json,
         looks_stale,
-        markdown,
         summarize,
         text,
     )
 
+    expected = stack_list("--expect", expect) if expect is not None else []
     loaded = _load(config)
     result = summarize(loaded, plan or [])
-    if result.unplanned:
+    if result.unplanned and not expect:
         _warn(
             f"--plan: no plan for {', '.join(result.unplanned)} (expected <deployment>.json "
             "of `terraform show -json`); their review shows no planned changes"
@@ -341,11 +360,10 @@ def summary(
     stale = looks_stale(loaded, from_dir) if from_dir.exists() else None
     if stale is not None:
         _err(f"warning: {from_dir} is not what {config} synthesizes ({stale}); run `mcpl check`")
-    shown = {
-        SummaryFormat.MARKDOWN: markdown,
-        SummaryFormat.TEXT: text,
-        SummaryFormat.JSON: as_json,
-    }[output_format](result)
+    if output_format is SummaryFormat.MARKDOWN:
+        shown = fitted(result, expected, max_chars) if max_chars else full_review(result, expected)
+    else:
+        shown = text(result) if output_format is SummaryFormat.TEXT else as_json(result)
     typer.echo(shown, nl=False)
 
 

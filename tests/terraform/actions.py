@@ -25,6 +25,22 @@ from typing import Any
 
 import yaml
 
+# -- GitHub's limits ------------------------------------------------------------------------
+
+MAX_MATRIX_JOBS = 256
+"""docs.github.com, "Running variations of jobs in a workflow": a matrix generates at most
+256 jobs per workflow run."""
+MAX_COMMENT_CHARS = 65_536
+"""docs.github.com REST API, issue comments: a body over 65,536 characters is refused with
+HTTP 422 "body is too long (maximum is 65536 characters)"."""
+MAX_JOB_OUTPUT_BYTES = 1_000_000
+"""docs.github.com, "Passing information between jobs": job outputs are at most 1 MB each
+(and 50 MB per run)."""
+MAX_STEP_SUMMARY_BYTES = 1024 * 1024
+"""docs.github.com, "Adding a job summary": at most 1 MiB per step; a larger summary is not
+uploaded and an error annotation is created."""
+
+
 # -- expressions -----------------------------------------------------------------------------
 
 _TOKEN = re.compile(
@@ -201,6 +217,10 @@ class Event:
         }
 
 
+class StepFailed(Exception):
+    """A ``uses:`` step failed as GitHub would fail it."""
+
+
 @dataclass
 class JobRun:
     """One job of one run (every matrix leg together)."""
@@ -208,6 +228,8 @@ class JobRun:
     result: str = "skipped"
     outputs: dict[str, Any] = field(default_factory=dict)
     logs: list[str] = field(default_factory=list)
+    summaries: list[str] = field(default_factory=list)
+    """What the steps wrote to ``GITHUB_STEP_SUMMARY``."""
 
 
 @dataclass
@@ -246,6 +268,11 @@ class Runner:
                 continue
             matrix = substitute(job.get("strategy", {}).get("matrix", {}), context)
             legs = [{"stack": stack} for stack in matrix["stack"]] if matrix else [{}]
+            if len(legs) > MAX_MATRIX_JOBS:  # GitHub fails the run before any job starts
+                results[job_id] = JobRun("failure", logs=[
+                    f"Error: the matrix of {job_id} has {len(legs)} jobs; at most "
+                    f"{MAX_MATRIX_JOBS} are allowed"])  # fmt: skip
+                continue
             run = JobRun("success")
             for leg in legs:
                 if not self._job(document, job, {**context, "matrix": leg}, event, artifacts, run):
@@ -273,12 +300,19 @@ class Runner:
         for step in job["steps"]:
             step_env = {**env, **_strings(substitute(step.get("env", {}), context))}
             if "uses" in step:
-                self._action(step, substitute(step.get("with", {}), context), workspace, event,
-                             artifacts, env)  # fmt: skip
+                try:
+                    self._action(step, substitute(step.get("with", {}), context), workspace,
+                                 event, artifacts, env)  # fmt: skip
+                except StepFailed as failed:
+                    run.logs.append(f"$ {step['uses']}\n{failed}")
+                    return False
                 continue
             outputs = workspace.parent / f"{workspace.name}.outputs"
             outputs.write_text("")
-            step_env.update(GITHUB_WORKSPACE=str(workspace), GITHUB_OUTPUT=str(outputs))
+            summary = workspace.parent / f"{workspace.name}.summary"
+            summary.write_text("")
+            step_env.update(GITHUB_WORKSPACE=str(workspace), GITHUB_OUTPUT=str(outputs),
+                            GITHUB_STEP_SUMMARY=str(summary))  # fmt: skip
             script = substitute(step["run"], context)
             done = subprocess.run(
                 ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
@@ -291,10 +325,19 @@ class Runner:
             run.logs.append(f"$ {step.get('name', script)}\n{done.stdout}{done.stderr}")
             if done.returncode != 0:
                 return False
+            if summary.stat().st_size > MAX_STEP_SUMMARY_BYTES:
+                run.logs.append(f"Error: the step summary has {summary.stat().st_size} bytes")
+                return False  # an error annotation on GitHub; a failure here
+            run.summaries.append(summary.read_text())
             if "id" in step:
                 pairs = (line.split("=", 1) for line in outputs.read_text().splitlines() if line)
                 steps[step["id"]] = {"outputs": dict(pairs)}
-        run.outputs.update(substitute(job.get("outputs", {}), context))
+        outputs = substitute(job.get("outputs", {}), context)
+        for name, value in outputs.items():
+            if len(str(value).encode()) > MAX_JOB_OUTPUT_BYTES:
+                run.logs.append(f"Error: job output {name} is over {MAX_JOB_OUTPUT_BYTES} bytes")
+                return False
+        run.outputs.update(outputs)
         return True
 
     def _action(
@@ -331,7 +374,12 @@ class Runner:
                 for item in folder.iterdir():
                     shutil.copy(item, target)
         elif action == "actions/github-script":
-            self.comments.append((workspace / "summary.md").read_text())
+            body = (workspace / "summary.md").read_text()
+            if len(body) > MAX_COMMENT_CHARS:
+                raise StepFailed(
+                    "HttpError: Validation Failed: body is too long (maximum is 65536 characters)"
+                )
+            self.comments.append(body)
         elif action not in (
             "actions/setup-python",
             "actions/setup-node",

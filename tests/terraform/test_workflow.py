@@ -20,6 +20,7 @@ from conftest import ROOT
 from terraform.actions import Event, Runner, runner_path
 from terraform.conftest import Lab
 from terraform.harness import TESTS
+from terraform.standin import ram
 
 pytestmark = pytest.mark.terraform
 
@@ -104,6 +105,9 @@ def test_two_pull_requests_two_pushes_and_a_drift_run(lab: Lab, tmp_path: Path) 
         in (runner.comments[-1])
     )
     assert endpoints(lab) == 0, "a plan creates nothing"
+    # and the whole review is the job summary too (the comment, as it fits)
+    [review] = [text for text in pr1["summary"].summaries if text]
+    assert review == runner.comments[-1]
 
     # when: it is merged, and main is pushed
     git(origin, "checkout", "-q", "main")
@@ -154,3 +158,25 @@ def test_pull_requests_from_forks_get_no_plan_and_no_credentials(lab: Lab, tmp_p
     assert (fork["plan"].result, fork["summary"].result, fork["apply"].result) == (
         "skipped", "skipped", "skipped",
     )  # fmt: skip
+
+
+def test_a_failed_plan_still_gets_a_review_naming_it(lab: Lab, tmp_path: Path) -> None:
+    # given: a pull request adding the deployment, and a plan role that may do nothing,
+    # so its plan fails (Forbidden.RAM)
+    origin = lab.root
+    git(origin, "init", "-q", "-b", "main")
+    (origin / "README.md").write_text("infra\n")
+    first = commit(origin, "start")
+    git(origin, "checkout", "-q", "-b", "add-privatelink")
+    add_privatelink(lab, origin)
+    added = commit(origin, "MaxCompute PrivateLink")
+    runner, _ = runner_for(lab, origin, tmp_path)
+    nothing = tmp_path / "nothing.json"
+    nothing.write_text('{"Version": "1", "Statement": []}')
+    runner.environment[ram.POLICY_VARIABLE] = str(nothing)
+    # when
+    pr = runner.run(Event("pull_request", added, "refs/pull/1/merge", base_sha=first))
+    # then: the plan failed, and the comment was posted anyway, naming the stack
+    assert pr["plan"].result == "failure"
+    assert pr["summary"].result == "success", pr["summary"].logs
+    assert "No plan for `warehouse-hangzhou`: the plan failed" in runner.comments[-1]

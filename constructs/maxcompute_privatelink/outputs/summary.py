@@ -37,6 +37,10 @@ CRITICAL_TYPES = (
 """Losing one of these cuts MaxCompute off from the VPC until it is back."""
 
 ACTION_ORDER: tuple[Action, ...] = ("delete", "replace", "update", "create", "import")
+MARKER = "<!-- mcpl-summary -->"
+"""The first line of the markdown review (``summary.md.j2``): how the workflow finds its own
+comment to update."""
+
 WIDE_PREFIX = 16
 """allowed_cidrs wider than this are flagged: more than 65,536 addresses."""
 
