@@ -15,7 +15,7 @@ import yaml
 
 from conftest import ROOT, runner, write_config
 from maxcompute_privatelink.cli import app
-from maxcompute_privatelink.outputs.ci import Actions
+from maxcompute_privatelink.outputs.ci import Actions, batches
 
 ACTIONLINT = ROOT / "tools" / "actionlint"
 PINS = ROOT.parent / "shared" / "data" / "github-actions-pins.json"
@@ -63,7 +63,7 @@ def test_workflow_passes_actionlint(repo: Path, args: list[str]) -> None:
     assert lint(repo / ".github/workflows/privatelink.yml") == []
 
 
-def test_stacks_are_found_at_run_time_and_each_gets_its_job(repo: Path) -> None:
+def test_stacks_are_found_at_run_time_in_batches_that_fit_one_matrix(repo: Path) -> None:
     # when
     text, doc = generate("--max-parallel", "7")
     # then: no stack name is written into the workflow
@@ -75,15 +75,21 @@ def test_stacks_are_found_at_run_time_and_each_gets_its_job(repo: Path) -> None:
         'mcpl ci stacks --config "$MCPL_CONFIG" --out "$MCPL_OUT" --changed-since "$since"'
         in listing["run"]
     )
+    assert "--batches" in listing["run"]
     assert jobs["stacks"]["outputs"]["stacks"] == "${{ steps.list.outputs.stacks }}"
+    assert jobs["stacks"]["outputs"]["batches"] == "${{ steps.list.outputs.batches }}"
     for name in ("plan", "apply"):
         strategy = jobs[name]["strategy"]
         assert strategy["fail-fast"] is False
         assert strategy["max-parallel"] == 7
-        assert strategy["matrix"]["stack"] == "${{ fromJSON(needs.stacks.outputs.stacks) }}"
+        assert strategy["matrix"]["batch"] == "${{ fromJSON(needs.stacks.outputs.batches) }}"
         assert "needs.stacks.outputs.stacks != '[]'" in jobs[name]["if"]
+        assert jobs[name]["env"]["TF_PLUGIN_CACHE_DIR"].endswith("/.terraform-plugins")
+        assert (
+            "for STACK in $BATCH; do" in jobs[name]["steps"][-1 if name == "apply" else -2]["run"]
+        )
     assert jobs["apply"]["concurrency"] == {
-        "group": "privatelink-apply-${{ matrix.stack }}",
+        "group": "privatelink-apply-${{ matrix.batch }}",
         "cancel-in-progress": False,
     }
     assert jobs["apply"]["environment"] == "privatelink"
@@ -91,16 +97,18 @@ def test_stacks_are_found_at_run_time_and_each_gets_its_job(repo: Path) -> None:
     assert set(triggers) == {"pull_request", "push", "schedule", "workflow_dispatch"}
 
 
-def test_plans_are_written_outside_the_stack_folders_and_uploaded_per_stack(repo: Path) -> None:
+def test_plans_are_written_outside_the_stack_folders_and_uploaded_per_job(repo: Path) -> None:
     _, doc = generate()
     plan = doc["jobs"]["plan"]
     script = next(step["run"] for step in plan["steps"] if step.get("name") == "Plan")
     assert '-out="$GITHUB_WORKSPACE/plans/$STACK.tfplan"' in script
     assert "-out=tfplan" not in script
     upload = plan["steps"][-1]
+    assert upload["if"] == "always()", "the plans that worked, also when one failed"
     assert upload["with"] == {
-        "name": "plan-${{ matrix.stack }}",
-        "path": "plans/${{ matrix.stack }}.json",
+        "name": "plan-${{ strategy.job-index }}",
+        "path": "plans/*.json",
+        "if-no-files-found": "ignore",
         "retention-days": 7,
     }
     download = next(
@@ -374,3 +382,17 @@ def test_fails_when_an_option_would_inject_into_the_workflow(
     assert result.stderr.startswith(expected), result.stderr
     assert len(result.stderr.splitlines()) == 1
     assert not Path(".github").exists()
+
+
+@pytest.mark.parametrize(
+    ("size", "jobs", "per_job"), [(1, 1, 1), (256, 256, 1), (257, 129, 2), (1000, 250, 4)]
+)
+def test_any_fleet_fits_one_matrix(size: int, jobs: int, per_job: int) -> None:
+    # given
+    names = [f"s{index}" for index in range(size)]
+    # when
+    found = batches(names)
+    # then: at most 256 jobs, every stack once, in order
+    assert len(found) == jobs <= 256
+    assert max(len(b.split()) for b in found) == per_job
+    assert [n for b in found for n in b.split()] == names

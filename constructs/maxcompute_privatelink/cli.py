@@ -482,15 +482,23 @@ def ci_stacks(
             "(or empty, or all zeros): every stack.",
         ),
     ] = "",
+    in_batches: Annotated[
+        bool,
+        typer.Option(
+            "--batches",
+            help="Print them in at most 256 groups (GitHub's limit of jobs in a matrix), "
+            "each group the names separated by spaces: one stack a job up to 256 stacks.",
+        ),
+    ] = False,
 ) -> None:
     """Print the config's deployments as a JSON list (what the workflow's jobs run on):
     names from the config alone, never from a committed file."""
     import json
 
-    from maxcompute_privatelink.outputs.ci import changed_stacks
+    from maxcompute_privatelink.outputs.ci import batches, changed_stacks
 
-    names = [d.name for d in _load(config).deployments]
-    typer.echo(json.dumps(changed_stacks(out, names, changed_since), separators=(",", ":")))
+    names = changed_stacks(out, [d.name for d in _load(config).deployments], changed_since)
+    typer.echo(json.dumps(batches(names) if in_batches else names, separators=(",", ":")))
 
 
 @app.command()

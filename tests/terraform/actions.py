@@ -149,10 +149,14 @@ class _Parser:
             return self.call(text, arguments)
         return _lookup(self.context, text)
 
-    @staticmethod
-    def call(name: str, arguments: list[Any]) -> Any:
+    def call(self, name: str, arguments: list[Any]) -> Any:
+        status = self.context.get("job", {}).get("status", "success")
         if name == "always":
             return True
+        if name == "success":
+            return status == "success"
+        if name == "failure":
+            return status == "failure"
         if name == "fromJSON":
             return json.loads(arguments[0])
         raise ValueError(f"function {name} is not played here")
@@ -267,15 +271,17 @@ class Runner:
                 results[job_id] = JobRun("skipped")
                 continue
             matrix = substitute(job.get("strategy", {}).get("matrix", {}), context)
-            legs = [{"stack": stack} for stack in matrix["stack"]] if matrix else [{}]
+            [(key, values)] = matrix.items() if matrix else [("", [None])]
+            legs = [{key: value} for value in values] if matrix else [{}]
             if len(legs) > MAX_MATRIX_JOBS:  # GitHub fails the run before any job starts
                 results[job_id] = JobRun("failure", logs=[
                     f"Error: the matrix of {job_id} has {len(legs)} jobs; at most "
                     f"{MAX_MATRIX_JOBS} are allowed"])  # fmt: skip
                 continue
             run = JobRun("success")
-            for leg in legs:
-                if not self._job(document, job, {**context, "matrix": leg}, event, artifacts, run):
+            for index, leg in enumerate(legs):
+                leg_context = {**context, "matrix": leg, "strategy": {"job-index": index}}
+                if not self._job(document, job, leg_context, event, artifacts, run):
                     run.result = "failure"
             results[job_id] = run
         return results
@@ -297,7 +303,11 @@ class Runner:
         context["env"] = env
         steps: dict[str, Any] = {}
         context["steps"] = steps
+        ok = True
         for step in job["steps"]:
+            context["job"] = {"status": "success" if ok else "failure"}
+            if not (bool(evaluate(step["if"], context)) if "if" in step else ok):
+                continue
             step_env = {**env, **_strings(substitute(step.get("env", {}), context))}
             if "uses" in step:
                 try:
@@ -305,7 +315,7 @@ class Runner:
                                  event, artifacts, env)  # fmt: skip
                 except StepFailed as failed:
                     run.logs.append(f"$ {step['uses']}\n{failed}")
-                    return False
+                    ok = False
                 continue
             outputs = workspace.parent / f"{workspace.name}.outputs"
             outputs.write_text("")
@@ -324,14 +334,18 @@ class Runner:
             )
             run.logs.append(f"$ {step.get('name', script)}\n{done.stdout}{done.stderr}")
             if done.returncode != 0:
-                return False
+                ok = False
+                continue
             if summary.stat().st_size > MAX_STEP_SUMMARY_BYTES:
                 run.logs.append(f"Error: the step summary has {summary.stat().st_size} bytes")
-                return False  # an error annotation on GitHub; a failure here
+                ok = False  # an error annotation on GitHub; a failure here
+                continue
             run.summaries.append(summary.read_text())
             if "id" in step:
                 pairs = (line.split("=", 1) for line in outputs.read_text().splitlines() if line)
                 steps[step["id"]] = {"outputs": dict(pairs)}
+        if not ok:
+            return False
         outputs = substitute(job.get("outputs", {}), context)
         for name, value in outputs.items():
             if len(str(value).encode()) > MAX_JOB_OUTPUT_BYTES:
@@ -363,9 +377,13 @@ class Runner:
             env.update(ALICLOUD_ACCESS_KEY="STS.standin", ALICLOUD_SECRET_KEY="standin-secret",
                        ALICLOUD_SECURITY_TOKEN="t")  # fmt: skip
         elif action == "actions/upload-artifact":
+            found = sorted(workspace.glob(inputs["path"]))
+            if not found and inputs.get("if-no-files-found") != "ignore":
+                raise StepFailed(f"No files were found with the provided path: {inputs['path']}")
             target = artifacts / inputs["name"]
             target.mkdir(parents=True, exist_ok=True)
-            shutil.copy(workspace / inputs["path"], target)
+            for item in found:
+                shutil.copy(item, target)
         elif action == "actions/download-artifact":
             target = workspace / inputs["path"]
             target.mkdir(parents=True, exist_ok=True)

@@ -376,6 +376,20 @@ def changed_stacks(out: Path, stacks: Sequence[str], since: str) -> list[str]:
     return [name for name in stacks if name in touched]
 
 
+MAX_MATRIX_JOBS = 256
+"""GitHub runs at most 256 jobs per matrix ("Running variations of jobs in a workflow")."""
+
+
+def batches(stacks: Sequence[str], most: int = MAX_MATRIX_JOBS) -> list[str]:
+    """``stacks`` in at most ``most`` groups of about equal size, in order, each the names
+    separated by spaces (names have none): one stack a job up to ``most`` stacks, then as
+    many per job as it takes, so that a fleet of any size fits one matrix."""
+    if not stacks:
+        return []
+    size = -(-len(stacks) // most)
+    return [" ".join(stacks[start : start + size]) for start in range(0, len(stacks), size)]
+
+
 # -- the RAM policies each credential needs -------------------------------------------------
 
 
