@@ -267,10 +267,18 @@ def check(
             show_default=False,
         ),
     ] = None,
+    require_locks: Annotated[
+        bool,
+        typer.Option(
+            "--require-locks",
+            help="Also fail when a stack has no committed .terraform.lock.hcl (`mcpl lock` "
+            "writes them; CI inits with -lockfile=readonly).",
+        ),
+    ] = False,
 ) -> None:
     """Fail with a diff when OUT (or the CI workflow) is not what mcpl would write now."""
     from maxcompute_privatelink.outputs.ci import stale_workflow
-    from maxcompute_privatelink.synth import flow
+    from maxcompute_privatelink.synth import flow, locks
     from maxcompute_privatelink.synth.build import hcl_requested
 
     result = flow.check(config, out, hcl=hcl, full=full, warn=_warn)
@@ -279,6 +287,13 @@ def check(
     if workflow is None and WORKFLOW.is_file():
         workflow = WORKFLOW
     stale = stale_workflow(workflow) if workflow is not None else None
+    unlocked = locks.missing(out, list(result.stacks)) if require_locks else []
+    for name in unlocked:
+        _err(
+            f"error: {out}/stacks/{name}/{locks.LOCK_FILE}: missing; run `mcpl lock` and commit it"
+        )
+    if unlocked and not result.differences and stale is None:
+        raise typer.Exit(ExitCode.FINDINGS)
     if not result.differences and stale is None:
         typer.echo(f"{out}: up to date with {config} ({result.files} files)")
         return
@@ -293,6 +308,19 @@ def check(
     if stale is not None:
         _err(f"error: {stale}")
     raise typer.Exit(ExitCode.FINDINGS)
+
+
+@app.command()
+@_boundary()
+def lock(config: ConfigOption = Path(DEFAULT_CONFIG), out: OutOption = Path(DEFAULT_OUT)) -> None:
+    """Write .terraform.lock.hcl for each stack that lacks one (terraform init
+    -backend=false: the provider from the registry or your CLI config's mirrors), to commit."""
+    from maxcompute_privatelink.synth import locks
+
+    names = [d.name for d in _load(config).deployments]
+    for name in locks.lock(out, names):
+        typer.echo(f"{out}/stacks/{name}/{locks.LOCK_FILE}: written; commit it")
+    typer.echo(f"{out}: every stack has its lock file")
 
 
 @app.command()

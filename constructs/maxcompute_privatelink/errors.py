@@ -173,6 +173,10 @@ class UnsafeChangeError(McplError):
         super().__init__("\n".join(self.lines))
 
 
+class LockError(McplError):
+    """`terraform init` could not lock a stack's provider (``mcpl lock``)."""
+
+
 class OptionError(McplError):
     """A command-line option holds a value the command cannot use."""
 

@@ -51,14 +51,17 @@ def tools(folder: Path) -> Path:
 
 def add_privatelink(lab: Lab, origin: Path) -> None:
     """The bundled OSS example as the repo's privatelink.yaml, synthesized, with the
-    workflow (its install step a no-op: mcpl is on the runner's PATH); the VPC and
-    vSwitches it names exist in the cloud."""
+    workflow (its install step a no-op: mcpl is on the runner's PATH) and the stacks' lock
+    files (`mcpl lock`, from the stand-in's mirror); the VPC and vSwitches it names exist
+    in the cloud."""
     shutil.copy(ROOT / "examples/oss-backend.yaml", origin / "privatelink.yaml")
     for args in (["synth"], ["ci", "github", "--install", "true"]):
         done = subprocess.run(
             [str(Path(sys.executable).parent / "mcpl"), *args], cwd=origin, capture_output=True
         )
         assert done.returncode == 0, done.stderr
+    (origin / ".gitignore").write_text(".terraform/\n")
+    lab.mcpl("lock", "-c", origin / "privatelink.yaml", "-o", origin / "cdktf.out")
     lab.seed(origin / "privatelink.yaml", origin / "cdktf.out")
 
 
