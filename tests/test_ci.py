@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -61,6 +62,38 @@ def lint(path: Path) -> list[Any]:
 def test_workflow_passes_actionlint(repo: Path, args: list[str]) -> None:
     generate(*args)
     assert lint(repo / ".github/workflows/privatelink.yml") == []
+
+
+LINT_BIN = Path(os.environ.get("MCPL_LINT_BIN", ROOT / ".venv-lint/bin"))
+"""zizmor, actionlint and shellcheck (`make test-tools`)."""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [[], ["--auth", "keys", "--hcl"], ["--allow-local-state", "--runs-on", "self-hosted"]],
+    ids=["oidc", "keys", "local-state"],
+)
+def test_workflow_passes_native_actionlint_with_shellcheck_and_pedantic_zizmor(
+    repo: Path, args: list[str]
+) -> None:
+    # given
+    assert (LINT_BIN / "zizmor").is_file(), "run `make test-tools`"
+    generate(*args)
+    workflow = repo / ".github/workflows/privatelink.yml"
+    tools = {**os.environ, "PATH": f"{LINT_BIN}{os.pathsep}{os.environ['PATH']}"}
+    # when
+    actionlint = subprocess.run(
+        [str(LINT_BIN / "actionlint"), "-shellcheck", str(LINT_BIN / "shellcheck"),
+         str(workflow)], capture_output=True, text=True, env=tools, check=False,
+    )  # fmt: skip
+    zizmor = subprocess.run(
+        [str(LINT_BIN / "zizmor"), "--offline", "--persona", "pedantic", "--format", "plain",
+         str(workflow)], capture_output=True, text=True, env=tools, check=False,
+    )  # fmt: skip
+    # then
+    assert (actionlint.returncode, actionlint.stdout) == (0, ""), actionlint.stdout
+    assert zizmor.returncode == 0, zizmor.stdout + zizmor.stderr
+    assert "No findings to report" in zizmor.stdout + zizmor.stderr
 
 
 def test_stacks_are_found_at_run_time_in_batches_that_fit_one_matrix(repo: Path) -> None:
@@ -217,7 +250,14 @@ def test_fails_when_the_stacks_keep_local_state(
     assert allowed.exit_code == 0
     text = Path(".github/workflows/privatelink.yml").read_text()
     assert "# WARNING: --allow-local-state" in text
-    assert text.count("\n          clean: false\n") == 2
+    # every checkout keeps the untracked state files (clean: true would delete them)
+    document = yaml.safe_load(text)
+    checkouts = [
+        step for job in document["jobs"].values() for step in job["steps"]
+        if step.get("uses", "").startswith("actions/checkout@")
+    ]  # fmt: skip
+    assert len(checkouts) == 4
+    assert all(step["with"]["clean"] is False for step in checkouts)
     assert allowed.stderr.startswith("warning: --allow-local-state")
 
 

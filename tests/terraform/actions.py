@@ -13,6 +13,7 @@ artifacts are folders, and the comment script records the comment.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -159,6 +160,12 @@ class _Parser:
             return status == "failure"
         if name == "fromJSON":
             return json.loads(arguments[0])
+        if name == "hashFiles":  # sha256 over the matching files of the workspace, in order
+            workspace = Path(self.context["github"]["workspace"])
+            digest = hashlib.sha256()
+            for path in sorted(workspace.glob(arguments[0])):
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+            return digest.hexdigest()
         raise ValueError(f"function {name} is not played here")
 
 
@@ -256,6 +263,7 @@ class Runner:
             needs = [needs] if isinstance(needs, str) else needs
             context = {
                 "github": event.github(),
+                "runner": {"os": "Linux"},
                 "needs": {
                     n: {"result": results[n].result, "outputs": results[n].outputs} for n in needs
                 },
@@ -399,6 +407,7 @@ class Runner:
                 )
             self.comments.append(body)
         elif action not in (
+            "actions/cache",  # a cache, not a part of the result: nothing to play
             "actions/setup-python",
             "actions/setup-node",
             "hashicorp/setup-terraform",

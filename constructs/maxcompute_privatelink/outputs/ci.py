@@ -86,6 +86,7 @@ class Actions:
     upload_artifact: Action = Action(
         "actions/upload-artifact", "bbbca2ddaa5d8feaa63e36b76fdaad77386f024f", "v7.0.0"
     )
+    cache: Action = Action("actions/cache", "27d5ce7f107fe9357f9df03efb73ab90386fccae", "v5.0.5")
     download_artifact: Action = Action(
         "actions/download-artifact", "3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c", "v8.0.1"
     )
