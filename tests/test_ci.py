@@ -436,3 +436,33 @@ def test_any_fleet_fits_one_matrix(size: int, jobs: int, per_job: int) -> None:
     assert len(found) == jobs <= 256
     assert max(len(b.split()) for b in found) == per_job
     assert [n for b in found for n in b.split()] == names
+
+
+def test_ci_stacks_only_keeps_the_named_stacks_in_the_configs_order(repo: Path) -> None:
+    # when
+    both = runner.invoke(
+        app, ["ci", "stacks", "-c", "c.yaml", "--only", '["second", "prod-shenzhen"]']
+    )
+    one = runner.invoke(app, ["ci", "stacks", "-c", "c.yaml", "--only", '["second"]', "--batches"])
+    # then
+    assert both.stdout == '["prod-shenzhen","second"]\n'
+    assert one.stdout == '["second"]\n'
+
+
+@pytest.mark.parametrize(
+    ("only", "message"),
+    [
+        ('["second", "nope"]', "error: --only: 'nope' not in the config; its deployments are "
+         "prod-shenzhen, second"),
+        ("second", "error: --only 'second': give a JSON list of deployment names, such as "
+         '["prod-hangzhou"]'),
+    ],
+)  # fmt: skip
+def test_fails_when_only_names_no_deployment_of_the_config(
+    repo: Path, only: str, message: str
+) -> None:
+    # when
+    result = runner.invoke(app, ["ci", "stacks", "-c", "c.yaml", "--only", only])
+    # then
+    assert result.exit_code == 2
+    assert result.stderr.strip() == message

@@ -510,6 +510,15 @@ def ci_stacks(
             "(or empty, or all zeros): every stack.",
         ),
     ] = "",
+    only_these: Annotated[
+        str,
+        typer.Option(
+            "--only",
+            help="Only these deployments (a JSON list, such as a manual run's input), "
+            "whether or not their files changed; a name the config lacks is an error. "
+            "Default (or empty): all of them.",
+        ),
+    ] = "",
     in_batches: Annotated[
         bool,
         typer.Option(
@@ -523,9 +532,11 @@ def ci_stacks(
     names from the config alone, never from a committed file."""
     import json
 
-    from maxcompute_privatelink.outputs.ci import batches, changed_stacks
+    from maxcompute_privatelink.outputs.ci import batches, changed_stacks, only
 
-    names = changed_stacks(out, [d.name for d in _load(config).deployments], changed_since)
+    names = [d.name for d in _load(config).deployments]
+    names = only(names, only_these) if only_these.strip() else names
+    names = changed_stacks(out, names, changed_since)
     typer.echo(json.dumps(batches(names) if in_batches else names, separators=(",", ":")))
 
 

@@ -210,6 +210,8 @@ class Event:
     base_sha: str = ""
     repository: str = "acme/infra"
     head_repository: str = "acme/infra"
+    inputs: tuple[tuple[str, Any], ...] = ()
+    """A manual run's inputs (``workflow_dispatch``), as pairs."""
 
     def github(self) -> dict[str, Any]:
         event: dict[str, Any] = {"before": self.before}
@@ -264,16 +266,20 @@ class Runner:
             context = {
                 "github": event.github(),
                 "runner": {"os": "Linux"},
+                "inputs": dict(event.inputs),
                 "needs": {
                     n: {"result": results[n].result, "outputs": results[n].outputs} for n in needs
                 },
                 "secrets": {},
             }
             condition = job.get("if")
-            wanted = (
-                bool(evaluate(condition, context))
-                if condition
-                else all(results[n].result == "success" for n in needs)
+            needs_succeeded = all(results[n].result == "success" for n in needs)
+            # GitHub adds success() to a condition that calls no status function
+            implicit = not condition or not re.search(
+                r"\b(always|success|failure|cancelled)\(", condition
+            )
+            wanted = (not implicit or needs_succeeded) and (
+                bool(evaluate(condition, context)) if condition else True
             )
             if not wanted:
                 results[job_id] = JobRun("skipped")

@@ -183,3 +183,45 @@ def test_a_failed_plan_still_gets_a_review_naming_it(lab: Lab, tmp_path: Path) -
     assert pr["plan"].result == "failure"
     assert pr["summary"].result == "success", pr["summary"].logs
     assert "No plan for `warehouse-hangzhou`: the plan failed" in runner.comments[-1]
+
+
+def test_a_failed_apply_is_applied_by_a_manual_run_naming_it(lab: Lab, tmp_path: Path) -> None:
+    # given: the deployment merged to main, and its apply refused (an apply role that may
+    # do nothing)
+    origin = lab.root
+    git(origin, "init", "-q", "-b", "main")
+    (origin / "README.md").write_text("infra\n")
+    first = commit(origin, "start")
+    add_privatelink(lab, origin)
+    added = commit(origin, "MaxCompute PrivateLink")
+    runner, _ = runner_for(lab, origin, tmp_path)
+    nothing = tmp_path / "nothing.json"
+    nothing.write_text('{"Version": "1", "Statement": []}')
+    runner.environment[ram.POLICY_VARIABLE] = str(nothing)
+    push = runner.run(Event("push", added, before=first))
+    assert push["apply"].result == "failure"
+    assert endpoints(lab) == 0
+    # when: the role is fixed, and a manual run names the stack and asks to apply
+    del runner.environment[ram.POLICY_VARIABLE]
+    inputs = (("stacks", '["warehouse-hangzhou"]'), ("apply", True))
+    manual = runner.run(Event("workflow_dispatch", added, inputs=inputs))
+    # then: it is planned and applied
+    assert json.loads(manual["stacks"].outputs["stacks"]) == ["warehouse-hangzhou"]
+    assert manual["apply"].result == "success", manual["apply"].logs
+    assert endpoints(lab) == 2
+
+
+def test_fails_when_a_manual_run_names_a_stack_the_config_lacks(lab: Lab, tmp_path: Path) -> None:
+    # given
+    origin = lab.root
+    git(origin, "init", "-q", "-b", "main")
+    add_privatelink(lab, origin)
+    added = commit(origin, "MaxCompute PrivateLink")
+    runner, _ = runner_for(lab, origin, tmp_path)
+    # when
+    inputs = (("stacks", '["warehouse-hangzhou", "nope"]'), ("apply", True))
+    manual = runner.run(Event("workflow_dispatch", added, inputs=inputs))
+    # then: nothing planned or applied, and the reason in the log
+    assert manual["stacks"].result == "failure"
+    assert (manual["plan"].result, manual["apply"].result) == ("skipped", "skipped")
+    assert "--only: 'nope' not in the config" in manual["stacks"].logs[-1]

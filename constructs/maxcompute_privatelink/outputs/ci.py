@@ -377,6 +377,27 @@ def changed_stacks(out: Path, stacks: Sequence[str], since: str) -> list[str]:
     return [name for name in stacks if name in touched]
 
 
+def only(stacks: Sequence[str], wanted: str) -> list[str]:
+    """Of ``stacks`` (the config's), those named in ``wanted`` (a JSON list, such as a
+    manual run's input), in the config's order; a name the config lacks is refused."""
+    try:
+        names = json.loads(wanted)
+    except ValueError:
+        names = None
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise CiError(
+            f"--only {wanted[:80]!r}: give a JSON list of deployment names, such as "
+            '["prod-hangzhou"]'
+        )
+    unknown = [name for name in names if name not in stacks]
+    if unknown:
+        raise CiError(
+            f"--only: {', '.join(repr(n[:64]) for n in unknown)} not in the config; its "
+            f"deployments are {', '.join(stacks[:20])}{' ...' if len(stacks) > 20 else ''}"
+        )
+    return [name for name in stacks if name in names]
+
+
 MAX_MATRIX_JOBS = 256
 """GitHub runs at most 256 jobs per matrix ("Running variations of jobs in a workflow")."""
 
