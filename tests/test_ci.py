@@ -102,7 +102,7 @@ def test_stacks_are_found_at_run_time_in_batches_that_fit_one_matrix(repo: Path)
     # then: no stack name is written into the workflow
     assert "second" not in text and "prod-shenzhen" not in text
     jobs = doc["jobs"]
-    assert list(jobs) == ["stacks", "plan", "summary", "apply"]
+    assert list(jobs) == ["stacks", "plan", "removed-plan", "summary", "apply", "removed-apply"]
     listing = jobs["stacks"]["steps"][-1]
     assert (
         'mcpl ci stacks --config "$MCPL_CONFIG" --out "$MCPL_OUT" --changed-since "$since"'
@@ -256,7 +256,7 @@ def test_fails_when_the_stacks_keep_local_state(
         step for job in document["jobs"].values() for step in job["steps"]
         if step.get("uses", "").startswith("actions/checkout@")
     ]  # fmt: skip
-    assert len(checkouts) == 4
+    assert len(checkouts) == 6
     assert all(step["with"]["clean"] is False for step in checkouts)
     assert allowed.stderr.startswith("warning: --allow-local-state")
 

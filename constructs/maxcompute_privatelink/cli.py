@@ -359,6 +359,14 @@ def summary(
             "every changing deployment and what cuts MaxCompute off.",
         ),
     ] = None,
+    removed: Annotated[
+        str | None,
+        typer.Option(
+            "--removed",
+            help="Deployments removed from the config (a JSON list, as `mcpl ci stacks "
+            "--removed` prints it), whose destroy plans are among --plan: shown first.",
+        ),
+    ] = None,
     expect: Annotated[
         str | None,
         typer.Option(
@@ -378,8 +386,9 @@ def summary(
     )
 
     expected = stack_list("--expect", expect) if expect is not None else []
+    gone = stack_list("--removed", removed) if removed is not None else []
     loaded = _load(config)
-    result = summarize(loaded, plan or [])
+    result = summarize(loaded, plan or [], gone)
     if result.unplanned and not expect:
         _warn(
             f"--plan: no plan for {', '.join(result.unplanned)} (expected <deployment>.json "
@@ -519,6 +528,14 @@ def ci_stacks(
             "Default (or empty): all of them.",
         ),
     ] = "",
+    removed: Annotated[
+        bool,
+        typer.Option(
+            "--removed",
+            help="Instead: the deployments --changed-since's committed manifest lists and "
+            "the config no longer has (the workflow destroys them from that revision).",
+        ),
+    ] = False,
     in_batches: Annotated[
         bool,
         typer.Option(
@@ -532,11 +549,14 @@ def ci_stacks(
     names from the config alone, never from a committed file."""
     import json
 
-    from maxcompute_privatelink.outputs.ci import batches, changed_stacks, only
+    from maxcompute_privatelink.outputs.ci import batches, changed_stacks, only, removed_stacks
 
     names = [d.name for d in _load(config).deployments]
-    names = only(names, only_these) if only_these.strip() else names
-    names = changed_stacks(out, names, changed_since)
+    if removed:
+        names = removed_stacks(out, names, changed_since)
+    else:
+        names = only(names, only_these) if only_these.strip() else names
+        names = changed_stacks(out, names, changed_since)
     typer.echo(json.dumps(batches(names) if in_batches else names, separators=(",", ":")))
 
 

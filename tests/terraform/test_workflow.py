@@ -13,8 +13,10 @@ import stat
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from conftest import ROOT
 from terraform.actions import Event, Runner, runner_path
@@ -225,3 +227,97 @@ def test_fails_when_a_manual_run_names_a_stack_the_config_lacks(lab: Lab, tmp_pa
     assert manual["stacks"].result == "failure"
     assert (manual["plan"].result, manual["apply"].result) == ("skipped", "skipped")
     assert "--only: 'nope' not in the config" in manual["stacks"].logs[-1]
+
+
+SCRATCH = {
+    "name": "scratch-shenzhen",
+    "region": "cn-shenzhen",
+    "vpc_cidr": "10.20.0.0/16",
+    "zones": [
+        {"zone_id": "cn-shenzhen-e", "vswitch_cidr": "10.20.1.0/24"},
+        {"zone_id": "cn-shenzhen-f", "vswitch_cidr": "10.20.2.0/24"},
+    ],
+    "protect": False,
+}
+
+
+def resynth(lab: Lab, origin: Path, data: dict[str, Any]) -> None:
+    (origin / "privatelink.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    lab.mcpl("synth", "-c", origin / "privatelink.yaml", "-o", origin / "cdktf.out")
+    lab.mcpl("lock", "-c", origin / "privatelink.yaml", "-o", origin / "cdktf.out")
+
+
+def test_a_removed_deployment_is_planned_as_a_destroy_and_destroyed_on_merge(
+    lab: Lab, tmp_path: Path
+) -> None:
+    # given: main with two deployments, applied; the second one unprotected
+    origin = lab.root
+    git(origin, "init", "-q", "-b", "main")
+    (origin / "README.md").write_text("infra\n")
+    first = commit(origin, "start")
+    add_privatelink(lab, origin)
+    data = yaml.safe_load((origin / "privatelink.yaml").read_text())
+    data["deployments"].append(SCRATCH)
+    resynth(lab, origin, data)
+    both = commit(origin, "two deployments")
+    runner, _ = runner_for(lab, origin, tmp_path)
+    assert runner.run(Event("push", both, before=first))["apply"].result == "success"
+    assert endpoints(lab) == 4
+    # when: a pull request removes the second
+    git(origin, "checkout", "-q", "-b", "remove")
+    data["deployments"].pop()
+    resynth(lab, origin, data)
+    removal = commit(origin, "remove scratch")
+    pr = runner.run(Event("pull_request", removal, "refs/pull/5/merge", base_sha=both))
+    # then: nothing else changes; its destroy is planned from main's files and reviewed
+    assert json.loads(pr["stacks"].outputs["removed"]) == ["scratch-shenzhen"]
+    assert json.loads(pr["stacks"].outputs["stacks"]) == []
+    assert pr["removed-plan"].result == "success", pr["removed-plan"].logs
+    review = runner.comments[-1]
+    assert "## scratch-shenzhen: removed from the config" in review
+    assert "| **delete** | `alicloud_privatelink_vpc_endpoint.maxcompute_frontend` |" in review
+    assert review.index("scratch-shenzhen") < review.index("## warehouse-hangzhou")
+    assert endpoints(lab) == 4, "a plan destroys nothing"
+    # when: it is merged
+    git(origin, "checkout", "-q", "main")
+    git(origin, "merge", "-q", "--ff-only", "remove")
+    push = runner.run(Event("push", removal, before=both))
+    # then: its resources are destroyed, the other deployment's are not
+    assert push["removed-apply"].result == "success", push["removed-apply"].logs
+    assert endpoints(lab) == 2
+    cloud = json.loads(lab.cloud.read_text())["resources"]
+    assert not cloud.get("alicloud_vpc"), "the scratch VPC is gone"
+
+
+def test_a_removed_protected_deployment_is_never_destroyed(lab: Lab, tmp_path: Path) -> None:
+    # given: main with a second deployment still protected, applied
+    origin = lab.root
+    git(origin, "init", "-q", "-b", "main")
+    (origin / "README.md").write_text("infra\n")
+    first = commit(origin, "start")
+    add_privatelink(lab, origin)
+    data = yaml.safe_load((origin / "privatelink.yaml").read_text())
+    data["deployments"].append({**SCRATCH, "protect": True})
+    resynth(lab, origin, data)
+    both = commit(origin, "two deployments")
+    runner, _ = runner_for(lab, origin, tmp_path)
+    assert runner.run(Event("push", both, before=first))["apply"].result == "success"
+    # when: a pull request takes it out by hand (synth refuses to, while it is protected):
+    # its config entry, its folder, and the manifest as synth writes it without it
+    git(origin, "checkout", "-q", "-b", "remove")
+    data["deployments"].pop()
+    (origin / "privatelink.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    shutil.rmtree(origin / "cdktf.out/stacks/scratch-shenzhen")
+    lab.mcpl("synth", "-c", origin / "privatelink.yaml", "-o", tmp_path / "clean")
+    shutil.copy(tmp_path / "clean/manifest.json", origin / "cdktf.out/manifest.json")
+    removal = commit(origin, "remove scratch by hand")
+    pr = runner.run(Event("pull_request", removal, "refs/pull/6/merge", base_sha=both))
+    git(origin, "checkout", "-q", "main")
+    git(origin, "merge", "-q", "--ff-only", "remove")
+    push = runner.run(Event("push", removal, before=both))
+    # then: prevent_destroy refuses the plan and the destroy; the review says so
+    assert pr["removed-plan"].result == "failure"
+    assert "Instance cannot be destroyed" in "".join(pr["removed-plan"].logs)
+    assert "No destroy plan: it failed" in runner.comments[-1]
+    assert push["removed-apply"].result == "failure"
+    assert endpoints(lab) == 4

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Literal
 
 from maxcompute_privatelink import __version__
 from maxcompute_privatelink.errors import CiError
+from maxcompute_privatelink.layout import STACK_NAME
 
 if TYPE_CHECKING:
     from maxcompute_privatelink.model.backend import OssBackendProps
@@ -343,17 +344,47 @@ def stale_workflow(workflow: Path) -> str | None:
 # -- the stacks a run works on ---------------------------------------------------------------
 
 
+def _checked_since(since: str) -> str:
+    if since.startswith("-") or any(ch.isspace() or not ch.isprintable() for ch in since):
+        raise CiError(
+            f"--changed-since {since!r}: give a commit (a sha, a branch or a tag), not an "
+            "option or text with spaces"
+        )
+    return since
+
+
+def removed_stacks(out: Path, stacks: Sequence[str], since: str) -> list[str]:
+    """The stacks ``since``'s committed manifest lists that the config (``stacks``) no
+    longer has: deployments removed since, whose resources the workflow destroys from
+    that revision's stack files. Only names a deployment can have (never a path); none
+    when ``since`` is empty, all zeros or unknown."""
+    if not since.strip("0"):
+        return []
+    manifest = f"{_checked_since(since)}:{out.as_posix().rstrip('/')}/manifest.json"
+    try:
+        done = subprocess.run(  # noqa: S603 - git from PATH, as the user's shell finds it
+            ["git", "show", "--end-of-options", manifest],  # noqa: S607
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError as error:
+        raise CiError(f"git cannot be run ({error.strerror}); it lists the stacks") from None
+    try:
+        listed = json.loads(done.stdout).get("stacks", {}) if done.returncode == 0 else {}
+    except (ValueError, AttributeError):
+        listed = {}
+    names = [n for n in listed if isinstance(n, str) and STACK_NAME.fullmatch(n)]
+    return sorted(name for name in names if name not in stacks)
+
+
 def changed_stacks(out: Path, stacks: Sequence[str], since: str) -> list[str]:
     """Of ``stacks`` (the config's deployments), those whose files changed between
     ``since`` and HEAD (git); all of them when ``since`` is empty, all zeros (a new
     branch) or not in the history. ``since`` is never read as an option of git's."""
     if not since.strip("0"):
         return list(stacks)
-    if since.startswith("-") or any(ch.isspace() or not ch.isprintable() for ch in since):
-        raise CiError(
-            f"--changed-since {since!r}: give a commit (a sha, a branch or a tag), not an "
-            "option or text with spaces"
-        )
+    _checked_since(since)
     try:
         command = ["git", "diff", "--name-only", "--end-of-options", f"{since}...HEAD"]
         done = subprocess.run(  # noqa: S603 - git from PATH, as the user's shell finds it

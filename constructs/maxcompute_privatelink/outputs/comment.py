@@ -44,8 +44,10 @@ def stack_list(option: str, value: str) -> list[str]:
 
 
 def failed_plans(summary: Summary, expected: Sequence[str]) -> list[str]:
-    """The deployments CI planned (``expected``) that have no plan: their job failed."""
-    return [name for name in expected if name in summary.unplanned]
+    """The deployments CI planned (``expected``, and the removed ones) that have no plan:
+    their job failed."""
+    removed = [r.name for r in summary.removed]
+    return [name for name in [*expected, *removed] if name in summary.unplanned]
 
 
 def _failures(failed: Sequence[str]) -> str:
@@ -70,10 +72,12 @@ def full_review(summary: Summary, expected: Sequence[str] = ()) -> str:
 def _counts(summary: Summary) -> dict[str, str]:
     """Each deployment with changes -> ``2 create, 1 update``."""
     found = {}
-    for d in summary.deployments:
-        if d.changes:
-            tally = Counter(c.label for c in d.changes)
-            found[d.name] = ", ".join(f"{n} {label}" for label, n in sorted(tally.items()))
+    for name, changes in [(r.name, r.changes) for r in summary.removed] + [
+        (d.name, d.changes) for d in summary.deployments
+    ]:
+        if changes:
+            tally = Counter(c.label for c in changes)
+            found[name] = ", ".join(f"{n} {label}" for label, n in sorted(tally.items()))
     return found
 
 
@@ -85,12 +89,18 @@ def fitted(summary: Summary, expected: Sequence[str] = (), limit: int = COMMENT_
     failed = failed_plans(summary, expected)
     changed = _counts(summary)
     unchanged = [d.name for d in summary.deployments if d.changes == ()]
-    others = len(summary.deployments) - len(changed) - len(unchanged) - len(failed)
+    present = {d.name for d in summary.deployments}
+    others = len(present) - len(present & (set(changed) | set(failed))) - len(unchanged)
     head = [MARKER, "# MaxCompute PrivateLink review", _failures(failed)]
     if summary.critical:
         head += ["**These changes cut MaxCompute off from a VPC until the resource is back:**", ""]
         head += [f"- **{c.label} `{c.address}` ({c.deployment})**" for c in summary.critical]
         head.append("")
+    if summary.removed:
+        head.append(
+            "Removed from the config, destroyed on merge: "
+            + ", ".join(f"`{r.name}`" for r in summary.removed) + "\n"
+        )  # fmt: skip
     head.append(
         f"{len(changed)} deployment(s) change, {len(unchanged)} plan no changes"
         + (f", {others} are not part of this change" if others else "")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import ipaddress
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -87,11 +87,22 @@ class DeploymentSummary:
 
 
 @dataclass(frozen=True)
+class RemovedSummary:
+    """A deployment the config no longer has, destroyed from the base revision's files."""
+
+    name: str
+    changes: tuple[Change, ...] | None
+    """Its destroy plan; None when none was found (the plan failed)."""
+
+
+@dataclass(frozen=True)
 class Summary:
     deployments: tuple[DeploymentSummary, ...]
     critical: tuple[Change, ...] = field(default_factory=tuple)
     unplanned: tuple[str, ...] = ()
     """With ``--plan``: the deployments no plan file was found for."""
+    removed: tuple[RemovedSummary, ...] = ()
+    """With ``--removed``: deployments removed from the config, and their destroy plans."""
 
 
 # -- plans -------------------------------------------------------------------------------
@@ -347,11 +358,13 @@ def _option_rows(d: Deployment) -> list[Row]:
     return rows
 
 
-def summarize(config: PrivateLinkConfig, plans: list[Path]) -> Summary:
+def summarize(config: PrivateLinkConfig, plans: list[Path], removed: Sequence[str] = ()) -> Summary:
     names = [d.name for d in config.deployments]
+    gone = [name for name in removed if name not in names]
     assigned = assign_files(
-        plans, names, option="--plan", what="`terraform show -json`", require_all=False
-    )
+        plans, [*names, *gone], option="--plan", what="`terraform show -json`",
+        require_all=False,
+    )  # fmt: skip
     deployments: list[DeploymentSummary] = []
     critical: list[Change] = []
     for d in config.deployments:
@@ -369,8 +382,13 @@ def summarize(config: PrivateLinkConfig, plans: list[Path]) -> Summary:
                 changes=changes,
             )
         )
-    unplanned = tuple(name for name in names if plans and name not in assigned)
-    return Summary(tuple(deployments), tuple(critical), unplanned)
+    retired = []
+    for name in gone:
+        changes = read_plan(assigned[name], name) if name in assigned else None
+        critical[:0] = [c for c in changes or () if c.critical]  # destroys lead
+        retired.append(RemovedSummary(name, changes))
+    unplanned = tuple(name for name in [*names, *gone] if plans and name not in assigned)
+    return Summary(tuple(deployments), tuple(critical), unplanned, tuple(retired))
 
 
 # -- output --------------------------------------------------------------------------------
@@ -406,6 +424,13 @@ def as_json(summary: Summary) -> str:
             for d in summary.deployments
         ],
         "critical": [dict(change(c), deployment=c.deployment) for c in summary.critical],
+        "removed": [
+            {
+                "name": r.name,
+                "changes": None if r.changes is None else [change(c) for c in r.changes],
+            }
+            for r in summary.removed
+        ],
         "unplanned": list(summary.unplanned),
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
