@@ -254,7 +254,6 @@ class Runner:
     scratch: Path
     environment: dict[str, str]
     """The runner's own environment (PATH with the tools, the stand-in's settings)."""
-    comments: list[str] = field(default_factory=list)
 
     def run(self, event: Event) -> dict[str, JobRun]:
         document = yaml.safe_load(self.workflow.read_text())
@@ -368,6 +367,37 @@ class Runner:
         run.outputs.update(outputs)
         return True
 
+    @property
+    def github_state(self) -> dict[str, Any]:
+        """The comments and issues the workflow's scripts wrote, across runs."""
+        path = self.scratch / "github-state.json"
+        found: dict[str, Any] = (
+            json.loads(path.read_text()) if path.exists() else {"comments": [], "issues": []}
+        )
+        return found
+
+    @property
+    def comments(self) -> list[str]:
+        """The bodies of the comments on pull requests, oldest first."""
+        return [comment["body"] for comment in self.github_state["comments"]]
+
+    @property
+    def issues(self) -> list[dict[str, Any]]:
+        return list(self.github_state["issues"])
+
+    def _script(self, script: str, workspace: Path, event: Event) -> None:
+        source = workspace.parent / f"{workspace.name}.script.js"
+        source.write_text(script)
+        number = re.match(r"refs/pull/(\d+)/", event.ref)
+        done = subprocess.run(
+            [shutil.which("node") or "node", str(GITHUB_SCRIPT),
+             str(self.scratch / "github-state.json"), str(source),
+             number.group(1) if number else "0"],
+            cwd=workspace, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        if done.returncode != 0:
+            raise StepFailed(done.stdout + done.stderr)
+
     def _action(
         self,
         step: dict[str, Any],
@@ -406,12 +436,7 @@ class Runner:
                 for item in folder.iterdir():
                     shutil.copy(item, target)
         elif action == "actions/github-script":
-            body = (workspace / "summary.md").read_text()
-            if len(body) > MAX_COMMENT_CHARS:
-                raise StepFailed(
-                    "HttpError: Validation Failed: body is too long (maximum is 65536 characters)"
-                )
-            self.comments.append(body)
+            self._script(inputs["script"], workspace, event)
         elif action not in (
             "actions/cache",  # a cache, not a part of the result: nothing to play
             "actions/setup-python",
@@ -419,6 +444,11 @@ class Runner:
             "hashicorp/setup-terraform",
         ):
             raise AssertionError(f"no stand-in for {action}")
+
+
+GITHUB_SCRIPT = Path(__file__).resolve().parent / "github_script.cjs"
+"""Runs a github-script ``script:`` against a stand-in REST API that keeps comments and
+issues in a file, refusing a body over MAX_COMMENT_CHARS as GitHub does."""
 
 
 def _strings(env: dict[str, object]) -> dict[str, str]:

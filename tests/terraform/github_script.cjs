@@ -1,0 +1,76 @@
+// Runs an actions/github-script `script:` as the action does (an async function of
+// github, context, core and require), against a stand-in of the REST API that keeps
+// comments and issues in a JSON file between runs, and refuses what GitHub refuses (a
+// body over 65,536 characters: HTTP 422).
+//   node github_script.cjs STATE_FILE SCRIPT_FILE ISSUE_NUMBER
+"use strict";
+const fs = require("fs");
+
+const [stateFile, scriptFile, issueNumber] = process.argv.slice(2);
+const state = fs.existsSync(stateFile)
+  ? JSON.parse(fs.readFileSync(stateFile, "utf8"))
+  : { next: 1, comments: [], issues: [] };
+const bot = { login: "github-actions[bot]", type: "Bot" };
+const MAX_BODY = 65536;
+
+function checked(body) {
+  if (typeof body === "string" && body.length > MAX_BODY) {
+    const error = new Error("Validation Failed: body is too long (maximum is 65536 characters)");
+    error.status = 422;
+    throw error;
+  }
+  return body;
+}
+
+const issues = {
+  listComments: async ({ issue_number }) => ({
+    data: state.comments.filter((c) => c.issue_number === issue_number),
+  }),
+  createComment: async ({ issue_number, body }) => {
+    const comment = { id: state.next++, issue_number, body: checked(body), user: bot };
+    state.comments.push(comment);
+    return { data: comment };
+  },
+  updateComment: async ({ comment_id, body }) => {
+    const comment = state.comments.find((c) => c.id === comment_id);
+    if (!comment) throw Object.assign(new Error("Not Found"), { status: 404 });
+    comment.body = checked(body);
+    return { data: comment };
+  },
+  listForRepo: async ({ state: wanted = "open", creator }) => ({
+    data: state.issues.filter(
+      (i) => (wanted === "all" || i.state === wanted) && (!creator || i.user.login === creator),
+    ),
+  }),
+  create: async ({ title, body, labels }) => {
+    const issue = { number: state.next++, title, body: checked(body), labels: labels || [],
+                    state: "open", user: bot };
+    state.issues.push(issue);
+    return { data: issue };
+  },
+  update: async ({ issue_number, body, state: wanted }) => {
+    const issue = state.issues.find((i) => i.number === issue_number);
+    if (!issue) throw Object.assign(new Error("Not Found"), { status: 404 });
+    if (body !== undefined) issue.body = checked(body);
+    if (wanted !== undefined) issue.state = wanted;
+    return { data: issue };
+  },
+};
+const github = {
+  paginate: async (method, parameters) => (await method(parameters)).data,
+  rest: { issues },
+};
+const context = {
+  repo: { owner: "acme", repo: "infra" },
+  issue: { number: Number(issueNumber) },
+};
+const core = { info: (text) => console.log(text), warning: (text) => console.log(`::warning::${text}`) };
+
+const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor;
+const script = fs.readFileSync(scriptFile, "utf8");
+new AsyncFunction("github", "context", "core", "require", script)(github, context, core, require)
+  .then(() => fs.writeFileSync(stateFile, JSON.stringify(state, null, 1)))
+  .catch((error) => {
+    console.error(`HttpError: ${error.message}`);
+    process.exit(1);
+  });
