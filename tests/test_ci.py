@@ -102,7 +102,9 @@ def test_stacks_are_found_at_run_time_in_batches_that_fit_one_matrix(repo: Path)
     # then: no stack name is written into the workflow
     assert "second" not in text and "prod-shenzhen" not in text
     jobs = doc["jobs"]
-    assert list(jobs) == ["stacks", "plan", "removed-plan", "summary", "apply", "removed-apply"]
+    assert list(jobs) == [
+        "stacks", "plan", "removed-plan", "summary", "drift", "apply", "removed-apply",
+    ]  # fmt: skip
     listing = jobs["stacks"]["steps"][-1]
     assert (
         'mcpl ci stacks --config "$MCPL_CONFIG" --out "$MCPL_OUT" --changed-since "$since"'
@@ -193,7 +195,7 @@ def test_no_expression_is_expanded_inside_a_script(repo: Path) -> None:
             for s in j["steps"]
             if "Install" in s.get("name", "")
         ]
-        assert installs == ['bash -c "$MCPL_INSTALL"'] * 2
+        assert installs == ['bash -c "$MCPL_INSTALL"'] * 3  # stacks, summary, drift
 
 
 def test_oidc_gives_plans_a_read_only_role_and_applies_another(repo: Path) -> None:
@@ -256,7 +258,7 @@ def test_fails_when_the_stacks_keep_local_state(
         step for job in document["jobs"].values() for step in job["steps"]
         if step.get("uses", "").startswith("actions/checkout@")
     ]  # fmt: skip
-    assert len(checkouts) == 6
+    assert len(checkouts) == 7
     assert all(step["with"]["clean"] is False for step in checkouts)
     assert allowed.stderr.startswith("warning: --allow-local-state")
 

@@ -173,7 +173,7 @@ def evaluate(expression: str, context: dict[str, Any]) -> Any:
     return _Parser(expression, context).parse()
 
 
-_TEMPLATE = re.compile(r"\$\{\{(.*?)\}\}", re.S)
+_TEMPLATE = re.compile(r"\$\{\{((?:(?!\}\}).)*)\}\}", re.S)
 
 
 def substitute(value: Any, context: dict[str, Any]) -> Any:
@@ -222,6 +222,8 @@ class Event:
             }
         return {
             "event_name": self.name,
+            "server_url": "https://github.com",
+            "run_id": "1",
             "sha": self.sha,
             "ref": self.ref,
             "repository": self.repository,
@@ -325,7 +327,7 @@ class Runner:
             if "uses" in step:
                 try:
                     self._action(step, substitute(step.get("with", {}), context), workspace,
-                                 event, artifacts, env)  # fmt: skip
+                                 event, artifacts, env, step_env)  # fmt: skip
                 except StepFailed as failed:
                     run.logs.append(f"$ {step['uses']}\n{failed}")
                     ok = False
@@ -385,7 +387,7 @@ class Runner:
     def issues(self) -> list[dict[str, Any]]:
         return list(self.github_state["issues"])
 
-    def _script(self, script: str, workspace: Path, event: Event) -> None:
+    def _script(self, script: str, workspace: Path, event: Event, env: dict[str, str]) -> None:
         source = workspace.parent / f"{workspace.name}.script.js"
         source.write_text(script)
         number = re.match(r"refs/pull/(\d+)/", event.ref)
@@ -393,7 +395,7 @@ class Runner:
             [shutil.which("node") or "node", str(GITHUB_SCRIPT),
              str(self.scratch / "github-state.json"), str(source),
              number.group(1) if number else "0"],
-            cwd=workspace, capture_output=True, text=True, check=False,
+            cwd=workspace, env=env, capture_output=True, text=True, check=False,
         )  # fmt: skip
         if done.returncode != 0:
             raise StepFailed(done.stdout + done.stderr)
@@ -406,6 +408,7 @@ class Runner:
         event: Event,
         artifacts: Path,
         env: dict[str, str],
+        step_env: dict[str, str],
     ) -> None:
         action = step["uses"].split("@")[0]
         if action == "actions/checkout":
@@ -436,7 +439,7 @@ class Runner:
                 for item in folder.iterdir():
                     shutil.copy(item, target)
         elif action == "actions/github-script":
-            self._script(inputs["script"], workspace, event)
+            self._script(inputs["script"], workspace, event, step_env)
         elif action not in (
             "actions/cache",  # a cache, not a part of the result: nothing to play
             "actions/setup-python",

@@ -103,7 +103,7 @@ def test_two_pull_requests_two_pushes_and_a_drift_run(lab: Lab, tmp_path: Path) 
     # then: one stack planned, its plan creating the deployment, one comment
     assert {job: run.result for job, run in pr1.items()} == {
         "stacks": "success", "plan": "success", "summary": "success", "apply": "skipped",
-        "removed-plan": "skipped", "removed-apply": "skipped",
+        "removed-plan": "skipped", "removed-apply": "skipped", "drift": "skipped",
     }, [log for run in pr1.values() for log in run.logs]  # fmt: skip
     assert json.loads(pr1["stacks"].outputs["stacks"]) == ["warehouse-hangzhou"]
     assert (
@@ -145,6 +145,34 @@ def test_two_pull_requests_two_pushes_and_a_drift_run(lab: Lab, tmp_path: Path) 
     assert drift["plan"].result == "success", drift["plan"].logs
     assert "No changes." in "".join(drift["plan"].logs)
     assert endpoints(lab) == 2
+    assert drift["drift"].result == "success", drift["drift"].logs
+    assert runner.issues == []
+
+    # when: someone deletes a PrivateZone record in the console, and the schedule runs
+    cloud = json.loads(lab.cloud.read_text())
+    records = cloud["resources"]["alicloud_pvtz_zone_record"]
+    records.pop(next(iter(records)))
+    lab.cloud.write_text(json.dumps(cloud))
+    drifted = runner.run(Event("schedule", docs))
+    # then: the plan fails on drift, and one issue names the stack and what apply would do
+    assert drifted["plan"].result == "failure"
+    assert drifted["drift"].result == "success", drifted["drift"].logs
+    [issue] = runner.issues
+    assert issue["title"] == "privatelink drift: warehouse-hangzhou"
+    assert issue["state"] == "open"
+    assert "- create `alicloud_pvtz_zone_record.maxcompute_dns_" in issue["body"]
+    # when: the drift is still there next week: the same issue, no second one
+    runner.run(Event("schedule", docs))
+    assert len(runner.issues) == 1
+    # when: a push applies the stack again (a manual run), and the schedule runs
+    inputs = (("stacks", '["warehouse-hangzhou"]'), ("apply", True))
+    assert runner.run(Event("workflow_dispatch", docs, inputs=inputs))["apply"].result == "success"
+    fixed = runner.run(Event("schedule", docs))
+    # then: the issue is closed
+    assert fixed["plan"].result == "success"
+    [issue] = runner.issues
+    assert issue["state"] == "closed"
+    assert "no drift any more" in issue["body"]
 
 
 def test_pull_requests_from_forks_get_no_plan_and_no_credentials(lab: Lab, tmp_path: Path) -> None:
