@@ -456,8 +456,8 @@ def test_ci_stacks_only_keeps_the_named_stacks_in_the_configs_order(repo: Path) 
     [
         ('["second", "nope"]', "error: --only: 'nope' not in the config; its deployments are "
          "prod-shenzhen, second"),
-        ("second", "error: --only 'second': give a JSON list of deployment names, such as "
-         '["prod-hangzhou"]'),
+        ("second", "error: --only: 'second' is not a JSON list of deployment names, such as "
+         '["prod-hangzhou"] (what `mcpl ci stacks` prints)'),
     ],
 )  # fmt: skip
 def test_fails_when_only_names_no_deployment_of_the_config(

@@ -377,7 +377,8 @@ def summary(
     ] = None,
 ) -> None:
     """A PR-ready review: per deployment a table, a diagram, costs, flags, and the plan."""
-    from maxcompute_privatelink.outputs.comment import fitted, full_review, stack_list
+    from maxcompute_privatelink.outputs.ci import stack_list
+    from maxcompute_privatelink.outputs.comment import fitted, full_review
     from maxcompute_privatelink.outputs.summary import (
         as_json,
         looks_stale,

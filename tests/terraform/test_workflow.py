@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import BASE_DEPLOYMENT, ROOT
 from terraform.actions import Event, Runner, runner_path
 from terraform.conftest import Lab
 from terraform.harness import TESTS
@@ -80,6 +80,21 @@ def runner_for(lab: Lab, origin: Path, scratch: Path) -> tuple[Runner, Path]:
     }
     workflow = origin / ".github/workflows/privatelink.yml"
     return Runner(workflow, origin, scratch, environment), bucket
+
+
+def started(lab: Lab, tmp_path: Path, branch: str | None = None) -> tuple[Runner, str, str]:
+    """An infra repo with one commit on main, then (on ``branch`` when given) the commit
+    that adds the deployment; its runner, and the two commits."""
+    origin = lab.root
+    git(origin, "init", "-q", "-b", "main")
+    (origin / "README.md").write_text("infra\n")
+    first = commit(origin, "start")
+    if branch is not None:
+        git(origin, "checkout", "-q", "-b", branch)
+    add_privatelink(lab, origin)
+    added = commit(origin, "MaxCompute PrivateLink")
+    runner, _ = runner_for(lab, origin, tmp_path)
+    return runner, first, added
 
 
 def endpoints(lab: Lab) -> int:
@@ -197,14 +212,7 @@ def test_pull_requests_from_forks_get_no_plan_and_no_credentials(lab: Lab, tmp_p
 def test_a_failed_plan_still_gets_a_review_naming_it(lab: Lab, tmp_path: Path) -> None:
     # given: a pull request adding the deployment, and a plan role that may do nothing,
     # so its plan fails (Forbidden.RAM)
-    origin = lab.root
-    git(origin, "init", "-q", "-b", "main")
-    (origin / "README.md").write_text("infra\n")
-    first = commit(origin, "start")
-    git(origin, "checkout", "-q", "-b", "add-privatelink")
-    add_privatelink(lab, origin)
-    added = commit(origin, "MaxCompute PrivateLink")
-    runner, _ = runner_for(lab, origin, tmp_path)
+    runner, first, added = started(lab, tmp_path, branch="add-privatelink")
     nothing = tmp_path / "nothing.json"
     nothing.write_text('{"Version": "1", "Statement": []}')
     runner.environment[ram.POLICY_VARIABLE] = str(nothing)
@@ -219,13 +227,7 @@ def test_a_failed_plan_still_gets_a_review_naming_it(lab: Lab, tmp_path: Path) -
 def test_a_failed_apply_is_applied_by_a_manual_run_naming_it(lab: Lab, tmp_path: Path) -> None:
     # given: the deployment merged to main, and its apply refused (an apply role that may
     # do nothing)
-    origin = lab.root
-    git(origin, "init", "-q", "-b", "main")
-    (origin / "README.md").write_text("infra\n")
-    first = commit(origin, "start")
-    add_privatelink(lab, origin)
-    added = commit(origin, "MaxCompute PrivateLink")
-    runner, _ = runner_for(lab, origin, tmp_path)
+    runner, first, added = started(lab, tmp_path)
     nothing = tmp_path / "nothing.json"
     nothing.write_text('{"Version": "1", "Statement": []}')
     runner.environment[ram.POLICY_VARIABLE] = str(nothing)
@@ -258,16 +260,8 @@ def test_fails_when_a_manual_run_names_a_stack_the_config_lacks(lab: Lab, tmp_pa
     assert "--only: 'nope' not in the config" in manual["stacks"].logs[-1]
 
 
-SCRATCH = {
-    "name": "scratch-shenzhen",
-    "region": "cn-shenzhen",
-    "vpc_cidr": "10.20.0.0/16",
-    "zones": [
-        {"zone_id": "cn-shenzhen-e", "vswitch_cidr": "10.20.1.0/24"},
-        {"zone_id": "cn-shenzhen-f", "vswitch_cidr": "10.20.2.0/24"},
-    ],
-    "protect": False,
-}
+SCRATCH = {**BASE_DEPLOYMENT, "name": "scratch-shenzhen", "protect": False}
+"""A second deployment, in a VPC of its own, that a test may destroy."""
 
 
 def resynth(lab: Lab, origin: Path, data: dict[str, Any]) -> None:

@@ -28,8 +28,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from maxcompute_privatelink import __version__
-from maxcompute_privatelink.errors import CiError
+from maxcompute_privatelink.errors import CiError, OptionError
 from maxcompute_privatelink.layout import STACK_NAME
+from maxcompute_privatelink.model.fields import shown
 
 if TYPE_CHECKING:
     from maxcompute_privatelink.model.backend import OssBackendProps
@@ -408,18 +409,25 @@ def changed_stacks(out: Path, stacks: Sequence[str], since: str) -> list[str]:
     return [name for name in stacks if name in touched]
 
 
-def only(stacks: Sequence[str], wanted: str) -> list[str]:
-    """Of ``stacks`` (the config's), those named in ``wanted`` (a JSON list, such as a
-    manual run's input), in the config's order; a name the config lacks is refused."""
+def stack_list(option: str, value: str) -> list[str]:
+    """A JSON list of deployment names, as `mcpl ci stacks` prints it."""
     try:
-        names = json.loads(wanted)
+        names = json.loads(value)
     except ValueError:
         names = None
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-        raise CiError(
-            f"--only {wanted[:80]!r}: give a JSON list of deployment names, such as "
-            '["prod-hangzhou"]'
+        raise OptionError(
+            option,
+            f"{shown(value)} is not a JSON list of deployment names, such as "
+            '["prod-hangzhou"] (what `mcpl ci stacks` prints)',
         )
+    return names
+
+
+def only(stacks: Sequence[str], wanted: str) -> list[str]:
+    """Of ``stacks`` (the config's), those named in ``wanted`` (a JSON list, such as a
+    manual run's input), in the config's order; a name the config lacks is refused."""
+    names = stack_list("--only", wanted)
     unknown = [name for name in names if name not in stacks]
     if unknown:
         raise CiError(

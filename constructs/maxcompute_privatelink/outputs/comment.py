@@ -10,12 +10,9 @@ names every deployment that changes or whose plan failed, shortest form last.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Sequence
 
-from maxcompute_privatelink.errors import OptionError
-from maxcompute_privatelink.model.fields import shown
 from maxcompute_privatelink.outputs.summary import MARKER, Summary, markdown
 
 COMMENT_LIMIT = 65_536
@@ -26,21 +23,6 @@ FULL_REVIEW = (
     "the full review, with each deployment's table, diagram and plan, is in this run's job "
     "summary and its `privatelink-review` artifact"
 )
-
-
-def stack_list(option: str, value: str) -> list[str]:
-    """A JSON list of deployment names, as `mcpl ci stacks` prints it."""
-    try:
-        names = json.loads(value)
-    except ValueError:
-        names = None
-    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-        raise OptionError(
-            option,
-            f"{shown(value)} is not a JSON list of deployment names, such as "
-            '["prod-hangzhou"] (what `mcpl ci stacks` prints)',
-        )
-    return names
 
 
 def failed_plans(summary: Summary, expected: Sequence[str]) -> list[str]:
