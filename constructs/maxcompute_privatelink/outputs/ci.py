@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Literal
 from maxcompute_privatelink import __version__
 from maxcompute_privatelink.errors import CiError, OptionError
 from maxcompute_privatelink.layout import STACK_NAME
-from maxcompute_privatelink.model.fields import shown
 
 if TYPE_CHECKING:
     from maxcompute_privatelink.model.backend import OssBackendProps
@@ -411,6 +410,8 @@ def changed_stacks(out: Path, stacks: Sequence[str], since: str) -> list[str]:
 
 def stack_list(option: str, value: str) -> list[str]:
     """A JSON list of deployment names, as `mcpl ci stacks` prints it."""
+    from maxcompute_privatelink.model.fields import shown  # the models stay unloaded till here
+
     try:
         names = json.loads(value)
     except ValueError:
