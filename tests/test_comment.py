@@ -107,7 +107,7 @@ def test_fails_when_expect_is_not_a_list_of_names(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert (
         "error: --expect: 'prod-shenzhen' is not a JSON list of deployment names, such as "
-        '["prod-hangzhou"] (what `mcpl ci stacks` prints)' in result.output
+        '["prod-hangzhou"] (what `mcpl ci stacks` prints)' in result.stderr
     )
 
 

@@ -31,7 +31,7 @@ def test_lock_writes_what_check_requires(lab: Lab) -> None:
     before = runner.invoke(app, ["check", *args, "--require-locks"])
     # then: one finding per stack, with the fix
     assert before.exit_code == 1
-    missing = [line for line in before.output.splitlines() if "lock.hcl: missing" in line]
+    missing = [line for line in before.stderr.splitlines() if "lock.hcl: missing" in line]
     assert len(missing) == stacks
     assert missing[0].endswith("; run `mcpl lock` and commit it")
     # when: locked, then locked again
@@ -64,6 +64,6 @@ def test_fails_when_the_provider_cannot_be_installed(
     result = runner.invoke(app, ["lock", "-c", str(config), "-o", str(out)])
     # then: one line, naming the stack and Terraform's reason; no lock file
     assert result.exit_code == 2
-    assert "could not lock the provider: Error: " in result.output
-    assert "stacks/analytics-shenzhen" in result.output
+    assert "could not lock the provider: Error: " in result.stderr
+    assert "stacks/analytics-shenzhen" in result.stderr
     assert not list(out.glob("stacks/*/.terraform.lock.hcl"))
