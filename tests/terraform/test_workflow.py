@@ -270,21 +270,31 @@ def resynth(lab: Lab, origin: Path, data: dict[str, Any]) -> None:
     lab.mcpl("lock", "-c", origin / "privatelink.yaml", "-o", origin / "cdktf.out")
 
 
-def test_a_removed_deployment_is_planned_as_a_destroy_and_destroyed_on_merge(
-    lab: Lab, tmp_path: Path
-) -> None:
-    # given: main with two deployments, applied; the second one unprotected
+def two_applied(
+    lab: Lab, tmp_path: Path, second: dict[str, Any]
+) -> tuple[Runner, dict[str, Any], str]:
+    """main with the bundled OSS deployment and ``second``, pushed and applied: the runner,
+    the config's data and the commit."""
     origin = lab.root
     git(origin, "init", "-q", "-b", "main")
     (origin / "README.md").write_text("infra\n")
     first = commit(origin, "start")
     add_privatelink(lab, origin)
     data = yaml.safe_load((origin / "privatelink.yaml").read_text())
-    data["deployments"].append(SCRATCH)
+    data["deployments"].append(second)
     resynth(lab, origin, data)
     both = commit(origin, "two deployments")
     runner, _ = runner_for(lab, origin, tmp_path)
     assert runner.run(Event("push", both, before=first))["apply"].result == "success"
+    return runner, data, both
+
+
+def test_a_removed_deployment_is_planned_as_a_destroy_and_destroyed_on_merge(
+    lab: Lab, tmp_path: Path
+) -> None:
+    # given: main with two deployments, applied; the second one unprotected
+    origin = lab.root
+    runner, data, both = two_applied(lab, tmp_path, SCRATCH)
     assert endpoints(lab) == 4
     # when: a pull request removes the second
     git(origin, "checkout", "-q", "-b", "remove")
@@ -315,16 +325,7 @@ def test_a_removed_deployment_is_planned_as_a_destroy_and_destroyed_on_merge(
 def test_a_removed_protected_deployment_is_never_destroyed(lab: Lab, tmp_path: Path) -> None:
     # given: main with a second deployment still protected, applied
     origin = lab.root
-    git(origin, "init", "-q", "-b", "main")
-    (origin / "README.md").write_text("infra\n")
-    first = commit(origin, "start")
-    add_privatelink(lab, origin)
-    data = yaml.safe_load((origin / "privatelink.yaml").read_text())
-    data["deployments"].append({**SCRATCH, "protect": True})
-    resynth(lab, origin, data)
-    both = commit(origin, "two deployments")
-    runner, _ = runner_for(lab, origin, tmp_path)
-    assert runner.run(Event("push", both, before=first))["apply"].result == "success"
+    runner, data, both = two_applied(lab, tmp_path, {**SCRATCH, "protect": True})
     # when: a pull request takes it out by hand (synth refuses to, while it is protected):
     # its config entry, its folder, and the manifest as synth writes it without it
     git(origin, "checkout", "-q", "-b", "remove")
