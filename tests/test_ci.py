@@ -468,3 +468,26 @@ def test_fails_when_only_names_no_deployment_of_the_config(
     # then
     assert result.exit_code == 2
     assert result.stderr.strip() == message
+
+
+def test_ci_stacks_removed_lists_deleted_deployments_never_renamed_ones(repo: Path) -> None:
+    # given: a commit with prod-shenzhen and second, then second renamed and prod-shenzhen
+    # deleted from the config
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], capture_output=True, text=True, check=True)
+        return done.stdout.strip()
+
+    assert runner.invoke(app, ["synth", "-c", "c.yaml"]).exit_code == 0
+    git("init", "-q")
+    git("add", "-A")
+    git("-c", "user.name=t", "-c", "user.email=t@e.invalid", "commit", "-qm", "one")
+    base = git("rev-parse", "HEAD")
+    data = yaml.safe_load(Path("c.yaml").read_text())
+    data["deployments"] = [dict(data["deployments"][1], name="third", renamed_from="second")]
+    Path("c.yaml").write_text(yaml.safe_dump(data))
+    # when
+    removed = runner.invoke(app, ["ci", "stacks", "-c", "c.yaml", "--changed-since", base,
+                                  "--removed"])  # fmt: skip
+    # then: the deleted one is destroyed on merge; the renamed one's resources live on
+    assert removed.exit_code == 0, removed.output
+    assert removed.stdout == '["prod-shenzhen"]\n'

@@ -552,9 +552,11 @@ def ci_stacks(
 
     from maxcompute_privatelink.outputs.ci import batches, changed_stacks, only, removed_stacks
 
-    names = [d.name for d in _load(config).deployments]
+    deployments = _load(config).deployments
+    names = [d.name for d in deployments]
     if removed:
-        names = removed_stacks(out, names, changed_since)
+        renamed = [d.renamed_from for d in deployments if d.renamed_from is not None]
+        names = removed_stacks(out, {*names, *renamed}, changed_since)
     else:
         names = only(names, only_these) if only_these.strip() else names
         names = changed_stacks(out, names, changed_since)

@@ -22,7 +22,7 @@ import re
 import shlex
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -353,11 +353,12 @@ def _checked_since(since: str) -> str:
     return since
 
 
-def removed_stacks(out: Path, stacks: Sequence[str], since: str) -> list[str]:
-    """The stacks ``since``'s committed manifest lists that the config (``stacks``) no
-    longer has: deployments removed since, whose resources the workflow destroys from
-    that revision's stack files. Only names a deployment can have (never a path); none
-    when ``since`` is empty, all zeros or unknown."""
+def removed_stacks(out: Path, kept: Collection[str], since: str) -> list[str]:
+    """The stacks ``since``'s committed manifest lists that are not ``kept`` (the config's
+    deployments and the names they were renamed from: a renamed deployment's resources
+    live on under its new name): deployments removed since, whose resources the workflow
+    destroys from that revision's stack files. Only names a deployment can have (never a
+    path); none when ``since`` is empty, all zeros or unknown."""
     if not since.strip("0"):
         return []
     manifest = f"{_checked_since(since)}:{out.as_posix().rstrip('/')}/manifest.json"
@@ -375,7 +376,7 @@ def removed_stacks(out: Path, stacks: Sequence[str], since: str) -> list[str]:
     except (ValueError, AttributeError):
         listed = {}
     names = [n for n in listed if isinstance(n, str) and STACK_NAME.fullmatch(n)]
-    return sorted(name for name in names if name not in stacks)
+    return sorted(name for name in names if name not in kept)
 
 
 def changed_stacks(out: Path, stacks: Sequence[str], since: str) -> list[str]:
