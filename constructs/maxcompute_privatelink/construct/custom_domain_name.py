@@ -19,6 +19,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidato
 
 from maxcompute_privatelink.construct import bindings as alicloud
 from maxcompute_privatelink.construct.cdk import cdktf
+from maxcompute_privatelink.construct.conditions import found, found_once, if_found, quoted
 from maxcompute_privatelink.construct.naming import element_id, name_element, register
 from maxcompute_privatelink.construct.requirements import require_alicloud
 from maxcompute_privatelink.model.fields import check_dns_label, check_dns_name, is_token
@@ -160,28 +161,26 @@ class CustomDomainName(Construct):
         props = self._props
         zone = f"PrivateZone zone {alicloud.literal(zone_id)}"
         conditions = [
-            cdktf.Postcondition(
-                condition="${length(self.zones) == 1}",
-                error_message=f"{zone} does not exist in this account; give the id of an "
-                "existing zone, or drop private_zone.zone_id to have one created.",
+            found_once(
+                "zones",
+                f"{zone} does not exist in this account; give the id of an existing zone, or "
+                "drop private_zone.zone_id to have one created.",
             ),
-            cdktf.Postcondition(
-                condition="${length(self.zones) != 1 || "
-                f'one(self.zones[*].zone_name) == "{props.zone_name}"}}',
-                error_message=f"{zone} is named "
-                '${coalesce(one(self.zones[*].zone_name), "none")}, and the client URLs '
-                f"need {props.zone_name}; give the id of a zone of that name.",
+            if_found(
+                "zones",
+                f"one(self.zones[*].zone_name) == {quoted(props.zone_name)}",
+                f"{zone} is named {found('zones', 'zone_name')}, and the client URLs need "
+                f"{alicloud.literal(props.zone_name)}; give the id of a zone of that name.",
             ),
         ]
         if not is_token(props.vpc_id) and not props.vpc_id.startswith("${"):
             vpc = alicloud.literal(props.vpc_id)
             conditions.append(
-                cdktf.Postcondition(
-                    condition="${length(self.zones) != 1 || "
-                    f'contains(flatten(self.zones[*].bind_vpcs[*].vpc_id), "{vpc}")}}',
-                    error_message=f"{zone} is not bound to {vpc}, so its records would not "
-                    f"answer there; bind {vpc} to it in the PrivateZone console, then plan "
-                    "again.",
+                if_found(
+                    "zones",
+                    f"contains(flatten(self.zones[*].bind_vpcs[*].vpc_id), {quoted(props.vpc_id)})",
+                    f"{zone} is not bound to {vpc}, so its records would not answer there; bind "
+                    f"{vpc} to it in the PrivateZone console, then plan again.",
                 )
             )
         lookup = alicloud.DataAlicloudPvtzZones(

@@ -21,6 +21,7 @@ from constructs import Construct
 
 from maxcompute_privatelink.construct import bindings as alicloud
 from maxcompute_privatelink.construct.cdk import cdktf
+from maxcompute_privatelink.construct.conditions import found, found_once, if_found, quoted
 from maxcompute_privatelink.construct.custom_domain_name import (
     CustomDomainName,
     CustomDomainNameProps,
@@ -44,12 +45,6 @@ MANAGED_BY = "maxcompute-privatelink"
 MIN_VPC_NAME = 2
 """VPC names have 2 to 128 characters (ALIYUN::ECS::VPC VpcName; InvalidVpcName.Malformed):
 a one-letter deployment's VPC is named ``<name>-vpc``, a name no working stack had."""
-
-
-def _quoted(text: str) -> str:
-    """``text`` as a quoted string inside a Terraform expression, nothing in it live."""
-    escaped = alicloud.literal(text).replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
 
 
 @dataclass(frozen=True)
@@ -126,7 +121,7 @@ class MaxComputePrivateLink(Construct):
                     raise ValueError(f"zone {zone.zone_id} needs vswitch_id or vswitch_cidr")
                 vswitch_ids[zone.zone_id] = zone.vswitch_id
                 self._given_vswitches[zone.zone_id] = self._check_vswitch(
-                    zone.zone_id, zone.vswitch_id, vpc_id if props.vpc_id is not None else None
+                    zone.zone_id, zone.vswitch_id, props.vpc_id
                 )
                 continue
             vswitch = alicloud.Vswitch(
@@ -251,33 +246,30 @@ class MaxComputePrivateLink(Construct):
         """A lookup of a given vSwitch whose postconditions fail the plan, before anything
         is created, when the vSwitch does not exist, lies in another zone than the one it
         is given for, or (for a given VPC) in another VPC."""
-        zone, vpc = _quoted(zone_id), _quoted(vpc_id or "")
         shown = alicloud.literal  # user text in a message, nothing in it live
         given = (
             f"Deployment {shown(self._props.name)}: vSwitch {shown(vswitch_id)}, given for "
             f"{shown(zone_id)},"
         )
         conditions = [
-            cdktf.Postcondition(
-                condition="${length(self.vswitches) == 1}",
-                error_message=f"{given} does not exist in this region and account; give "
-                "the id of an existing vSwitch, or vswitch_cidr to create one.",
+            found_once(
+                "vswitches",
+                f"{given} does not exist in this region and account; give the id of an "
+                "existing vSwitch, or vswitch_cidr to create one.",
             ),
-            cdktf.Postcondition(
-                condition="${length(self.vswitches) != 1 || "
-                f"one(self.vswitches[*].zone_id) == {zone}}}",
-                error_message=f"{given} lies in zone "
-                '${coalesce(one(self.vswitches[*].zone_id), "none")}; give a vSwitch of '
+            if_found(
+                "vswitches",
+                f"one(self.vswitches[*].zone_id) == {quoted(zone_id)}",
+                f"{given} lies in zone {found('vswitches', 'zone_id')}; give a vSwitch of "
                 f"{shown(zone_id)}, or set zone_id to the vSwitch's zone.",
             ),
         ]
         if vpc_id is not None and not is_token(vpc_id):
             conditions.append(
-                cdktf.Postcondition(
-                    condition="${length(self.vswitches) != 1 || "
-                    f"one(self.vswitches[*].vpc_id) == {vpc}}}",
-                    error_message=f"{given} lies in VPC "
-                    '${coalesce(one(self.vswitches[*].vpc_id), "none")}, not '
+                if_found(
+                    "vswitches",
+                    f"one(self.vswitches[*].vpc_id) == {quoted(vpc_id)}",
+                    f"{given} lies in VPC {found('vswitches', 'vpc_id')}, not "
                     f"{shown(vpc_id)}; give a vSwitch of {shown(vpc_id)}.",
                 )
             )
