@@ -29,7 +29,7 @@ ResourceGroupId = Annotated[
     str, _resource_id("rg", "resource group"), _schema_pattern("rg-[a-z0-9]+")
 ]
 
-_DURATION = re.compile(r"(?:[0-9]+h)?(?:[0-9]+m)?(?:[0-9]+s)?")
+_DURATION = re.compile(r"(?:(?P<h>[0-9]+)h)?(?:(?P<m>[0-9]+)m)?(?:(?P<s>[0-9]+)s)?")
 MAX_WAIT_SECONDS = 24 * 3600
 
 
@@ -49,8 +49,7 @@ def _check_duration(value: str) -> str:
             "10m, 1h or 1h30m"
         )
     seconds = sum(
-        int(number) * {"h": 3600, "m": 60, "s": 1}[unit]
-        for number, unit in re.findall(r"([0-9]+)([hms])", value)
+        int(found[unit] or 0) * factor for unit, factor in (("h", 3600), ("m", 60), ("s", 1))
     )
     if seconds < MIN_WAIT_SECONDS:
         raise ValueError(

@@ -9,6 +9,7 @@ rules across fields are checked together after them and reported all at once
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -268,12 +269,8 @@ class MaxComputePrivateLinkProps(_Frozen):
         given = self.private_zone
         if given is None:
             return names
-        return PrivateZoneNames(
-            names.zone_name,
-            names.maxcompute_record,
-            names.tunnel_record,
-            existing_zone_id=given.zone_id,
-            more_vpc_ids=given.vpc_ids or (),
+        return dataclasses.replace(
+            names, existing_zone_id=given.zone_id, more_vpc_ids=given.vpc_ids or ()
         )
 
     def _client_urls(self) -> tuple[str | None, str | None]:

@@ -17,8 +17,6 @@ from maxcompute_privatelink.outputs.summary import MARKER, Summary, markdown
 
 COMMENT_LIMIT = 65_536
 """Characters in one comment body (GitHub's documented maximum)."""
-STEP_SUMMARY_LIMIT = 1024 * 1024
-"""Bytes of one step's job summary (GitHub's documented maximum)."""
 FULL_REVIEW = (
     "the full review, with each deployment's table, diagram and plan, is in this run's job "
     "summary and its `privatelink-review` artifact"

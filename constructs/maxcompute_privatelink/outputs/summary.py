@@ -334,16 +334,14 @@ def _rows(d: Deployment) -> list[Row]:
 
 
 def _at(eni_ip: EniIpProps | None, role: str) -> str:
+    """`` <address>`` of ``role``'s NIC when ``eni_ip`` fixes it, else nothing."""
     address = getattr(eni_ip, role) if eni_ip is not None else None
     return f" {address}" if address else ""
 
 
 def _fixed_addresses(eni_ip: EniIpProps | None) -> str:
-    if eni_ip is None:
-        return ""
-    given = [f"{role} {getattr(eni_ip, role)}" for role in ("frontend", "tunnel")
-             if getattr(eni_ip, role) is not None]  # fmt: skip
-    return f" (NICs at {', '.join(given)})"
+    given = [f"{role}{_at(eni_ip, role)}" for role in ("frontend", "tunnel") if _at(eni_ip, role)]
+    return f" (NICs at {', '.join(given)})" if given else ""
 
 
 def _option_rows(d: Deployment) -> list[Row]:
@@ -382,11 +380,12 @@ def summarize(config: PrivateLinkConfig, plans: list[Path], removed: Sequence[st
                 changes=changes,
             )
         )
-    retired = []
-    for name in gone:
-        changes = read_plan(assigned[name], name) if name in assigned else None
-        critical[:0] = [c for c in changes or () if c.critical]  # destroys lead
-        retired.append(RemovedSummary(name, changes))
+    retired = [
+        RemovedSummary(name, read_plan(assigned[name], name) if name in assigned else None)
+        for name in gone
+    ]
+    destroys = [c for r in retired for c in r.changes or () if c.critical]
+    critical[:0] = destroys  # the removed deployments' destroys lead, in their order
     unplanned = tuple(name for name in [*names, *gone] if plans and name not in assigned)
     return Summary(tuple(deployments), tuple(critical), unplanned, tuple(retired))
 
