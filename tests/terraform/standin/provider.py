@@ -445,21 +445,11 @@ def read_vpcs(block: dict[str, Any], config: dict[str, Any], cloud: Cloud) -> di
     """``data.alicloud_vpcs``: the VPCs the cloud knows, filtered by ``ids``."""
     known = cloud.vpcs()
     ids = config.get("ids") or list(known)
-    found = [ident for ident in ids if ident in known]
-    object_type = block["attributes"]["vpcs"]["type"][1][1]
-    vpcs = []
-    for ident in found:
-        vpc = {key: _blank(kind) for key, kind in object_type.items()}
-        vpc.update(id=ident, vpc_id=ident, cidr_block=known[ident], status="Available")
-        vpcs.append(vpc)
-    state = {name: config.get(name) for name in block["attributes"]}
-    state.update(
-        {
-            "id": str(abs(hash(tuple(found)))),
-            "ids": found,
-            "names": ["" for _ in found],
-            "vpcs": vpcs,
-            "total_count": len(found),
-        }
-    )
+    found = [
+        {"id": ident, "vpc_id": ident, "cidr_block": known[ident], "status": "Available"}
+        for ident in ids
+        if ident in known
+    ]
+    state = _listed(block, config, "vpcs", found)
+    state["total_count"] = len(found)
     return state
