@@ -42,10 +42,6 @@ def lab(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli_config: Path) -> It
     yield new_lab(TERRAFORMS[0], tmp_path, monkeypatch, cli_config)
 
 
-def printed(tmp_path: Path) -> dict[str, Path]:
-    return printed_policies(tmp_path)
-
-
 def actions(policy: Path) -> set[str]:
     document = json.loads(policy.read_text())
     return {a for s in document["Statement"] for a in s["Action"]}
@@ -150,7 +146,7 @@ def test_a_deployments_life_calls_exactly_the_printed_actions(
     # destroys every example's HCL twin under the same roles)
     flags: list[str] = []
     # given: the printed roles
-    files = printed(tmp_path)
+    files = printed_policies(tmp_path)
     roles = Roles(lab, files, monkeypatch)
     # when: a created network and an existing one live their lives under them
     live(roles, lab, "privatelink.yaml", flags, moved, start=in_a_group)
@@ -169,7 +165,7 @@ def test_a_deployments_life_calls_exactly_the_printed_actions(
 
 def test_plan_role_reads_only(tmp_path: Path) -> None:
     # given
-    files = printed(tmp_path)
+    files = printed_policies(tmp_path)
     # when
     plan, apply = actions(files["plan"]), actions(files["apply"])
     # then: a plan can change nothing; the apply role can do all a plan does
@@ -181,7 +177,7 @@ def test_a_missing_action_is_refused_with_the_clouds_error_naming_it(
     lab: Lab, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # given: the plan role without pvtz:ListTagResources, after an apply
-    files = printed(tmp_path)
+    files = printed_policies(tmp_path)
     roles = Roles(lab, files, monkeypatch)
     document = json.loads(files["plan"].read_text())
     document["Statement"][0]["Action"].remove("pvtz:ListTagResources")
