@@ -76,6 +76,18 @@ def write_config(folder: Path, deployments: list[dict[str, Any]], name: str = "c
     return path
 
 
+OSS = "backend:\n  oss: {bucket: acme-state, region: cn-hangzhou}\n"
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, deployment: dict[str, Any]) -> Path:
+    """An infra repo as the current folder: c.yaml (OSS state) with two deployments."""
+    monkeypatch.chdir(tmp_path)
+    config = write_config(tmp_path, [deployment, dict(deployment, name="second")])
+    config.write_text(config.read_text() + OSS)
+    return tmp_path
+
+
 def after_mcpl(args: list[str | Path], report: str, cwd: Path | None = None) -> str:
     """Run ``mcpl args`` in a fresh interpreter, through the ``mcpl`` entry point, then
     print its exit code and ``report``, a Python expression evaluated there (``sys`` and

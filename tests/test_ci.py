@@ -20,16 +20,6 @@ from maxcompute_privatelink.outputs.ci import Actions, batches
 
 ACTIONLINT = ROOT / "tools" / "actionlint"
 PINS = ROOT.parent / "shared" / "data" / "github-actions-pins.json"
-OSS = "backend:\n  oss: {bucket: acme-state, region: cn-hangzhou}\n"
-
-
-@pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, deployment: dict[str, Any]) -> Path:
-    """An infra repo as the current folder: c.yaml (OSS state) with two deployments."""
-    monkeypatch.chdir(tmp_path)
-    config = write_config(tmp_path, [deployment, dict(deployment, name="second")])
-    config.write_text(config.read_text() + OSS)
-    return tmp_path
 
 
 def generate(*args: str) -> tuple[str, dict[Any, Any]]:
@@ -105,7 +95,7 @@ def test_stacks_are_found_at_run_time_in_batches_that_fit_one_matrix(repo: Path)
     assert list(jobs) == [
         "stacks", "plan", "removed-plan", "summary", "drift", "apply", "removed-apply",
     ]  # fmt: skip
-    listing = jobs["stacks"]["steps"][-1]
+    [listing] = [step for step in jobs["stacks"]["steps"] if step.get("id") == "list"]
     assert (
         'mcpl ci stacks --config "$MCPL_CONFIG" --out "$MCPL_OUT" --changed-since "$since"'
         in listing["run"]
@@ -113,18 +103,18 @@ def test_stacks_are_found_at_run_time_in_batches_that_fit_one_matrix(repo: Path)
     assert "--batches" in listing["run"]
     assert jobs["stacks"]["outputs"]["stacks"] == "${{ steps.list.outputs.stacks }}"
     assert jobs["stacks"]["outputs"]["batches"] == "${{ steps.list.outputs.batches }}"
-    for name in ("plan", "apply"):
+    assert jobs["stacks"]["outputs"]["applies"] == "${{ steps.list.outputs.applies }}"
+    for name, matrix in (("plan", "batches"), ("apply", "applies")):
         strategy = jobs[name]["strategy"]
         assert strategy["fail-fast"] is False
         assert strategy["max-parallel"] == 7
-        assert strategy["matrix"]["batch"] == "${{ fromJSON(needs.stacks.outputs.batches) }}"
+        assert strategy["matrix"]["batch"] == f"${{{{ fromJSON(needs.stacks.outputs.{matrix}) }}}}"
         assert "needs.stacks.outputs.stacks != '[]'" in jobs[name]["if"]
         assert jobs[name]["env"]["TF_PLUGIN_CACHE_DIR"].endswith("/.terraform-plugins")
-        assert (
-            "for STACK in $BATCH; do" in jobs[name]["steps"][-1 if name == "apply" else -2]["run"]
-        )
+        assert any("for STACK in $BATCH; do" in step.get("run", "") for step in jobs[name]["steps"])
+    assert jobs["apply"]["env"]["BATCH"] == "${{ matrix.batch.stacks }}"
     assert jobs["apply"]["concurrency"] == {
-        "group": "privatelink-apply-${{ matrix.batch }}",
+        "group": "privatelink-apply-${{ matrix.batch.stacks }}",
         "cancel-in-progress": False,
     }
     assert jobs["apply"]["environment"] == "privatelink"
@@ -136,10 +126,18 @@ def test_plans_are_written_outside_the_stack_folders_and_uploaded_per_job(repo: 
     _, doc = generate()
     plan = doc["jobs"]["plan"]
     script = next(step["run"] for step in plan["steps"] if step.get("name") == "Plan")
-    assert '-out="$GITHUB_WORKSPACE/plans/$STACK.tfplan"' in script
+    assert '-out="$GITHUB_WORKSPACE/reviewed/$STACK.tfplan"' in script
     assert "-out=tfplan" not in script
-    upload = plan["steps"][-1]
-    assert upload["if"] == "always()", "the plans that worked, also when one failed"
+    upload, reviewed = plan["steps"][-2:]
+    assert upload["if"] == reviewed["if"] == "always()", (
+        "the plans that worked, also when one failed"
+    )
+    assert reviewed["with"] == {
+        "name": "reviewed-${{ strategy.job-index }}",
+        "path": "reviewed/*",
+        "if-no-files-found": "ignore",
+        "retention-days": 30,
+    }
     assert upload["with"] == {
         "name": "plan-${{ strategy.job-index }}",
         "path": "plans/*.json",
@@ -176,10 +174,13 @@ def test_checkout_drops_its_token_and_permissions_are_least_per_job(repo: Path) 
         for step in job["steps"]:
             if "actions/checkout" in step.get("uses", ""):
                 assert step["with"]["persist-credentials"] is False
-    assert jobs["stacks"]["permissions"] == {"contents": "read"}
+    # the stacks job finds the runs that reviewed a push's plans; the apply downloads them
+    assert jobs["stacks"]["permissions"] == {"contents": "read", "actions": "read"}
     assert jobs["plan"]["permissions"] == {"contents": "read", "id-token": "write"}
     assert jobs["summary"]["permissions"] == {"contents": "read", "pull-requests": "write"}
-    assert jobs["apply"]["permissions"] == {"contents": "read", "id-token": "write"}
+    assert jobs["apply"]["permissions"] == {
+        "contents": "read", "actions": "read", "id-token": "write",
+    }  # fmt: skip
 
 
 def test_no_expression_is_expanded_inside_a_script(repo: Path) -> None:
@@ -215,7 +216,9 @@ def test_oidc_gives_plans_a_read_only_role_and_applies_another(repo: Path) -> No
 def test_keys_mode_never_gives_both_jobs_the_same_pair(repo: Path) -> None:
     text, doc = generate("--auth", "keys")
     plan = next(s for s in doc["jobs"]["plan"]["steps"] if s.get("name") == "Plan")
-    apply = next(s for s in doc["jobs"]["apply"]["steps"] if s.get("name") == "Apply")
+    apply = next(
+        s for s in doc["jobs"]["apply"]["steps"] if s.get("name") == "Apply the reviewed plans"
+    )
     assert plan["env"] == {
         "ALICLOUD_ACCESS_KEY": "${{ secrets.PRIVATELINK_PLAN_ACCESS_KEY_ID }}",
         "ALICLOUD_SECRET_KEY": "${{ secrets.PRIVATELINK_PLAN_ACCESS_KEY_SECRET }}",
@@ -354,12 +357,33 @@ def test_print_policies_fills_the_state_statements_from_the_backend(repo: Path) 
     # when: the repo's config keeps state in OSS (acme-state, the default prefix)
     result = runner.invoke(app, ["ci", "github", "--print-policies", "-c", "c.yaml"])
     # then
-    state = json.loads(result.stdout)["state_policy_for_both_roles"]["Statement"]
+    printed = json.loads(result.stdout)
+    state = printed["apply_state_policy"]["Statement"]
     objects, listing = state[0], state[1]
     assert objects["Action"] == ["oss:GetObject", "oss:PutObject"]
     assert objects["Resource"] == ["acs:oss:*:*:acme-state/maxcompute-privatelink/*"]
     assert listing["Resource"] == ["acs:oss:*:*:acme-state"]
     assert "<" not in json.dumps(state)
+
+
+def test_the_plan_role_only_reads_the_state(repo: Path) -> None:
+    # when
+    result = runner.invoke(app, ["ci", "github", "--print-policies", "-c", "c.yaml"])
+    # then: no object written, no lock row taken: plans run with -lock=false
+    printed = json.loads(result.stdout)
+    actions = [a for s in printed["plan_state_policy"]["Statement"] for a in s["Action"]]
+    assert sorted(actions) == ["oss:GetObject", "oss:ListObjects"]
+    _, workflow = generate()
+    for job in ("plan", "removed-plan"):  # the jobs that hold the plan role
+        scripts = [step.get("run", "") for step in workflow["jobs"][job]["steps"]]
+        plans = [
+            line
+            for run in scripts
+            for line in run.splitlines()
+            if re.search(r"terraform .* plan ", line)
+        ]
+        assert plans, job
+        assert all("-lock=false" in line for line in plans), plans
 
 
 @pytest.mark.parametrize(

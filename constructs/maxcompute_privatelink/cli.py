@@ -537,6 +537,16 @@ def ci_stacks(
             "the config no longer has (the workflow destroys them from that revision).",
         ),
     ] = False,
+    not_since: Annotated[
+        str,
+        typer.Option(
+            "--not-since",
+            help="Leave out the stacks whose files changed between this commit and HEAD "
+            "(with --changed-since at the last full apply and this at the push's parent: "
+            "the stacks an earlier push failed to apply). Default (or empty, or all "
+            "zeros): leave out none.",
+        ),
+    ] = "",
     in_batches: Annotated[
         bool,
         typer.Option(
@@ -560,7 +570,53 @@ def ci_stacks(
     else:
         names = only(names, only_these) if only_these.strip() else names
         names = changed_stacks(out, names, changed_since)
+        if not_since.strip("0"):
+            recent = set(changed_stacks(out, names, not_since))
+            names = [name for name in names if name not in recent]
     typer.echo(json.dumps(batches(names) if in_batches else names, separators=(",", ":")))
+
+
+@ci_app.command("reviewed")
+@_boundary()
+def ci_reviewed(
+    batches_json: Annotated[
+        str,
+        typer.Option(
+            "--batches", help="This run's batches, as `mcpl ci stacks --batches` printed them."
+        ),
+    ],
+    runs_dir: Annotated[
+        Path,
+        typer.Option(
+            "--runs",
+            help="A folder with one folder per reviewing run, named by its id, holding that "
+            "run's stacks.json (its `stacks` artifact).",
+        ),
+    ],
+    runs: Annotated[
+        list[str] | None,
+        typer.Option("--run", help="A run whose reviewed plans may be applied; newest first."),
+    ] = None,
+    retry: Annotated[
+        str,
+        typer.Option(
+            "--retry",
+            help="Stacks an earlier push failed to apply, as a JSON list: their apply may "
+            "plan the reviewed stack files again. Default: none.",
+        ),
+    ] = "[]",
+) -> None:
+    """Print the apply job's matrix as JSON: each batch's stacks, and for each stack the
+    run and artifact holding its reviewed plan (the newest run's that planned it)."""
+    import json
+
+    from maxcompute_privatelink.outputs.ci import stack_list
+    from maxcompute_privatelink.outputs.reviewed import applies
+
+    matrix = applies(
+        stack_list("--batches", batches_json), runs_dir, runs or [], stack_list("--retry", retry)
+    )
+    typer.echo(json.dumps(matrix, separators=(",", ":")))
 
 
 @app.command()

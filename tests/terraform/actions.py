@@ -8,7 +8,10 @@ the workflow's, the job's and the step's ``env:``, ``GITHUB_WORKSPACE`` and
 ``needs``, outputs and ``strategy.matrix`` included. The ``uses:`` steps are played by
 local stand-ins: checkout clones, the setup-* actions find their tools on PATH, the
 credentials action exports what it exports (``ALICLOUD_*``, ``ALIBABA_CLOUD_*``),
-artifacts are folders, and the comment script records the comment.
+artifacts are folders kept per run (``scratch/runs/<run id>/<name>``, which the ``gh``
+stand-in downloads from), and github-script runs in node against a stand-in REST API
+(``github_script.cjs``) that keeps comments, issues, pull requests and runs in
+``scratch/github-state.json`` across runs.
 """
 
 from __future__ import annotations
@@ -213,7 +216,12 @@ class Event:
     inputs: tuple[tuple[str, Any], ...] = ()
     """A manual run's inputs (``workflow_dispatch``), as pairs."""
 
-    def github(self) -> dict[str, Any]:
+    @property
+    def pull_number(self) -> int:
+        found = re.match(r"refs/pull/(\d+)/", self.ref)
+        return int(found.group(1)) if found else 0
+
+    def github(self, run_id: int = 1) -> dict[str, Any]:
         event: dict[str, Any] = {"before": self.before}
         if self.name == "pull_request":
             event["pull_request"] = {
@@ -223,7 +231,8 @@ class Event:
         return {
             "event_name": self.name,
             "server_url": "https://github.com",
-            "run_id": "1",
+            "run_id": str(run_id),
+            "token": "ghs_standin",
             "sha": self.sha,
             "ref": self.ref,
             "repository": self.repository,
@@ -259,13 +268,15 @@ class Runner:
 
     def run(self, event: Event) -> dict[str, JobRun]:
         document = yaml.safe_load(self.workflow.read_text())
-        artifacts = Path(tempfile.mkdtemp(prefix="artifacts-", dir=self.scratch))
+        run_id = self._started(event)
+        artifacts = self.scratch / "runs" / str(run_id)
+        artifacts.mkdir(parents=True)
         results: dict[str, JobRun] = {}
         for job_id, job in document["jobs"].items():  # written in dependency order
             needs = job.get("needs", [])
             needs = [needs] if isinstance(needs, str) else needs
             context = {
-                "github": event.github(),
+                "github": event.github(run_id),
                 "runner": {"os": "Linux"},
                 "inputs": dict(event.inputs),
                 "needs": {
@@ -299,7 +310,59 @@ class Runner:
                 if not self._job(document, job, leg_context, event, artifacts, run):
                     run.result = "failure"
             results[job_id] = run
+        failed = any(run.result == "failure" for run in results.values())
+        self._finished(run_id, "failure" if failed else "success")
         return results
+
+    # -- what the REST API knows of runs and pull requests (github_script.cjs reads it) --
+
+    def _save(self, state: dict[str, Any]) -> None:
+        (self.scratch / "github-state.json").write_text(json.dumps(state, indent=1))
+
+    def _started(self, event: Event) -> int:
+        """Records the run (in progress) and what GitHub knows with it: a pull request's
+        head, or, for a push to a branch, which pull requests it merged (their heads are
+        in the pushed history, as after a fast-forward or merge commit)."""
+        state = self.github_state
+        run_id = int(state.get("next_run", 100))
+        state["next_run"] = run_id + 1
+        pulls = state.setdefault("pulls", [])
+        if event.name == "pull_request" and event.pull_number:
+            known = [p for p in pulls if p["number"] == event.pull_number]
+            pull = known[0] if known else {"number": event.pull_number, "merged_at": None}
+            if not known:
+                pulls.append(pull)
+            pull.update(head={"sha": event.sha, "repo": {"full_name": event.head_repository}},
+                        base={"ref": "main"})  # fmt: skip
+        if event.name == "push":
+            branch = event.ref.removeprefix("refs/heads/")
+            for pull in pulls:
+                merged = subprocess.run(
+                    ["git", "-C", str(self.origin), "merge-base", "--is-ancestor",
+                     pull["head"]["sha"], event.sha], capture_output=True, check=False,
+                )  # fmt: skip
+                if (
+                    pull["merged_at"] is None
+                    and pull["base"]["ref"] == branch
+                    and (merged.returncode == 0)
+                ):
+                    pull.update(merged_at="2026-12-02T00:00:00Z", merge_commit_sha=event.sha)
+        state.setdefault("runs", []).append({
+            "id": run_id, "event": event.name, "head_sha": event.sha,
+            "head_branch": event.ref.removeprefix("refs/heads/") if event.name != "pull_request"
+            else f"pr-{event.pull_number}",
+            "path": f".github/workflows/{self.workflow.name}",
+            "status": "in_progress", "conclusion": None,
+        })  # fmt: skip
+        self._save(state)
+        return run_id
+
+    def _finished(self, run_id: int, conclusion: str) -> None:
+        state = self.github_state
+        for run in state["runs"]:
+            if run["id"] == run_id:
+                run.update(status="completed", conclusion=conclusion)
+        self._save(state)
 
     def _job(
         self,
@@ -313,6 +376,7 @@ class Runner:
         workspace = Path(tempfile.mkdtemp(prefix="runner-", dir=self.scratch))
         context["github"]["workspace"] = str(workspace)
         env = dict(self.environment)
+        env["MCPL_TEST_RUNS"] = str(self.scratch / "runs")  # where the gh stand-in downloads
         env.update(_strings(substitute(document.get("env", {}), context)))
         env.update(_strings(substitute(job.get("env", {}), context)))
         context["env"] = env
@@ -324,16 +388,20 @@ class Runner:
             if not (bool(evaluate(step["if"], context)) if "if" in step else ok):
                 continue
             step_env = {**env, **_strings(substitute(step.get("env", {}), context))}
+            outputs = workspace.parent / f"{workspace.name}.outputs"
+            outputs.write_text("")
             if "uses" in step:
+                step_env["GITHUB_OUTPUT"] = str(outputs)
                 try:
                     self._action(step, substitute(step.get("with", {}), context), workspace,
                                  event, artifacts, env, step_env)  # fmt: skip
                 except StepFailed as failed:
                     run.logs.append(f"$ {step['uses']}\n{failed}")
                     ok = False
+                    continue
+                if "id" in step:
+                    steps[step["id"]] = {"outputs": _outputs(outputs)}
                 continue
-            outputs = workspace.parent / f"{workspace.name}.outputs"
-            outputs.write_text("")
             summary = workspace.parent / f"{workspace.name}.summary"
             summary.write_text("")
             step_env.update(GITHUB_WORKSPACE=str(workspace), GITHUB_OUTPUT=str(outputs),
@@ -357,8 +425,7 @@ class Runner:
                 continue
             run.summaries.append(summary.read_text())
             if "id" in step:
-                pairs = (line.split("=", 1) for line in outputs.read_text().splitlines() if line)
-                steps[step["id"]] = {"outputs": dict(pairs)}
+                steps[step["id"]] = {"outputs": _outputs(outputs)}
         if not ok:
             return False
         outputs = substitute(job.get("outputs", {}), context)
@@ -379,6 +446,11 @@ class Runner:
         return found
 
     @property
+    def runs(self) -> list[dict[str, Any]]:
+        """The runs as the REST API lists them, oldest first."""
+        return list(self.github_state.get("runs", []))
+
+    @property
     def comments(self) -> list[str]:
         """The bodies of the comments on pull requests, oldest first."""
         return [comment["body"] for comment in self.github_state["comments"]]
@@ -395,7 +467,8 @@ class Runner:
             [shutil.which("node") or "node", str(GITHUB_SCRIPT),
              str(self.scratch / "github-state.json"), str(source),
              number.group(1) if number else "0"],
-            cwd=workspace, env=env, capture_output=True, text=True, check=False,
+            cwd=workspace, env={**env, "GITHUB_SHA": event.sha}, capture_output=True,
+            text=True, check=False,
         )  # fmt: skip
         if done.returncode != 0:
             raise StepFailed(done.stdout + done.stderr)
@@ -424,11 +497,16 @@ class Runner:
             env.update(ALICLOUD_ACCESS_KEY="STS.standin", ALICLOUD_SECRET_KEY="standin-secret",
                        ALICLOUD_SECURITY_TOKEN="t")  # fmt: skip
         elif action == "actions/upload-artifact":
-            found = sorted(workspace.glob(inputs["path"]))
+            found = sorted(f for f in workspace.glob(inputs["path"]) if f.is_file())
             if not found and inputs.get("if-no-files-found") != "ignore":
                 raise StepFailed(f"No files were found with the provided path: {inputs['path']}")
+            if not found:  # no artifact at all, as the action does
+                return
             target = artifacts / inputs["name"]
-            target.mkdir(parents=True, exist_ok=True)
+            if target.exists():  # upload-artifact v4+: an artifact's name is unique per run
+                raise StepFailed(f"Failed to CreateArtifact: an artifact named {target.name} "
+                                 "already exists in this run (409 Conflict)")  # fmt: skip
+            target.mkdir(parents=True)
             for item in found:
                 shutil.copy(item, target)
         elif action == "actions/download-artifact":
@@ -452,6 +530,12 @@ class Runner:
 GITHUB_SCRIPT = Path(__file__).resolve().parent / "github_script.cjs"
 """Runs a github-script ``script:`` against a stand-in REST API that keeps comments and
 issues in a file, refusing a body over MAX_COMMENT_CHARS as GitHub does."""
+
+
+def _outputs(path: Path) -> dict[str, str]:
+    """What a step wrote to ``GITHUB_OUTPUT`` (``name=value`` lines)."""
+    pairs = (line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
+    return dict(pairs)
 
 
 def _strings(env: dict[str, object]) -> dict[str, str]:

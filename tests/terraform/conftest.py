@@ -179,3 +179,10 @@ def lab(
     cli_config: Path,
 ) -> Iterator[Lab]:
     yield new_lab(request.param, tmp_path, monkeypatch, cli_config)
+
+
+@pytest.fixture
+def workflow_lab(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli_config: Path) -> Lab:
+    """A lab with the first Terraform only: for tests whose subject is the workflow's
+    logic (which jobs run, which plan is applied), not what each Terraform does."""
+    return new_lab(TERRAFORMS[0], tmp_path, monkeypatch, cli_config)

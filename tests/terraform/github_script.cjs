@@ -1,7 +1,8 @@
 // Runs an actions/github-script `script:` as the action does (an async function of
 // github, context, core and require), against a stand-in of the REST API that keeps
 // comments and issues in a JSON file between runs, and refuses what GitHub refuses (a
-// body over 65,536 characters: HTTP 422).
+// body over 65,536 characters: HTTP 422). Workflow runs and pull requests are what the
+// runner (actions.py) recorded there; lists come newest first, as the API's do.
 //   node github_script.cjs STATE_FILE SCRIPT_FILE ISSUE_NUMBER
 "use strict";
 const fs = require("fs");
@@ -56,15 +57,54 @@ const issues = {
     return { data: issue };
   },
 };
+function required(parameters, ...names) {
+  for (const name of names) {
+    if (parameters[name] === undefined) throw new Error(`parameter ${name} is required`);
+  }
+}
+
+const actions = {
+  // GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs: workflow_id is the
+  // file name; status "success" is a conclusion
+  listWorkflowRuns: async (parameters) => {
+    required(parameters, "owner", "repo", "workflow_id");
+    const { workflow_id, branch, event, status, head_sha, per_page = 30 } = parameters;
+    const runs = (state.runs || [])
+      .filter((r) => r.path.endsWith(`/${workflow_id}`))
+      .filter((r) => (branch === undefined || r.head_branch === branch)
+        && (event === undefined || r.event === event)
+        && (head_sha === undefined || r.head_sha === head_sha)
+        && (status === undefined || r.status === status || r.conclusion === status))
+      .sort((a, b) => b.id - a.id);
+    return { data: { total_count: runs.length, workflow_runs: runs.slice(0, per_page) } };
+  },
+};
+const repos = {
+  // GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls: the pull requests whose head
+  // is the commit, or that were merged as it
+  listPullRequestsAssociatedWithCommit: async (parameters) => {
+    required(parameters, "owner", "repo", "commit_sha");
+    const { commit_sha } = parameters;
+    return {
+      data: (state.pulls || []).filter(
+        (p) => p.head.sha === commit_sha || p.merge_commit_sha === commit_sha),
+    };
+  },
+};
 const github = {
   paginate: async (method, parameters) => (await method(parameters)).data,
-  rest: { issues },
+  rest: { issues, actions, repos },
 };
 const context = {
   repo: { owner: "acme", repo: "infra" },
   issue: { number: Number(issueNumber) },
+  sha: process.env.GITHUB_SHA,
 };
-const core = { info: (text) => console.log(text), warning: (text) => console.log(`::warning::${text}`) };
+const core = {
+  info: (text) => console.log(text),
+  warning: (text) => console.log(`::warning::${text}`),
+  setOutput: (name, value) => fs.appendFileSync(process.env.GITHUB_OUTPUT, `${name}=${value}\n`),
+};
 
 const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor;
 const script = fs.readFileSync(scriptFile, "utf8");

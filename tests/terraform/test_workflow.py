@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from conftest import BASE_DEPLOYMENT, ROOT
-from terraform.actions import Event, Runner, runner_path
+from terraform.actions import Event, JobRun, Runner, runner_path
 from terraform.conftest import Lab
 from terraform.harness import TESTS
 from terraform.standin import ram
@@ -41,13 +41,15 @@ def commit(repo: Path, message: str) -> str:
 
 def tools(folder: Path) -> Path:
     """A folder for the runner's PATH: ``terraform`` (the shim over the Terraform under
-    test); mcpl, python and node come from this machine's PATH after it."""
+    test) and ``gh`` (the GitHub CLI's stand-in); mcpl, python and node come from this
+    machine's PATH after it."""
     folder.mkdir()
-    shim = folder / "terraform"
-    shim.write_text(
-        f'#!/bin/sh\nPYTHONPATH="{TESTS}" exec "{sys.executable}" -m terraform.shim "$@"\n'
-    )
-    shim.chmod(shim.stat().st_mode | stat.S_IXUSR)
+    for command, module in (("terraform", "terraform.shim"), ("gh", "terraform.gh")):
+        shim = folder / command
+        shim.write_text(
+            f'#!/bin/sh\nPYTHONPATH="{TESTS}" exec "{sys.executable}" -m {module} "$@"\n'
+        )
+        shim.chmod(shim.stat().st_mode | stat.S_IXUSR)
     return folder
 
 
@@ -97,6 +99,23 @@ def started(lab: Lab, tmp_path: Path, branch: str | None = None) -> tuple[Runner
     return runner, first, added
 
 
+def merged(runner: Runner, branch: str, number: int) -> tuple[dict[str, JobRun], dict[str, JobRun]]:
+    """``branch``'s pull request number ``number`` into main, its checks run, then
+    fast-forwarded into main and pushed: both runs."""
+    origin = runner.origin
+    base, head = git(origin, "rev-parse", "main"), git(origin, "rev-parse", branch)
+    pr = runner.run(Event("pull_request", head, f"refs/pull/{number}/merge", base_sha=base))
+    git(origin, "checkout", "-q", "main")
+    git(origin, "merge", "-q", "--ff-only", branch)
+    return pr, runner.run(Event("push", head, before=base))
+
+
+def pr_run_id(runner: Runner, head: str) -> int:
+    """The id of the newest pull-request run of ``head``."""
+    runs = [r for r in runner.runs if r["event"] == "pull_request" and r["head_sha"] == head]
+    return int(runs[-1]["id"])
+
+
 def endpoints(lab: Lab) -> int:
     cloud = json.loads(lab.cloud.read_text()) if lab.cloud.exists() else {"resources": {}}
     return len(cloud["resources"].get("alicloud_privatelink_vpc_endpoint", {}))
@@ -134,8 +153,12 @@ def test_two_pull_requests_two_pushes_and_a_drift_run(lab: Lab, tmp_path: Path) 
     git(origin, "checkout", "-q", "main")
     git(origin, "merge", "-q", "--ff-only", "add-privatelink")
     push1 = runner.run(Event("push", added, before=first))
-    # then: the stack is applied once
+    # then: the stack is applied once, from the plan the pull request reviewed
     assert push1["apply"].result == "success", push1["apply"].logs
+    reviewed = runner.runs[0]
+    assert (reviewed["event"], reviewed["head_sha"]) == ("pull_request", added)
+    applied = f"warehouse-hangzhou: applied the plan reviewed in run {reviewed['id']}"
+    assert applied in "".join(push1["apply"].logs)
     assert endpoints(lab) == 2
     assert list(bucket.iterdir()) == [bucket / "warehouse-hangzhou.tfstate"]
 
@@ -190,7 +213,10 @@ def test_two_pull_requests_two_pushes_and_a_drift_run(lab: Lab, tmp_path: Path) 
     assert "no drift any more" in issue["body"]
 
 
-def test_pull_requests_from_forks_get_no_plan_and_no_credentials(lab: Lab, tmp_path: Path) -> None:
+def test_pull_requests_from_forks_get_no_plan_and_no_credentials(
+    workflow_lab: Lab, tmp_path: Path
+) -> None:
+    lab = workflow_lab
     # given: the repo of the test above, at its first commit with the deployment
     origin = lab.root
     git(origin, "init", "-q", "-b", "main")
@@ -209,7 +235,8 @@ def test_pull_requests_from_forks_get_no_plan_and_no_credentials(lab: Lab, tmp_p
     )  # fmt: skip
 
 
-def test_a_failed_plan_still_gets_a_review_naming_it(lab: Lab, tmp_path: Path) -> None:
+def test_a_failed_plan_still_gets_a_review_naming_it(workflow_lab: Lab, tmp_path: Path) -> None:
+    lab = workflow_lab
     # given: a pull request adding the deployment, and a plan role that may do nothing,
     # so its plan fails (Forbidden.RAM)
     runner, first, added = started(lab, tmp_path, branch="add-privatelink")
@@ -224,27 +251,125 @@ def test_a_failed_plan_still_gets_a_review_naming_it(lab: Lab, tmp_path: Path) -
     assert "No plan for `warehouse-hangzhou`: the plan failed" in runner.comments[-1]
 
 
-def test_a_failed_apply_is_applied_by_a_manual_run_naming_it(lab: Lab, tmp_path: Path) -> None:
-    # given: the deployment merged to main, and its apply refused (an apply role that may
-    # do nothing)
-    runner, first, added = started(lab, tmp_path)
+def test_a_failed_apply_is_applied_again_by_the_next_push(
+    workflow_lab: Lab, tmp_path: Path
+) -> None:
+    lab = workflow_lab
+    # given: the deployment reviewed, then merged, and its apply refused (an apply role that
+    # may do nothing: the first call fails, nothing is created)
+    runner, first, added = started(lab, tmp_path, branch="add-privatelink")
+    pr = runner.run(Event("pull_request", added, "refs/pull/1/merge", base_sha=first))
+    assert pr["plan"].result == "success", pr["plan"].logs
     nothing = tmp_path / "nothing.json"
     nothing.write_text('{"Version": "1", "Statement": []}')
     runner.environment[ram.POLICY_VARIABLE] = str(nothing)
+    git(runner.origin, "checkout", "-q", "main")
+    git(runner.origin, "merge", "-q", "--ff-only", "add-privatelink")
     push = runner.run(Event("push", added, before=first))
     assert push["apply"].result == "failure"
+    assert "::error::not applied: warehouse-hangzhou" in "".join(push["apply"].logs)
     assert endpoints(lab) == 0
-    # when: the role is fixed, and a manual run names the stack and asks to apply
+    # when: the role is fixed, and a pull request that changes no stack is merged
     del runner.environment[ram.POLICY_VARIABLE]
+    origin = runner.origin
+    git(origin, "checkout", "-q", "-b", "docs")
+    (origin / "README.md").write_text("infra, with PrivateLink\n")
+    commit(origin, "docs")
+    _, again = merged(runner, "docs", 2)
+    # then: its push applies the failed stack again: its reviewed plan is stale (the failed
+    # apply wrote the state), so a new plan of the files that were reviewed, which
+    # destroys nothing
+    assert json.loads(again["stacks"].outputs["stacks"]) == ["warehouse-hangzhou"]
+    assert again["apply"].result == "success", again["apply"].logs
+    assert (
+        f"warehouse-hangzhou: applied what remained of the change reviewed in run "
+        f"{pr_run_id(runner, added)} (an earlier apply failed"
+    ) in "".join(again["apply"].logs)
+    assert endpoints(lab) == 2
+    # and the push after it, with every stack applied, lists none
+    git(origin, "checkout", "-q", "-b", "more-docs")
+    (origin / "README.md").write_text("infra, with MaxCompute PrivateLink\n")
+    commit(origin, "more docs")
+    _, quiet = merged(runner, "more-docs", 3)
+    assert json.loads(quiet["stacks"].outputs["stacks"]) == []
+
+
+def test_a_stale_reviewed_plan_is_refused_at_apply(workflow_lab: Lab, tmp_path: Path) -> None:
+    lab = workflow_lab
+    # given: the deployment applied; a pull request that tags it, planned and reviewed
+    runner, _, _ = started(lab, tmp_path, branch="add-privatelink")
+    merged(runner, "add-privatelink", 1)
+    origin = runner.origin
+    git(origin, "checkout", "-q", "-b", "tag")
+    data = yaml.safe_load((origin / "privatelink.yaml").read_text())
+    data["deployments"][0].setdefault("tags", {})["team"] = "data"
+    resynth(lab, origin, data)
+    commit(origin, "tag it")
+    pr = runner.run(Event("pull_request", git(origin, "rev-parse", "tag"), "refs/pull/2/merge",
+                          base_sha=git(origin, "rev-parse", "main")))  # fmt: skip
+    assert pr["plan"].result == "success", pr["plan"].logs
+    # when: before it is merged, a manual run applies the stack again after a change in
+    # the console (the state changes), and then the pull request is merged
+    cloud = json.loads(lab.cloud.read_text())
+    records = cloud["resources"]["alicloud_pvtz_zone_record"]
+    records.pop(next(iter(records)))
+    lab.cloud.write_text(json.dumps(cloud))
+    inputs = (("stacks", '["warehouse-hangzhou"]'), ("apply", True))
+    main = git(origin, "rev-parse", "main")
+    assert runner.run(Event("workflow_dispatch", main, inputs=inputs))["apply"].result == "success"
+    git(origin, "checkout", "-q", "main")
+    git(origin, "merge", "-q", "--ff-only", "tag")
+    push = runner.run(Event("push", git(origin, "rev-parse", "main"), before=main))
+    # then: Terraform refuses the stale plan, no new plan is applied in its place, and the
+    # log says how to plan it again
+    assert push["apply"].result == "failure"
+    log = "".join(push["apply"].logs)
+    assert "Saved plan is stale" in log
+    assert (
+        "::error::warehouse-hangzhou: not applied: its reviewed plan did not apply (above; a "
+        "stale plan: the state changed after the review). Plan it again: a manual run"
+    ) in log
+    cloud = json.loads(lab.cloud.read_text())["resources"]
+    [endpoint, *_] = cloud["alicloud_privatelink_vpc_endpoint"].values()
+    assert "team" not in json.dumps(endpoint), "the tag was not applied"
+    # when: the next pull request, which changes no stack, is merged
+    git(origin, "checkout", "-q", "-b", "docs")
+    (origin / "README.md").write_text("infra, tagged\n")
+    commit(origin, "docs")
+    _, again = merged(runner, "docs", 3)
+    # then: the refused stack is applied again: what its reviewed files still change
+    assert again["apply"].result == "success", again["apply"].logs
+    cloud = json.loads(lab.cloud.read_text())["resources"]
+    [endpoint, *_] = cloud["alicloud_privatelink_vpc_endpoint"].values()
+    assert '"team": "data"' in json.dumps(endpoint)
+
+
+def test_a_push_without_a_reviewed_plan_applies_nothing(workflow_lab: Lab, tmp_path: Path) -> None:
+    lab = workflow_lab
+    # given: the deployment pushed straight to main, with no pull request
+    runner, first, added = started(lab, tmp_path)
+    # when
+    push = runner.run(Event("push", added, before=first))
+    # then: nothing is planned and applied in its place; the log names the manual run
+    assert push["apply"].result == "failure"
+    assert "warehouse-hangzhou: not applied: no reviewed plan" in "".join(push["apply"].logs)
+    assert endpoints(lab) == 0
+    # when: the manual run plans it, and applies that plan behind the environment
     inputs = (("stacks", '["warehouse-hangzhou"]'), ("apply", True))
     manual = runner.run(Event("workflow_dispatch", added, inputs=inputs))
-    # then: it is planned and applied
-    assert json.loads(manual["stacks"].outputs["stacks"]) == ["warehouse-hangzhou"]
+    # then
+    assert manual["plan"].result == "success", manual["plan"].logs
     assert manual["apply"].result == "success", manual["apply"].logs
+    assert f"applied the plan reviewed in run {runner.runs[-1]['id']}" in "".join(
+        manual["apply"].logs
+    )
     assert endpoints(lab) == 2
 
 
-def test_fails_when_a_manual_run_names_a_stack_the_config_lacks(lab: Lab, tmp_path: Path) -> None:
+def test_fails_when_a_manual_run_names_a_stack_the_config_lacks(
+    workflow_lab: Lab, tmp_path: Path
+) -> None:
+    lab = workflow_lab
     # given
     origin = lab.root
     git(origin, "init", "-q", "-b", "main")
@@ -278,20 +403,23 @@ def two_applied(
     origin = lab.root
     git(origin, "init", "-q", "-b", "main")
     (origin / "README.md").write_text("infra\n")
-    first = commit(origin, "start")
+    commit(origin, "start")
+    git(origin, "checkout", "-q", "-b", "two")
     add_privatelink(lab, origin)
     data = yaml.safe_load((origin / "privatelink.yaml").read_text())
     data["deployments"].append(second)
     resynth(lab, origin, data)
     both = commit(origin, "two deployments")
     runner, _ = runner_for(lab, origin, tmp_path)
-    assert runner.run(Event("push", both, before=first))["apply"].result == "success"
+    _, push = merged(runner, "two", 4)
+    assert push["apply"].result == "success", push["apply"].logs
     return runner, data, both
 
 
 def test_a_removed_deployment_is_planned_as_a_destroy_and_destroyed_on_merge(
-    lab: Lab, tmp_path: Path
+    workflow_lab: Lab, tmp_path: Path
 ) -> None:
+    lab = workflow_lab
     # given: main with two deployments, applied; the second one unprotected
     origin = lab.root
     runner, data, both = two_applied(lab, tmp_path, SCRATCH)
@@ -322,7 +450,10 @@ def test_a_removed_deployment_is_planned_as_a_destroy_and_destroyed_on_merge(
     assert not cloud.get("alicloud_vpc"), "the scratch VPC is gone"
 
 
-def test_a_removed_protected_deployment_is_never_destroyed(lab: Lab, tmp_path: Path) -> None:
+def test_a_removed_protected_deployment_is_never_destroyed(
+    workflow_lab: Lab, tmp_path: Path
+) -> None:
+    lab = workflow_lab
     # given: main with a second deployment still protected, applied
     origin = lab.root
     runner, data, both = two_applied(lab, tmp_path, {**SCRATCH, "protect": True})

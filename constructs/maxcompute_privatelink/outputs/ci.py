@@ -24,7 +24,7 @@ import subprocess
 import tempfile
 from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Literal
 
 from maxcompute_privatelink import __version__
@@ -140,6 +140,14 @@ class WorkflowContext:
     python_version: str = "3.11"
     node_version: str = "20"
     actions: Actions = field(default_factory=Actions)
+    reviewed_retention_days: int = 30
+    """How long a pull request's saved plans stay appliable after its review: merged
+    later, its stacks are refused at apply and named for a manual run."""
+
+    @property
+    def workflow_file(self) -> str:
+        """The workflow's file name: the REST API's ``workflow_id``."""
+        return PurePosixPath(self.options.workflow).name
 
     @staticmethod
     def expr(expression: str) -> str:

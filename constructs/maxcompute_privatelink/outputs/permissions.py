@@ -94,12 +94,18 @@ OSS_STATE_READ = ["oss:GetObject"]
 getObj: IsObjectExist, GetObject)."""
 
 OSS_STATE_WRITE = ["oss:PutObject"]
-"""Every apply writes the state; and so does the first plan of a new stack, whose backend
-writes an empty state before anything else (``backend_state.go`` StateMgr)."""
+"""Applies and destroys write the state. Plans never do: the stacks use the default
+workspace, which the backend always lists (``backend_state.go`` Workspaces: the result
+starts with ``backend.DefaultStateName``), so StateMgr writes no empty state for it."""
 
-OTS_LOCK = ["ots:DescribeTable", "ots:GetRow", "ots:PutRow", "ots:DeleteRow"]
-"""Locking and the state's digest (``client.go`` Lock, Unlock, getMD5, putMD5,
-deleteMD5; ``backend_state.go`` remoteClient: DescribeTable)."""
+OTS_READ = ["ots:DescribeTable", "ots:GetRow"]
+"""The lock table checked at setup and the state's digest read with the state
+(``backend_state.go`` remoteClient: DescribeTable; ``client.go`` getMD5: GetRow)."""
+
+OTS_LOCK = ["ots:PutRow", "ots:DeleteRow"]
+"""The lock and the digest written with the state (``client.go`` Lock, Unlock, putMD5,
+deleteMD5): applies only. Plans run with ``-lock=false``: a plan writes no state, and the
+saved plan of a state that changed meanwhile is refused at apply as stale."""
 
 
 def _policy(*statements: dict[str, object]) -> dict[str, object]:
@@ -119,13 +125,15 @@ def _tablestore_instance(oss: OssBackendProps) -> str:
     return host.split(".", 1)[0] or "<tablestore instance>"
 
 
-def state_policy(oss: OssBackendProps | None) -> dict[str, object]:
-    """Access to the stacks' state (both roles): the objects under the prefix, listing
-    that prefix, and the lock table. Filled from ``backend.oss`` when the config has one."""
+def state_policy(oss: OssBackendProps | None, *, write: bool) -> dict[str, object]:
+    """Access to the stacks' state: the objects under the prefix, listing that prefix and
+    the lock table; reading only for the plan role (``write`` False), reading, writing and
+    locking for the apply role. Filled from ``backend.oss`` when the config has one."""
     bucket = oss.bucket if oss else "<bucket>"
     prefix = oss.prefix if oss else "<prefix>"
+    objects = OSS_STATE_READ + (OSS_STATE_WRITE if write else [])
     statements = [
-        _allow(OSS_STATE_READ + OSS_STATE_WRITE, [f"acs:oss:*:*:{bucket}/{prefix}/*"]),
+        _allow(objects, [f"acs:oss:*:*:{bucket}/{prefix}/*"]),
         {
             **_allow(["oss:ListObjects"], [f"acs:oss:*:*:{bucket}"]),
             "Condition": {"StringLike": {"oss:Prefix": [f"{prefix}/*"]}},
@@ -134,15 +142,18 @@ def state_policy(oss: OssBackendProps | None) -> dict[str, object]:
     if oss is None or oss.tablestore_table:
         table = oss.tablestore_table if oss else "<tablestore table>"
         instance = _tablestore_instance(oss) if oss else "<tablestore instance>"
-        statements.append(_allow(OTS_LOCK, [f"acs:ots:*:*:instance/{instance}/table/{table}"]))
+        rows = OTS_READ + (OTS_LOCK if write else [])
+        statements.append(_allow(rows, [f"acs:ots:*:*:instance/{instance}/table/{table}"]))
     return _policy(*statements)
 
 
 def role_policies(oss: OssBackendProps | None) -> dict[str, object]:
-    """The plan role's, the apply role's and the state's policy documents."""
+    """The plan role's and the apply role's policy documents, and each one's state access
+    (the plan role's read-only)."""
     read = sorted(READ)
     return {
         "plan_role_policy": _policy(_allow(read)),
         "apply_role_policy": _policy(_allow(sorted(READ | WRITE)), SERVICE_LINKED_ROLE),
-        "state_policy_for_both_roles": state_policy(oss),
+        "plan_state_policy": state_policy(oss, write=False),
+        "apply_state_policy": state_policy(oss, write=True),
     }
