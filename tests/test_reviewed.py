@@ -62,6 +62,24 @@ def test_a_run_without_its_stacks_file_or_with_a_forged_one_reviewed_nothing(
     assert matrix == [{"stacks": "a b", "plans": "b=6/reviewed-0", "retry": ""}]
 
 
+def test_removed_deployments_take_the_destroy_plans_their_run_reviewed(tmp_path: Path) -> None:
+    # given: a run that planned one stack and the destroy of two removed ones
+    (tmp_path / "8").mkdir()
+    (tmp_path / "8" / "stacks.json").write_text(
+        json.dumps({"batches": ["a"], "removed": ["old", "older"]})
+    )
+    # when
+    matrix = reviewed(tmp_path, "--batches", '["old older a"]', "--run", "8", "--removed")
+    # then: the destroys from the run's removed-plan artifact; a kept stack has none there
+    assert matrix == [
+        {
+            "stacks": "old older a",
+            "plans": "old=8/reviewed-removed older=8/reviewed-removed",
+            "retry": "",
+        }
+    ]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

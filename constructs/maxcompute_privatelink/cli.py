@@ -605,6 +605,14 @@ def ci_reviewed(
             "plan the reviewed stack files again. Default: none.",
         ),
     ] = "[]",
+    removed: Annotated[
+        bool,
+        typer.Option(
+            "--removed",
+            help="Instead: --batches are removed deployments, and the plans their reviewed "
+            "destroys.",
+        ),
+    ] = False,
 ) -> None:
     """Print the apply job's matrix as JSON: each batch's stacks, and for each stack the
     run and artifact holding its reviewed plan (the newest run's that planned it)."""
@@ -614,7 +622,11 @@ def ci_reviewed(
     from maxcompute_privatelink.outputs.reviewed import applies
 
     matrix = applies(
-        stack_list("--batches", batches_json), runs_dir, runs or [], stack_list("--retry", retry)
+        stack_list("--batches", batches_json),
+        runs_dir,
+        runs or [],
+        stack_list("--retry", retry),
+        removed=removed,
     )
     typer.echo(json.dumps(matrix, separators=(",", ":")))
 

@@ -443,11 +443,60 @@ def test_a_removed_deployment_is_planned_as_a_destroy_and_destroyed_on_merge(
     git(origin, "checkout", "-q", "main")
     git(origin, "merge", "-q", "--ff-only", "remove")
     push = runner.run(Event("push", removal, before=both))
-    # then: its resources are destroyed, the other deployment's are not
+    # then: its resources are destroyed with the reviewed destroy plan, the other
+    # deployment's are not
     assert push["removed-apply"].result == "success", push["removed-apply"].logs
+    reviewed = pr_run_id(runner, removal)
+    assert f"scratch-shenzhen: destroyed with the plan reviewed in run {reviewed}" in "".join(
+        push["removed-apply"].logs
+    )
     assert endpoints(lab) == 2
     cloud = json.loads(lab.cloud.read_text())["resources"]
     assert not cloud.get("alicloud_vpc"), "the scratch VPC is gone"
+
+
+def test_a_removed_deployment_whose_destroy_failed_halfway_is_destroyed_by_the_next_push(
+    workflow_lab: Lab, tmp_path: Path
+) -> None:
+    lab = workflow_lab
+    # given: main with two deployments, applied; a pull request removes the second, and
+    # its destroy is reviewed
+    origin = lab.root
+    runner, data, both = two_applied(lab, tmp_path, SCRATCH)
+    git(origin, "checkout", "-q", "-b", "remove")
+    data["deployments"].pop()
+    resynth(lab, origin, data)
+    removal = commit(origin, "remove scratch")
+    pr = runner.run(Event("pull_request", removal, "refs/pull/5/merge", base_sha=both))
+    assert pr["removed-plan"].result == "success", pr["removed-plan"].logs
+    # when: it is merged while the apply role may not delete PrivateZone zones
+    apply_role = json.loads(lab.roles()["apply"].read_text())
+    for statement in apply_role["Statement"]:
+        statement["Action"] = [a for a in statement["Action"] if a != "pvtz:DeleteZone"]
+    halfway = tmp_path / "no-zone-delete.json"
+    halfway.write_text(json.dumps(apply_role))
+    runner.environment[ram.POLICY_VARIABLE] = str(halfway)
+    git(origin, "checkout", "-q", "main")
+    git(origin, "merge", "-q", "--ff-only", "remove")
+    push = runner.run(Event("push", removal, before=both))
+    # then: the destroy stopped halfway: the endpoints went, the zone stayed
+    assert push["removed-apply"].result == "failure"
+    assert endpoints(lab) == 2
+    # when: the role is fixed, and the next pull request, which changes no stack, is merged
+    del runner.environment[ram.POLICY_VARIABLE]
+    git(origin, "checkout", "-q", "-b", "docs")
+    (origin / "README.md").write_text("infra, one deployment\n")
+    commit(origin, "docs")
+    _, again = merged(runner, "docs", 6)
+    # then: the reviewed plan is stale, so what remained of it (a subset) is destroyed
+    assert json.loads(again["stacks"].outputs["removed"]) == ["scratch-shenzhen"]
+    assert again["removed-apply"].result == "success", again["removed-apply"].logs
+    assert (
+        f"scratch-shenzhen: destroyed what remained of the destroy reviewed in run "
+        f"{pr_run_id(runner, removal)}"
+    ) in "".join(again["removed-apply"].logs)
+    zones = json.loads(lab.cloud.read_text())["resources"].get("alicloud_pvtz_zone", {})
+    assert len(zones) == 1, "the remaining deployment's zone only"
 
 
 def test_a_removed_protected_deployment_is_never_destroyed(
