@@ -265,6 +265,14 @@ class Runner:
     scratch: Path
     environment: dict[str, str]
     """The runner's own environment (PATH with the tools, the stand-in's settings)."""
+    linked_checkouts: bool = False
+    """For fleets of hundreds of jobs that only add files to their checkout: check out by
+    hard-linking one clone per commit instead of cloning for each job, and let the legs
+    of one matrix share a workspace, emptied of what the leg before added (a fresh
+    runner's checkout, as long as no leg writes into a file it checked out: git and
+    Python replace files rather than write into them)."""
+    _pristine: dict[str, set[str]] = field(default_factory=dict)
+    _folders: dict[Path, dict[str, int]] = field(default_factory=dict)
 
     def run(self, event: Event) -> dict[str, JobRun]:
         document = yaml.safe_load(self.workflow.read_text())
@@ -305,9 +313,11 @@ class Runner:
                     f"{MAX_MATRIX_JOBS} are allowed"])  # fmt: skip
                 continue
             run = JobRun("success")
+            shared = self._workspace() if self.linked_checkouts else None
             for index, leg in enumerate(legs):
                 leg_context = {**context, "matrix": leg, "strategy": {"job-index": index}}
-                if not self._job(document, job, leg_context, event, artifacts, run):
+                workspace = shared or self._workspace()
+                if not self._job(document, job, leg_context, event, artifacts, run, workspace):
                     run.result = "failure"
             results[job_id] = run
         failed = any(run.result == "failure" for run in results.values())
@@ -372,8 +382,8 @@ class Runner:
         event: Event,
         artifacts: Path,
         run: JobRun,
+        workspace: Path,
     ) -> bool:
-        workspace = Path(tempfile.mkdtemp(prefix="runner-", dir=self.scratch))
         context["github"]["workspace"] = str(workspace)
         env = dict(self.environment)
         env["MCPL_TEST_RUNS"] = str(self.scratch / "runs")  # where the gh stand-in downloads
@@ -485,8 +495,10 @@ class Runner:
     ) -> None:
         action = step["uses"].split("@")[0]
         if action == "actions/checkout":
-            subprocess.run(["git", "clone", "-q", str(self.origin), str(workspace)], check=True)
-            subprocess.run(["git", "-C", str(workspace), "checkout", "-q", event.sha], check=True)
+            if self.linked_checkouts:
+                self._linked_checkout(workspace, event.sha)
+            else:
+                self._clone(workspace, event.sha)
         elif action == "aliyun/configure-aliyun-credentials-action":
             # what v1.0.7's index.js exports after AssumeRoleWithOIDC
             for prefix in ("ALIBABA_CLOUD_", "ALIBABACLOUD_"):
@@ -526,8 +538,49 @@ class Runner:
         ):
             raise AssertionError(f"no stand-in for {action}")
 
+    def _workspace(self) -> Path:
+        return Path(tempfile.mkdtemp(prefix="runner-", dir=self.scratch))
+
+    def _linked_checkout(self, workspace: Path, sha: str) -> None:
+        cached = self.scratch / "checkouts" / sha
+        if sha not in self._pristine:
+            self._clone(cached, sha)
+            self._pristine[sha] = {
+                str((Path(top) / name).relative_to(cached))
+                for top, dirs, files in os.walk(cached)
+                for name in dirs + files
+            }
+        if not (workspace / ".git").exists():
+            workspace.rmdir()
+            subprocess.run(["cp", "-al", str(cached), str(workspace)], check=True)
+            self._folders[workspace] = {
+                top: Path(top).stat().st_mtime_ns for top, _, _ in os.walk(workspace)
+            }
+            return
+        # a leg before this one used the workspace: take out what it added, from each
+        # folder whose entries changed (its mtime did)
+        pristine, folders = self._pristine[sha], self._folders[workspace]
+        for folder, mtime in folders.items():
+            if Path(folder).stat().st_mtime_ns == mtime:
+                continue
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if str(Path(entry.path).relative_to(workspace)) in pristine:
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        shutil.rmtree(entry.path)
+                    else:
+                        Path(entry.path).unlink()
+            folders[folder] = Path(folder).stat().st_mtime_ns
+
+    def _clone(self, target: Path, sha: str) -> None:
+        subprocess.run(["git", "clone", "-q", str(self.origin), str(target)], check=True)
+        subprocess.run(["git", "-C", str(target), "checkout", "-q", sha], check=True)
+
 
 GITHUB_SCRIPT = Path(__file__).resolve().parent / "github_script.cjs"
+GH = Path(__file__).resolve().parent / "gh.sh"
+"""The ``gh`` for a runner's PATH: a stand-in of `gh run download` from the runs' artifacts."""
 """Runs a github-script ``script:`` against a stand-in REST API that keeps comments and
 issues in a file, refusing a body over MAX_COMMENT_CHARS as GitHub does."""
 

@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from conftest import BASE_DEPLOYMENT, ROOT
-from terraform.actions import Event, JobRun, Runner, runner_path
+from terraform.actions import GH, Event, JobRun, Runner, runner_path
 from terraform.conftest import Lab
 from terraform.harness import TESTS
 from terraform.standin import ram
@@ -44,12 +44,12 @@ def tools(folder: Path) -> Path:
     test) and ``gh`` (the GitHub CLI's stand-in); mcpl, python and node come from this
     machine's PATH after it."""
     folder.mkdir()
-    for command, module in (("terraform", "terraform.shim"), ("gh", "terraform.gh")):
-        shim = folder / command
-        shim.write_text(
-            f'#!/bin/sh\nPYTHONPATH="{TESTS}" exec "{sys.executable}" -m {module} "$@"\n'
-        )
-        shim.chmod(shim.stat().st_mode | stat.S_IXUSR)
+    shim = folder / "terraform"
+    shim.write_text(
+        f'#!/bin/sh\nPYTHONPATH="{TESTS}" exec "{sys.executable}" -m terraform.shim "$@"\n'
+    )
+    shim.chmod(shim.stat().st_mode | stat.S_IXUSR)
+    (folder / "gh").symlink_to(GH)
     return folder
 
 
