@@ -43,6 +43,12 @@ MAX_JOB_OUTPUT_BYTES = 1_000_000
 MAX_STEP_SUMMARY_BYTES = 1024 * 1024
 """docs.github.com, "Adding a job summary": at most 1 MiB per step; a larger summary is not
 uploaded and an error annotation is created."""
+MAX_REST_CALLS_PER_HOUR = 1000
+"""docs.github.com, "Rate limits for the REST API": the GITHUB_TOKEN of GitHub Actions may
+make 1,000 requests per hour per repository (15,000 for GitHub Enterprise Cloud). The
+stand-ins of the REST API (github_script.cjs, gh.sh) count every call of a runner's runs
+in ``scratch/rest-calls.log`` and refuse the 1,001st with HTTP 403, as if they all came
+within one hour."""
 
 
 # -- expressions -----------------------------------------------------------------------------
@@ -164,12 +170,15 @@ class _Parser:
         if name == "fromJSON":
             return json.loads(arguments[0])
         if name == "hashFiles":  # sha256 over the matching files of the workspace, in order
-            workspace = Path(self.context["github"]["workspace"])
-            digest = hashlib.sha256()
-            for path in sorted(workspace.glob(arguments[0])):
-                digest.update(hashlib.sha256(path.read_bytes()).digest())
-            return digest.hexdigest()
+            return _hash_files(Path(self.context["github"]["workspace"]), arguments[0])
         raise ValueError(f"function {name} is not played here")
+
+
+def _hash_files(workspace: Path, pattern: str) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(workspace.glob(pattern)):
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
 
 
 def evaluate(expression: str, context: dict[str, Any]) -> Any:
@@ -456,6 +465,12 @@ class Runner:
         return found
 
     @property
+    def rest_calls(self) -> list[str]:
+        """The REST API calls the runs made (method and path), oldest first."""
+        path = self.scratch / "rest-calls.log"
+        return path.read_text().splitlines() if path.exists() else []
+
+    @property
     def runs(self) -> list[dict[str, Any]]:
         """The runs as the REST API lists them, oldest first."""
         return list(self.github_state.get("runs", []))
@@ -521,11 +536,17 @@ class Runner:
             target.mkdir(parents=True)
             for item in found:
                 shutil.copy(item, target)
+            # what the REST API serves (gh.sh): the zip, under an id of the repository's
+            shutil.make_archive(str(target), "zip", target)
+            index = self.scratch / "runs" / "artifacts.tsv"
+            number = 1 + (len(index.read_text().splitlines()) if index.exists() else 0)
+            with index.open("a") as lines:
+                lines.write(f"{number}\t{artifacts.name}\t{target.name}\n")
         elif action == "actions/download-artifact":
             target = workspace / inputs["path"]
             target.mkdir(parents=True, exist_ok=True)
             prefix = inputs["pattern"].rstrip("*")
-            for folder in sorted(artifacts.glob(f"{prefix}*")):
+            for folder in sorted(f for f in artifacts.glob(f"{prefix}*") if f.is_dir()):
                 for item in folder.iterdir():
                     shutil.copy(item, target)
         elif action == "actions/github-script":

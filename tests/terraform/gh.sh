@@ -1,27 +1,55 @@
 #!/bin/sh
-# `gh` on the simulated runner's PATH: the one command the workflow runs,
-# `gh run download RUN_ID --name NAME --dir DIR`, played from the runner's artifacts
-# ($MCPL_TEST_RUNS/<run id>/<name>, tests/terraform/actions.py). As the GitHub CLI
-# (manual: gh run download), it needs a token (GH_TOKEN) and a repository (GH_REPO),
-# extracts the one named artifact into DIR, and fails with "no valid artifacts found to
-# download" when the run kept no artifact of that name; anything else is refused, so
-# that the workflow cannot come to depend on what this stand-in does not play.
+# `gh` on the simulated runner's PATH: the two REST calls the workflow makes with it, as
+# the GitHub CLI's `gh api PATH` makes them (it needs GH_TOKEN), served from the runner's
+# artifacts (tests/terraform/actions.py: $MCPL_TEST_RUNS/artifacts.tsv, each artifact's
+# id, run and name, and <run>/<name>.zip):
+#   repos/OWNER/REPO/actions/runs/RUN/artifacts?name=NAME  (REST: list a run's artifacts)
+#   repos/OWNER/REPO/actions/artifacts/ID/zip              (REST: download an artifact)
+# Every call is counted in rest-calls.log beside $MCPL_TEST_RUNS; as GitHub does with the
+# workflow's token, the 1,001st gets HTTP 403 (actions.MAX_REST_CALLS_PER_HOUR). Anything
+# else is refused, so that the workflow cannot come to depend on what this does not play.
 set -eu
-if [ "$#" -ne 7 ] || [ "$1" != run ] || [ "$2" != download ] || [ "$4" != --name ] || [ "$6" != --dir ]; then
-  echo "gh stand-in: 'gh $*' is not played (only: gh run download RUN --name NAME --dir DIR)" >&2
+if [ "$#" -ne 2 ] || [ "$1" != api ]; then
+  echo "gh stand-in: 'gh $*' is not played (only: gh api PATH)" >&2
   exit 2
 fi
-if [ -z "${GH_TOKEN:-}" ] || [ -z "${GH_REPO:-}" ]; then
-  echo "gh: set the GH_TOKEN environment variable (and GH_REPO outside a clone)" >&2
+if [ -z "${GH_TOKEN:-}" ]; then
+  echo "gh: set the GH_TOKEN environment variable" >&2
   exit 4
 fi
-case "$3" in
-  *[!0-9]*|"") echo "no valid artifacts found to download" >&2; exit 1 ;;
-esac
-source="$MCPL_TEST_RUNS/$3/$5"
-if [ ! -d "$source" ]; then
-  echo "no valid artifacts found to download" >&2
+calls="$MCPL_TEST_RUNS/../rest-calls.log"
+touch "$calls"
+if [ "$(wc -l < "$calls")" -ge 1000 ]; then
+  echo "gh: API rate limit exceeded for installation. (HTTP 403)" >&2
   exit 1
 fi
-mkdir -p "$7"
-cp -R "$source/." "$7/"
+echo "GET /$2" >> "$calls"
+index="$MCPL_TEST_RUNS/artifacts.tsv"
+touch "$index"
+case "$2" in
+  repos/*/*/actions/runs/*/artifacts\?name=*)
+    run="${2#repos/*/*/actions/runs/}"
+    run="${run%%/*}"
+    name="${2#*\?name=}"
+    found=$(awk -F '\t' -v run="$run" -v name="$name" '$2 == run && $3 == name { print $1 }' "$index")
+    if [ -z "$found" ]; then
+      echo '{"total_count": 0, "artifacts": []}'
+    else
+      echo "{\"total_count\": 1, \"artifacts\": [{\"id\": $found, \"name\": \"$name\", \"expired\": false}]}"
+    fi
+    ;;
+  repos/*/*/actions/artifacts/*/zip)
+    wanted="${2#repos/*/*/actions/artifacts/}"
+    wanted="${wanted%/zip}"
+    artifact=$(awk -F '\t' -v id="$wanted" '$1 == id { print $2 "/" $3 }' "$index")
+    if [ -z "$artifact" ]; then
+      echo "gh: Not Found (HTTP 404)" >&2
+      exit 1
+    fi
+    cat "$MCPL_TEST_RUNS/$artifact.zip"
+    ;;
+  *)
+    echo "gh stand-in: GET /$2 is not played" >&2
+    exit 2
+    ;;
+esac

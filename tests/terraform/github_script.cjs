@@ -12,6 +12,24 @@ const state = fs.existsSync(stateFile)
   ? JSON.parse(fs.readFileSync(stateFile, "utf8"))
   : { next: 1, comments: [], issues: [] };
 const bot = { login: "github-actions[bot]", type: "Bot" };
+// every call counted with gh.sh's: the workflow's token may make 1,000 an hour per
+// repository (actions.py, MAX_REST_CALLS_PER_HOUR)
+const callsFile = require("path").join(require("path").dirname(stateFile), "rest-calls.log");
+function counted(name, method) {
+  return async (parameters) => {
+    const made = fs.existsSync(callsFile)
+      ? fs.readFileSync(callsFile, "utf8").split("\n").filter(Boolean).length : 0;
+    if (made >= 1000) {
+      throw Object.assign(new Error("API rate limit exceeded for installation."), { status: 403 });
+    }
+    fs.appendFileSync(callsFile, `${name}\n`);
+    return method(parameters);
+  };
+}
+function countedAll(group, methods) {
+  return Object.fromEntries(
+    Object.entries(methods).map(([name, method]) => [name, counted(`${group}.${name}`, method)]));
+}
 const MAX_BODY = 65536;
 
 function checked(body) {
@@ -93,7 +111,11 @@ const repos = {
 };
 const github = {
   paginate: async (method, parameters) => (await method(parameters)).data,
-  rest: { issues, actions, repos },
+  rest: {
+    issues: countedAll("issues", issues),
+    actions: countedAll("actions", actions),
+    repos: countedAll("repos", repos),
+  },
 };
 const context = {
   repo: { owner: "acme", repo: "infra" },

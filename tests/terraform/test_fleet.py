@@ -1,7 +1,8 @@
 """A fleet of a thousand stacks through the workflow `mcpl ci github` writes, with GitHub's
 limits on (``actions.py``): the pull request plans every stack in at most 256 jobs and
 gets one comment that fits and names every stack, the merge applies each stack's reviewed
-plan, and the weekly drift run plans them all again and finds nothing. What is tested
+plan within the REST calls GitHub's token may make in an hour, and the weekly drift run
+plans them all again and finds nothing. What is tested
 here is the workflow's shape at that size, so Terraform is a stand-in that answers in
 milliseconds (``fleet_terraform.sh``); mcpl, git, the github-script and gh stand-ins are
 the real thing or the ones the other workflow tests use."""
@@ -23,6 +24,7 @@ from terraform.actions import (
     GH,
     MAX_COMMENT_CHARS,
     MAX_MATRIX_JOBS,
+    MAX_REST_CALLS_PER_HOUR,
     Event,
     Runner,
     runner_path,
@@ -136,6 +138,9 @@ def test_a_thousand_stacks_are_planned_reviewed_applied_and_checked_for_drift(
     applied = "".join(push["apply"].logs).count(f": applied the plan reviewed in run {review}")
     assert applied == size
     assert len(list(bucket.iterdir())) == size
+    # and within the REST calls the workflow's token may make in an hour: two per apply
+    # job (find its artifact, download it) and a few to find the review
+    assert len(runner.rest_calls) < MAX_REST_CALLS_PER_HOUR
 
     # when: the weekly drift run plans every stack
     drift = runner.run(Event("schedule", added))

@@ -121,7 +121,8 @@ def endpoints(lab: Lab) -> int:
     return len(cloud["resources"].get("alicloud_privatelink_vpc_endpoint", {}))
 
 
-def test_two_pull_requests_two_pushes_and_a_drift_run(lab: Lab, tmp_path: Path) -> None:
+def test_two_pull_requests_two_pushes_and_a_drift_run(workflow_lab: Lab, tmp_path: Path) -> None:
+    lab = workflow_lab  # the Terraform the workflow pins (1.15.5)
     # given: an infra repo on main, and a branch that adds the deployment (OSS state)
     origin = lab.root
     git(origin, "init", "-q", "-b", "main")
@@ -416,7 +417,7 @@ def two_applied(
     return runner, data, both
 
 
-def test_a_removed_deployment_is_planned_as_a_destroy_and_destroyed_on_merge(
+def test_a_removed_deployment_is_reviewed_as_a_destroy_and_destroyed_on_merge(
     workflow_lab: Lab, tmp_path: Path
 ) -> None:
     lab = workflow_lab
@@ -439,36 +440,6 @@ def test_a_removed_deployment_is_planned_as_a_destroy_and_destroyed_on_merge(
     assert "| **delete** | `alicloud_privatelink_vpc_endpoint.maxcompute_frontend` |" in review
     assert review.index("scratch-shenzhen") < review.index("## warehouse-hangzhou")
     assert endpoints(lab) == 4, "a plan destroys nothing"
-    # when: it is merged
-    git(origin, "checkout", "-q", "main")
-    git(origin, "merge", "-q", "--ff-only", "remove")
-    push = runner.run(Event("push", removal, before=both))
-    # then: its resources are destroyed with the reviewed destroy plan, the other
-    # deployment's are not
-    assert push["removed-apply"].result == "success", push["removed-apply"].logs
-    reviewed = pr_run_id(runner, removal)
-    assert f"scratch-shenzhen: destroyed with the plan reviewed in run {reviewed}" in "".join(
-        push["removed-apply"].logs
-    )
-    assert endpoints(lab) == 2
-    cloud = json.loads(lab.cloud.read_text())["resources"]
-    assert not cloud.get("alicloud_vpc"), "the scratch VPC is gone"
-
-
-def test_a_removed_deployment_whose_destroy_failed_halfway_is_destroyed_by_the_next_push(
-    workflow_lab: Lab, tmp_path: Path
-) -> None:
-    lab = workflow_lab
-    # given: main with two deployments, applied; a pull request removes the second, and
-    # its destroy is reviewed
-    origin = lab.root
-    runner, data, both = two_applied(lab, tmp_path, SCRATCH)
-    git(origin, "checkout", "-q", "-b", "remove")
-    data["deployments"].pop()
-    resynth(lab, origin, data)
-    removal = commit(origin, "remove scratch")
-    pr = runner.run(Event("pull_request", removal, "refs/pull/5/merge", base_sha=both))
-    assert pr["removed-plan"].result == "success", pr["removed-plan"].logs
     # when: it is merged while the apply role may not delete PrivateZone zones
     apply_role = json.loads(lab.roles()["apply"].read_text())
     for statement in apply_role["Statement"]:
@@ -479,8 +450,13 @@ def test_a_removed_deployment_whose_destroy_failed_halfway_is_destroyed_by_the_n
     git(origin, "checkout", "-q", "main")
     git(origin, "merge", "-q", "--ff-only", "remove")
     push = runner.run(Event("push", removal, before=both))
-    # then: the destroy stopped halfway: the endpoints went, the zone stayed
+    # then: the reviewed destroy plan ran and stopped halfway: the endpoints went, the
+    # zone stayed; the other deployment is untouched
     assert push["removed-apply"].result == "failure"
+    assert (
+        "::error::scratch-shenzhen: not destroyed: neither its reviewed destroy plan nor what "
+        "remained of it applied (above)"
+    ) in "".join(push["removed-apply"].logs)
     assert endpoints(lab) == 2
     # when: the role is fixed, and the next pull request, which changes no stack, is merged
     del runner.environment[ram.POLICY_VARIABLE]
@@ -488,15 +464,17 @@ def test_a_removed_deployment_whose_destroy_failed_halfway_is_destroyed_by_the_n
     (origin / "README.md").write_text("infra, one deployment\n")
     commit(origin, "docs")
     _, again = merged(runner, "docs", 6)
-    # then: the reviewed plan is stale, so what remained of it (a subset) is destroyed
+    # then: the reviewed plan is stale now, so what remained of it (a subset) is destroyed
+    reviewed = pr_run_id(runner, removal)
     assert json.loads(again["stacks"].outputs["removed"]) == ["scratch-shenzhen"]
     assert again["removed-apply"].result == "success", again["removed-apply"].logs
     assert (
-        f"scratch-shenzhen: destroyed what remained of the destroy reviewed in run "
-        f"{pr_run_id(runner, removal)}"
+        f"scratch-shenzhen: destroyed what remained of the destroy reviewed in run {reviewed}"
     ) in "".join(again["removed-apply"].logs)
-    zones = json.loads(lab.cloud.read_text())["resources"].get("alicloud_pvtz_zone", {})
-    assert len(zones) == 1, "the remaining deployment's zone only"
+    assert endpoints(lab) == 2
+    cloud = json.loads(lab.cloud.read_text())["resources"]
+    assert not cloud.get("alicloud_vpc"), "the scratch VPC is gone"
+    assert len(cloud.get("alicloud_pvtz_zone", {})) == 1, "the remaining deployment's zone"
 
 
 def test_a_removed_protected_deployment_is_never_destroyed(
