@@ -37,6 +37,13 @@ PLAN_MINUTES_PER_STACK = 0.5
 APPLY_MINUTES_PER_STACK = 3.0
 """An apply that creates both endpoints: they take minutes to become Active."""
 SUMMARY_MINUTES = 0.5
+REST_TO_FIND_THE_REVIEW = 5
+"""A push's stacks job: the last fully applied run (1), the merged commit's pull request
+(1) and its runs (1), and the run's `stacks` artifact (2: find, download)."""
+REST_PER_ARTIFACT = 2
+"""An apply job finds its reviewed plan's artifact by name and downloads it (gh api)."""
+REST_PER_REVIEW = 2
+"""The summary job lists the pull request's comments and creates or updates its own."""
 
 EVENTS = {
     "PR, one stack": ("pull_request", 1, "plan"),
@@ -66,15 +73,21 @@ def billed(minutes: float) -> int:
     return math.ceil(minutes)
 
 
-def cost(event: str, changed: int, work: str) -> tuple[int, int, int, int]:
-    """Jobs, billed minutes, downloads on a cache miss, downloads without the cache."""
+def cost(event: str, changed: int, work: str) -> tuple[int, int, int, int, int]:
+    """Jobs, billed minutes, downloads on a cache miss, downloads without the cache, and
+    REST calls with the workflow's token (the drift run's: with no stack drifted)."""
     groups = [len(batch.split()) for batch in batches([f"s{i}" for i in range(changed)])]
     stacks_job = billed(SETUP_MINUTES + changed * CHECK_SECONDS_PER_STACK / 60)
     per_stack = PLAN_MINUTES_PER_STACK if work == "plan" else APPLY_MINUTES_PER_STACK
     work_jobs = [billed(SETUP_MINUTES + size * per_stack) for size in groups]
     summary = [billed(SETUP_MINUTES + SUMMARY_MINUTES)] if event == "pull_request" else []
     jobs = 1 + len(work_jobs) + len(summary)
-    return jobs, stacks_job + sum(work_jobs) + sum(summary), len(groups), changed
+    rest = {
+        "pull_request": REST_PER_REVIEW,
+        "push": REST_TO_FIND_THE_REVIEW + REST_PER_ARTIFACT * len(groups),
+        "schedule": 1,  # the open drift issues
+    }[event]
+    return jobs, stacks_job + sum(work_jobs) + sum(summary), len(groups), changed, rest
 
 
 def table(sizes: list[int]) -> str:
@@ -87,19 +100,23 @@ def table(sizes: list[int]) -> str:
         f"(setup {SETUP_MINUTES:g} min a job, plan {PLAN_MINUTES_PER_STACK:g} min and apply "
         f"{APPLY_MINUTES_PER_STACK:g} min a stack, each job billed in whole minutes). "
         "Provider downloads: one per plan or apply job on a cache miss (the first run "
-        "after a lock file changes), none on a hit; without the cache, one per stack.",
+        "after a lock file changes), none on a hit; without the cache, one per stack. "
+        "REST calls: what the jobs ask GitHub's API with the workflow's token, which may "
+        "make 1,000 an hour per repository (docs.github.com, \"Rate limits for the REST "
+        "API\"; `tests/terraform/test_fleet.py` counts them at 1000 stacks); a merge finds "
+        "each stack's reviewed plan with two calls per apply job.",
         "",
         "| event | stacks | jobs | largest matrix | billed minutes | downloads, cache miss "
-        "| downloads, no cache |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| downloads, no cache | REST calls |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for size in sizes:
         for label, (event, changed, work) in EVENTS.items():
             n = changed if changed is not None else size
-            count, minutes, miss, without = cost(event, n, work)
+            count, minutes, miss, without, rest = cost(event, n, work)
             lines.append(
                 f"| {label} | {size} | {count} | {len(batches(['x'] * n))} | {minutes} "
-                f"| {miss} | {without} |"
+                f"| {miss} | {without} | {rest} |"
             )
     return "\n".join(lines) + "\n"
 

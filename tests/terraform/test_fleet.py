@@ -131,6 +131,7 @@ def test_a_thousand_stacks_are_planned_reviewed_applied_and_checked_for_drift(
     # when: it is merged
     git(origin, "checkout", "-q", "main")
     git(origin, "merge", "-q", "--ff-only", "fleet")
+    before = len(runner.rest_calls)
     push = runner.run(Event("push", added, before=first))
     # then: each stack's reviewed plan is applied, and nothing else
     assert push["apply"].result == "success", push["apply"].logs[:3]
@@ -140,6 +141,7 @@ def test_a_thousand_stacks_are_planned_reviewed_applied_and_checked_for_drift(
     assert len(list(bucket.iterdir())) == size
     # and within the REST calls the workflow's token may make in an hour: two per apply
     # job (find its artifact, download it) and a few to find the review
+    assert len(runner.rest_calls) - before <= 2 * len(batches) + 10
     assert len(runner.rest_calls) < MAX_REST_CALLS_PER_HOUR
 
     # when: the weekly drift run plans every stack
