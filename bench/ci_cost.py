@@ -102,8 +102,8 @@ def table(sizes: list[int]) -> str:
         "Provider downloads: one per plan or apply job on a cache miss (the first run "
         "after a lock file changes), none on a hit; without the cache, one per stack. "
         "REST calls: what the jobs ask GitHub's API with the workflow's token, which may "
-        "make 1,000 an hour per repository (docs.github.com, \"Rate limits for the REST "
-        "API\"; `tests/terraform/test_fleet.py` counts them at 1000 stacks); a merge finds "
+        'make 1,000 an hour per repository (docs.github.com, "Rate limits for the REST '
+        'API"; `tests/terraform/test_fleet.py` counts them at 1000 stacks); a merge finds '
         "each stack's reviewed plan with two calls per apply job.",
         "",
         "| event | stacks | jobs | largest matrix | billed minutes | downloads, cache miss "
