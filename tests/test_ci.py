@@ -515,3 +515,21 @@ def test_ci_stacks_removed_lists_deleted_deployments_never_renamed_ones(repo: Pa
     # then: the deleted one is destroyed on merge; the renamed one's resources live on
     assert removed.exit_code == 0, removed.output
     assert removed.stdout == '["prod-shenzhen"]\n'
+
+
+def test_the_workflows_token_reaches_no_step_that_runs_terraform(repo: Path) -> None:
+    # when
+    _, doc = generate()
+    # then: only the steps that call the REST API get it (gh reads GH_TOKEN)
+    for name, job in doc["jobs"].items():
+        assert "GH_TOKEN" not in job.get("env", {}), name
+        for step in job["steps"]:
+            if "terraform " in step.get("run", ""):
+                assert "GH_TOKEN" not in step.get("env", {}), (name, step.get("name"))
+    downloads = [
+        name
+        for name, job in doc["jobs"].items()
+        for step in job["steps"]
+        if step.get("name") == "Download the reviewed plans"
+    ]
+    assert downloads == ["apply", "removed-apply"]
