@@ -76,6 +76,27 @@ def write_config(folder: Path, deployments: list[dict[str, Any]], name: str = "c
     return path
 
 
+def git(*args: str) -> str:
+    """git in the current folder, committing as a fixed test author; its output."""
+    done = subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@e.invalid", *args],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return done.stdout.strip()
+
+
+def synthesized_and_committed() -> str:
+    """``c.yaml`` of the current folder synthesized, in a new git repo, committed: the
+    commit."""
+    from maxcompute_privatelink.cli import app
+
+    assert runner.invoke(app, ["synth", "-c", "c.yaml"]).exit_code == 0
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-qm", "one")
+    return git("rev-parse", "HEAD")
+
+
 OSS = "backend:\n  oss: {bucket: acme-state, region: cn-hangzhou}\n"
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import ROOT, runner, write_config
+from conftest import ROOT, git, runner, synthesized_and_committed, write_config
 from maxcompute_privatelink.cli import app
 from maxcompute_privatelink.outputs.ci import Actions, batches
 
@@ -286,18 +286,10 @@ def test_check_fails_when_the_committed_workflow_is_stale(repo: Path) -> None:
 
 def test_ci_stacks_lists_the_stacks_and_those_changed_since_a_commit(repo: Path) -> None:
     # given: a git repo with two stacks, then a change to one of them
-    def git(*args: str) -> str:
-        done = subprocess.run(["git", *args], capture_output=True, text=True, check=True)
-        return done.stdout.strip()
-
-    assert runner.invoke(app, ["synth", "-c", "c.yaml"]).exit_code == 0
-    git("init", "-q")
-    git("add", "-A")
-    git("-c", "user.name=t", "-c", "user.email=t@e.invalid", "commit", "-qm", "one")
-    base = git("rev-parse", "HEAD")
+    base = synthesized_and_committed()
     stack = Path("cdktf.out/stacks/second/cdk.tf.json")
     stack.write_text(stack.read_text().replace('"team": "data"', '"team": "ops"'))
-    git("-c", "user.name=t", "-c", "user.email=t@e.invalid", "commit", "-qam", "two")
+    git("commit", "-qam", "two")
     # when
     every = runner.invoke(app, ["ci", "stacks", "-c", "c.yaml"])
     changed = runner.invoke(app, ["ci", "stacks", "-c", "c.yaml", "--changed-since", base])
@@ -497,15 +489,7 @@ def test_fails_when_only_names_no_deployment_of_the_config(
 def test_ci_stacks_removed_lists_deleted_deployments_never_renamed_ones(repo: Path) -> None:
     # given: a commit with prod-shenzhen and second, then second renamed and prod-shenzhen
     # deleted from the config
-    def git(*args: str) -> str:
-        done = subprocess.run(["git", *args], capture_output=True, text=True, check=True)
-        return done.stdout.strip()
-
-    assert runner.invoke(app, ["synth", "-c", "c.yaml"]).exit_code == 0
-    git("init", "-q")
-    git("add", "-A")
-    git("-c", "user.name=t", "-c", "user.email=t@e.invalid", "commit", "-qm", "one")
-    base = git("rev-parse", "HEAD")
+    base = synthesized_and_committed()
     data = yaml.safe_load(Path("c.yaml").read_text())
     data["deployments"] = [dict(data["deployments"][1], name="third", renamed_from="second")]
     Path("c.yaml").write_text(yaml.safe_dump(data))

@@ -5,12 +5,11 @@ tests/terraform/test_workflow.py)."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from conftest import runner
+from conftest import git, runner, synthesized_and_committed
 from maxcompute_privatelink.cli import app
 
 
@@ -102,20 +101,12 @@ def test_fails_when_a_run_or_the_retried_stacks_are_not_what_the_workflow_gives(
 def test_ci_stacks_not_since_leaves_out_what_changed_after_a_commit(repo: Path) -> None:
     # given: two stacks committed (the last full apply), then a change to the first, then
     # a change to the second (this push)
-    def git(*args: str) -> str:
-        done = subprocess.run(["git", *args], capture_output=True, text=True, check=True)
-        return done.stdout.strip()
-
     def change(stack: str, message: str) -> None:
         path = Path(f"cdktf.out/stacks/{stack}/cdk.tf.json")
         path.write_text(path.read_text().replace('"managed-by"', '"managed-by" '))
-        git("-c", "user.name=t", "-c", "user.email=t@e.invalid", "commit", "-qam", message)
+        git("commit", "-qam", message)
 
-    assert runner.invoke(app, ["synth", "-c", "c.yaml"]).exit_code == 0
-    git("init", "-q")
-    git("add", "-A")
-    git("-c", "user.name=t", "-c", "user.email=t@e.invalid", "commit", "-qm", "applied")
-    applied = git("rev-parse", "HEAD")
+    applied = synthesized_and_committed()
     change("prod-shenzhen", "failed to apply")
     before = git("rev-parse", "HEAD")
     change("second", "this push")

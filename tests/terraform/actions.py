@@ -170,15 +170,12 @@ class _Parser:
         if name == "fromJSON":
             return json.loads(arguments[0])
         if name == "hashFiles":  # sha256 over the matching files of the workspace, in order
-            return _hash_files(Path(self.context["github"]["workspace"]), arguments[0])
+            workspace = Path(self.context["github"]["workspace"])
+            digest = hashlib.sha256()
+            for path in sorted(workspace.glob(arguments[0])):
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+            return digest.hexdigest()
         raise ValueError(f"function {name} is not played here")
-
-
-def _hash_files(workspace: Path, pattern: str) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(workspace.glob(pattern)):
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
 
 
 def evaluate(expression: str, context: dict[str, Any]) -> Any:
