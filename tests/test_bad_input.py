@@ -17,6 +17,8 @@ import yaml
 from conftest import BASE_DEPLOYMENT, runner
 from maxcompute_privatelink.cli import app
 
+pytestmark = pytest.mark.releases
+
 Data = dict[str, Any]
 
 

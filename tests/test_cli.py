@@ -14,6 +14,8 @@ import pytest
 from conftest import ROOT, runner, tree, write_config
 from maxcompute_privatelink.cli import app
 
+pytestmark = pytest.mark.releases
+
 
 def test_validate_accepts_the_bundled_config() -> None:
     # when

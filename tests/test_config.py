@@ -11,6 +11,8 @@ from maxcompute_privatelink.errors import ConfigFileError, InvalidConfigError
 from maxcompute_privatelink.model.config import PrivateLinkConfig, load_config
 from maxcompute_privatelink.model.config_file import read_config_data
 
+pytestmark = pytest.mark.releases
+
 
 @pytest.mark.parametrize(
     ("content", "message"),

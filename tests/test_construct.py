@@ -15,6 +15,8 @@ from maxcompute_privatelink.model.config import PrivateLinkConfig
 from maxcompute_privatelink.model.props import MaxComputePrivateLinkProps
 from maxcompute_privatelink.synth.synthesize import synthesize
 
+pytestmark = pytest.mark.emitter
+
 FRONTEND = "alicloud_privatelink_vpc_endpoint.maxcompute_frontend"
 TUNNEL = "alicloud_privatelink_vpc_endpoint.maxcompute_tunnel"
 

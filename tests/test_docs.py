@@ -8,8 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT
 from maxcompute_privatelink.construct.emitter import chosen
+
+pytestmark = pytest.mark.releases
 
 
 def test_the_config_and_cli_references_are_up_to_date() -> None:
@@ -31,6 +35,7 @@ def test_every_docs_page_the_readme_links_exists() -> None:
         assert (ROOT / "docs" / page).is_file(), page
 
 
+@pytest.mark.emitter
 def test_the_construct_page_example_runs_as_written(tmp_path: Path) -> None:
     # given the Python example of docs/construct.md, as a user would copy it
     page = (ROOT / "docs" / "construct.md").read_text()

@@ -29,6 +29,8 @@ from loopback import (
 from maxcompute_privatelink.cli import app
 from maxcompute_privatelink.outputs.doctor import Check, text_lines, totals
 
+pytestmark = pytest.mark.releases
+
 MAXCOMPUTE_HOST = "service.mc.test"
 TUNNEL_HOST = "dt.mc.test"
 

@@ -1,6 +1,6 @@
 """cdktf or cdktn: one module picks (``construct.emitter``), both write the same bytes
-(the whole suite runs on each: ``make test`` and ``make test-cdktn``), and the commands
-that do not synthesize need neither."""
+(``tests/test_examples.py`` runs on each: ``make test`` and ``make test-cdktn``), and the
+commands that do not synthesize need neither."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from conftest import ROOT, runner, write_config
 from maxcompute_privatelink.cli import app
 from maxcompute_privatelink.construct import emitter
 from maxcompute_privatelink.errors import EmitterMissingError, EnvironmentValueError
+
+pytestmark = pytest.mark.emitter
 
 
 def test_the_venv_holds_one_emitter_and_it_is_the_one_chosen() -> None:

@@ -20,6 +20,8 @@ from conftest import BASE_DEPLOYMENT, ROOT, runner, write_config
 from maxcompute_privatelink.cli import app
 from maxcompute_privatelink.model import config_file
 
+pytestmark = pytest.mark.releases
+
 Data = dict[str, Any]
 OSS = {"bucket": "tf-state", "region": "cn-shenzhen"}
 

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.emitter
+
 PARENT = """
 import signal, sys, time
 from maxcompute_privatelink.cli import _terminated

@@ -7,9 +7,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from conftest import ROOT, runner, write_config
 from maxcompute_privatelink.cli import app
 from maxcompute_privatelink.model.regions import REGIONS
+
+pytestmark = pytest.mark.releases
 
 
 def mcpl(*args: str) -> Any:

@@ -14,6 +14,8 @@ from conftest import after_mcpl, runner, write_config
 from maxcompute_privatelink.cli import app
 from maxcompute_privatelink.launcher import paths_to_build
 
+pytestmark = pytest.mark.emitter
+
 DEFAULTS = (Path("privatelink.yaml"), Path("cdktf.out"))
 
 

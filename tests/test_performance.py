@@ -18,6 +18,8 @@ from maxcompute_privatelink.synth.cdktf_json import stable_json
 from maxcompute_privatelink.synth.parallel import WORKER_MIN_STACKS, worker_count
 from maxcompute_privatelink.synth.state import state_path
 
+pytestmark = pytest.mark.emitter
+
 
 def fleet(deployment: dict[str, Any], size: int) -> list[dict[str, Any]]:
     return [dict(deployment, name=f"dep-{index:02d}") for index in range(size)]

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import javaproperties
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -22,6 +23,8 @@ from maxcompute_privatelink.model.diagnostics import validation_lines
 from maxcompute_privatelink.model.regions import REGIONS
 from maxcompute_privatelink.outputs.render import render
 from maxcompute_privatelink.synth.synthesize import synthesize
+
+pytestmark = pytest.mark.releases
 
 SETTINGS = settings(
     derandomize=True,  # the same examples on every run: CI stays reproducible

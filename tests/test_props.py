@@ -11,6 +11,8 @@ from maxcompute_privatelink.model.config import PrivateLinkConfig
 from maxcompute_privatelink.model.diagnostics import validation_lines
 from maxcompute_privatelink.model.props import MaxComputePrivateLinkProps
 
+pytestmark = pytest.mark.releases
+
 
 def error_lines(deployments: list[dict[str, Any]]) -> list[str]:
     data = {"deployments": deployments}

@@ -5,6 +5,8 @@ import pytest
 from maxcompute_privatelink.errors import UnknownRegionError
 from maxcompute_privatelink.model.regions import REGIONS, get_region
 
+pytestmark = pytest.mark.releases
+
 DIRECT = [
     "cn-hangzhou",
     "cn-shanghai",

@@ -16,6 +16,8 @@ from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 from conftest import ROOT, runner, tree, write_config
 from maxcompute_privatelink.cli import app
 
+pytestmark = pytest.mark.releases
+
 FIXTURES = Path(__file__).parent / "fixtures"
 FILES = ["README.md", "jdbc.url", "odps_config.ini", "pyodps.env"]
 AK_ID = "LTAI5tExampleKeyId0001"

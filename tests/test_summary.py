@@ -15,6 +15,8 @@ from maxcompute_privatelink.cli import app
 from maxcompute_privatelink.model.config import PrivateLinkConfig
 from maxcompute_privatelink.outputs.summary import markdown, summarize
 
+pytestmark = pytest.mark.releases
+
 FIXTURES = Path(__file__).parent / "fixtures"
 PLAN = FIXTURES / "plans" / "prod-shenzhen.json"
 

@@ -20,6 +20,8 @@ from maxcompute_privatelink.construct.requirements import merged_constraint
 from maxcompute_privatelink.errors import ProviderRequirementError
 from maxcompute_privatelink.model.fields import is_token
 
+pytestmark = pytest.mark.emitter
+
 
 def synthesized(app: cdktf.App, stack: str) -> dict[str, Any]:
     app.synth()
