@@ -57,6 +57,14 @@ LIVE_STATE: dict[str, Any] = {
 """A local state file that tracks one live endpoint."""
 
 
+@pytest.fixture(autouse=True)
+def installed_from_an_index(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The suite runs from an editable checkout, a folder CI cannot install from, which
+    `mcpl ci github` refuses as the default of --install: in-process, mcpl here counts
+    as installed from a package index (tests/test_ci.py tests each source)."""
+    monkeypatch.setattr("maxcompute_privatelink.outputs.ci.installed_direct_url", lambda: None)
+
+
 @pytest.fixture
 def deployment() -> dict[str, Any]:
     """A valid deployment entry as it comes out of YAML; tests change one thing."""

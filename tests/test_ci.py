@@ -517,3 +517,83 @@ def test_the_workflows_token_reaches_no_step_that_runs_terraform(repo: Path) -> 
         if step.get("name") == "Download the reviewed plans"
     ]
     assert downloads == ["apply", "removed-apply"]
+
+
+INSTALLED_FROM = {
+    # what pip writes to direct_url.json (PEP 610's examples' shapes) -> the CI install
+    "git over https": (
+        {"url": "https://git.example.com/infra/maxcompute-privatelink.git",
+         "vcs_info": {"vcs": "git", "requested_revision": "v0.1.0", "commit_id": "a" * 40}},
+        'pip install "maxcompute-privatelink[cdktf,hcl] @ '
+        f'git+https://git.example.com/infra/maxcompute-privatelink.git@{"a" * 40}"',
+    ),
+    "a wheel over https": (
+        {"url": "https://files.example.com/maxcompute_privatelink-0.1.0-py3-none-any.whl",
+         "archive_info": {"hashes": {"sha256": "b" * 64}}},
+        'pip install "maxcompute-privatelink[cdktf,hcl] @ https://files.example.com/'
+        f'maxcompute_privatelink-0.1.0-py3-none-any.whl#sha256={"b" * 64}"',
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("recorded", "command"), INSTALLED_FROM.values(), ids=list(INSTALLED_FROM))
+def test_installs_in_ci_from_where_mcpl_came(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    deployment: dict[str, Any],
+    recorded: dict[str, Any],
+    command: str,
+) -> None:
+    # given
+    monkeypatch.chdir(tmp_path)
+    write_config(tmp_path, [deployment])
+    monkeypatch.setattr(
+        "maxcompute_privatelink.outputs.ci.installed_direct_url", lambda: json.dumps(recorded)
+    )
+    # when
+    _, workflow = generate("--allow-local-state")
+    # then
+    assert workflow["env"]["MCPL_INSTALL"] == command
+
+
+def test_installs_this_release_from_the_index_when_pip_recorded_no_url(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, deployment: dict[str, Any]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_config(tmp_path, [deployment])
+    _, workflow = generate("--allow-local-state")
+    assert (
+        workflow["env"]["MCPL_INSTALL"] == 'pip install "maxcompute-privatelink[cdktf,hcl]==0.1.0"'
+    )
+
+
+@pytest.mark.parametrize(
+    "recorded",
+    [
+        {"url": "file:///home/me/src/maxcompute-privatelink", "dir_info": {"editable": True}},
+        {"url": "file:///tmp/maxcompute_privatelink-0.1.0-py3-none-any.whl", "archive_info": {}},
+        {"url": "file:///home/me/src/mcpl", "vcs_info": {"vcs": "git", "commit_id": "c" * 40}},
+    ],
+    ids=["a checkout", "a wheel on this machine", "a local git repository"],
+)
+def test_fails_when_mcpl_came_from_where_ci_cannot_reach(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, deployment: dict[str, Any],
+    recorded: dict[str, Any],
+) -> None:  # fmt: skip
+    # given
+    monkeypatch.chdir(tmp_path)
+    write_config(tmp_path, [deployment])
+    monkeypatch.setattr(
+        "maxcompute_privatelink.outputs.ci.installed_direct_url", lambda: json.dumps(recorded)
+    )
+    # when
+    result = runner.invoke(app, ["ci", "github", "-c", "c.yaml", "--allow-local-state"])
+    # then: one line that names the source and the flag; nothing written
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: --install: this mcpl was installed from {recorded['url']}, which CI cannot "
+        "reach; give the command CI installs it with, e.g. --install 'pip install "
+        '"maxcompute-privatelink[cdktf,hcl] @ git+https://<git host>/<owner>/'
+        'maxcompute-privatelink@v0.1.0"\' (docs/infra-repo.md, "Installing mcpl in CI")\n'
+    )
+    assert not (tmp_path / ".github").exists()

@@ -97,7 +97,7 @@ def test_json_synth_after_hcl_leaves_no_stale_cdk_tf(tmp_path: Path) -> None:
     config = copy_example(tmp_path)
     out = tmp_path / "cdktf.out"
     synth_hcl(config, out)
-    result = runner.invoke(app, ["synth", "-c", str(config), "-o", str(out)])
+    result = runner.invoke(app, ["synth", "--json", "-c", str(config), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert sorted(tree(out)) == ["manifest.json", "stacks/analytics-shenzhen/cdk.tf.json"]
 

@@ -130,8 +130,8 @@ def test_json_to_hcl_and_back_builds_every_stack(synthesized: tuple[Path, Path])
     assert synth(config, out, "--hcl") == list(NAMES)
     assert synth(config, out, "--hcl") == []
     assert_same_as_full_synth(config, out, "--hcl")
-    assert synth(config, out) == list(NAMES)
-    assert_same_as_full_synth(config, out)
+    assert synth(config, out, "--json") == list(NAMES)
+    assert_same_as_full_synth(config, out, "--json")
 
 
 def test_a_change_of_the_tool_builds_every_stack(

@@ -4,6 +4,7 @@ with the schema its modeline names; never overwriting what mcpl did not write.""
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,8 @@ import yaml
 from conftest import runner
 from maxcompute_privatelink.cli import app
 from maxcompute_privatelink.model.regions import REGIONS
+
+pytestmark = pytest.mark.releases
 
 DIRECT = [r for r in REGIONS.values() if not r.ticket_required]
 TICKET = [r for r in REGIONS.values() if r.ticket_required]
@@ -158,3 +161,68 @@ def test_fails_in_one_line_on_a_bad_option_and_writes_nothing(
     assert len(result.stderr.splitlines()) == 1
     assert result.stderr.startswith(line)
     assert list(tmp_path.iterdir()) == []
+
+
+def git_ignores(repo: Path, *names: str) -> set[str]:
+    """Which of ``names`` git ignores in ``repo``, by git's own matching."""
+    done = subprocess.run(
+        ["git", "-C", str(repo), "check-ignore", "--no-index", *names],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    return set(done.stdout.split())
+
+
+def test_writes_a_gitignore_that_keeps_state_plans_and_credentials_out(tmp_path: Path) -> None:
+    # given: an empty git repo
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    # when
+    result = mcpl("init", "-c", tmp_path / "privatelink.yaml")
+    # then: git ignores state, plans, Terraform's folders, rendered clients, debris and
+    # .env, and none of what the repo commits
+    assert result.exit_code == 0, result.output
+    assert f"{tmp_path / '.gitignore'}: ignores *.tfstate " in result.stdout
+    ignored = [
+        "terraform.main.tfstate", "terraform.main.tfstate.backup", "cdktf.out/stacks/main/tfplan",
+        "x.tfplan", "cdktf.out/stacks/main/.terraform/providers/p", "client/main/pyodps.env",
+        ".cdktf.out.mcpl-staging-a1/manifest.json", ".env",
+    ]  # fmt: skip
+    committed = [
+        "privatelink.yaml", "privatelink.schema.json", "cdktf.out/manifest.json",
+        "cdktf.out/stacks/main/cdk.tf.json", "cdktf.out/stacks/main/.terraform.lock.hcl",
+        ".github/workflows/privatelink.yml",
+    ]  # fmt: skip
+    assert git_ignores(tmp_path, *ignored, *committed) == set(ignored)
+
+
+def test_extends_a_gitignore_without_touching_a_line_of_it(tmp_path: Path) -> None:
+    # given: the user's .gitignore, one pattern already there, no final newline
+    theirs = "# ours\n*.log\n.terraform/\n!keep.tfstate"
+    (tmp_path / ".gitignore").write_text(theirs)
+    # when
+    result = mcpl("init", "-c", tmp_path / "privatelink.yaml")
+    # then: their lines first, as they were; then only what was missing
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / ".gitignore").read_text()
+    assert text.startswith(theirs + "\n\n# added by mcpl init\n")
+    added = [line for line in text[len(theirs) :].splitlines() if line and line[0] != "#"]
+    assert added == [
+        "*.tfstate",
+        "*.tfstate.*",
+        "*.tfplan",
+        "tfplan",
+        "client/",
+        ".*.mcpl-*",
+        ".env",
+    ]
+
+
+def test_leaves_a_gitignore_that_has_every_pattern_alone(tmp_path: Path) -> None:
+    # given: a first init wrote it
+    assert mcpl("init", "-c", tmp_path / "a.yaml").exit_code == 0
+    before = (tmp_path / ".gitignore").read_bytes()
+    # when
+    result = mcpl("init", "-c", tmp_path / "b.yaml")
+    # then
+    assert result.exit_code == 0, result.output
+    assert ".gitignore" not in result.stdout
+    assert (tmp_path / ".gitignore").read_bytes() == before

@@ -143,7 +143,7 @@ def test_a_folder_under_stacks_that_is_no_deployment_is_kept_and_left_alone(
         (mine / name).write_text(text)
     # when
     synthesized_again = mcpl("synth", "-c", config, "-o", out, "--full")
-    checked = mcpl("check", "-c", config, "-o", out)
+    checked = mcpl("check", "-c", config, "-o", out, "--verbose")
     # then
     assert synthesized_again.exit_code == 0, synthesized_again.output
     assert "removed" not in synthesized_again.stdout

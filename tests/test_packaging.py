@@ -12,12 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from conftest import ROOT
 from maxcompute_privatelink.construct.emitter import chosen
+
+pytestmark = pytest.mark.releases
 
 PYPROJECT: dict[str, Any] = tomllib.loads((ROOT / "pyproject.toml").read_text())
 
@@ -95,7 +98,7 @@ def test_each_lock_satisfies_the_dev_install_with_its_emitter_and_not_the_other(
 
 
 def test_the_cdktn_lower_bound_is_what_test_cdktn_installs() -> None:
-    # given the cdktn release make test-cdktn runs the whole suite on
+    # given the cdktn release make test-cdktn runs the emitter tests on
     pinned = _pins(ROOT / "requirements-cdktn.lock")["cdktn"]
     (requirement,) = (r for r in CDKTN if r.name == "cdktn")
 
@@ -237,3 +240,15 @@ def test_the_license_is_a_valid_pep_639_expression() -> None:
     # then it is an SPDX expression pip and the index accept, written canonically
     assert isinstance(declared, str)
     assert canonicalize_license_expression(declared) == declared
+
+
+def test_the_pre_commit_hooks_that_synthesize_install_the_emitter() -> None:
+    # given: pre-commit installs the hook's repository without extras, then each hook's
+    # additional_dependencies (pre_commit/languages/python.py: `pip install . *deps`)
+    hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    extra = {"cdktf": _project()["cdktf"], "hcl": _project()["hcl"]}
+    # then: what synthesizes gets the [cdktf] extra as pyproject.toml declares it, the HCL
+    # hook the [hcl] one too; validate needs neither
+    assert hooks["mcpl-check"]["additional_dependencies"] == extra["cdktf"]
+    assert hooks["mcpl-check-hcl"]["additional_dependencies"] == extra["cdktf"] + extra["hcl"]
+    assert "additional_dependencies" not in hooks["mcpl-validate"]

@@ -66,6 +66,7 @@ def lifecycle_on_one_line(repo: Path, stack: Path) -> None:
     )
     assert "lifecycle { prevent_destroy = true }" in one_line
     stack_file.write_text(one_line)
+    (repo / "terraform.leaving.tfstate").write_text(json.dumps(LIVE_STATE))
 
 
 def protect_as_text(repo: Path, stack: Path) -> None:
@@ -76,6 +77,7 @@ def protect_as_text(repo: Path, stack: Path) -> None:
             if "lifecycle" in body:
                 body["lifecycle"]["prevent_destroy"] = "true"
     stack_file.write_text(json.dumps(data))
+    (repo / "terraform.leaving.tfstate").write_text(json.dumps(LIVE_STATE))
 
 
 CASES: dict[str, tuple[Case, bool, list[str], str]] = {
@@ -93,8 +95,8 @@ CASES: dict[str, tuple[Case, bool, list[str], str]] = {
     "a backend removed while the state is live": (
         backend_removed, False, [], "still tracks 1 resource(s)",
     ),
-    "HCL lifecycle on one line": (lifecycle_on_one_line, True, ["--hcl"], "still protects"),
-    "prevent_destroy as text": (protect_as_text, True, [], "still protects"),
+    "HCL lifecycle on one line": (lifecycle_on_one_line, True, ["--hcl"], "protects 6 resources"),
+    "prevent_destroy as text": (protect_as_text, True, [], "protects 6 resources"),
 }  # fmt: skip
 
 

@@ -174,7 +174,7 @@ def test_resynth_keeps_every_user_file_in_a_stack_folder_and_check_leaves_them_a
     # when: a change of config, synthesized again
     write_config(tmp_path, [dict(deployment, tags={"team": "other"})])
     synth(config, out)
-    checked = mcpl("check", "-c", config, "-o", out)
+    checked = mcpl("check", "-c", config, "-o", out, "--verbose")
     # then: every user file is there, byte for byte; the stack file changed
     for name, content in users.items():
         assert (stack / name).read_bytes() == content, name
@@ -222,18 +222,24 @@ def two_deployments(tmp_path: Path, deployment: dict[str, Any], **gone: Any) -> 
 def test_fails_when_a_removed_deployment_is_still_protected(
     tmp_path: Path, deployment: dict[str, Any]
 ) -> None:
-    # given
+    # given: applied (its local state tracks an endpoint)
     config, out = two_deployments(tmp_path, deployment)
+    state = tmp_path / "terraform.gone.tfstate"
+    state.write_text(json.dumps(LIVE_STATE))
     before = everything(tmp_path)
     # when
     result = mcpl("synth", "-c", config, "-o", out)
-    # then
+    # then: one line, and it does not advise applying
     refused(
         result,
-        f"error: deployment 'gone' left the config, but {out}/stacks/gone still protects 6 "
-        f"resources, {FRONTEND} among them (protect: true)",
-        "renamed_from: gone",
+        f"error: deployment 'gone' left the config, but {out}/stacks/gone protects 6 "
+        f"resources, {FRONTEND} among them (protect: true), and its state ({state}) tracks "
+        "resources: put the deployment back with protect: false and synth, then follow the "
+        "decommission recipe (docs/synth.md); or, if it was renamed, add renamed_from: gone "
+        "to the renamed entry\n",
     )
+    assert result.stderr.count("error:") == 1
+    assert "apply" not in result.stderr
     assert everything(tmp_path) == before
 
 
@@ -362,10 +368,12 @@ def test_a_rename_with_remote_state_says_how_to_move_it(
 def test_fails_when_a_protected_zone_binding_would_be_dropped(
     tmp_path: Path, deployment: dict[str, Any], flags: list[str], change: str
 ) -> None:
-    # given
+    # given: applied (its local state tracks an endpoint)
     config = write_config(tmp_path, [deployment])
     out = tmp_path / "cdktf.out"
     synth(config, out, *flags)
+    state = tmp_path / "terraform.prod-shenzhen.tfstate"
+    state.write_text(json.dumps(LIVE_STATE))
     zones = deployment["zones"]
     changed = (
         [zones[0]] if change == "drop_zone" else [zones[0], dict(zones[1], zone_id="cn-shenzhen-d")]
@@ -377,10 +385,13 @@ def test_fails_when_a_protected_zone_binding_would_be_dropped(
     # then
     refused(
         result,
-        f"error: deployment 'prod-shenzhen': synth would drop {ZONE_F}, which protect: true "
-        "keeps from being destroyed; set protect: false for 'prod-shenzhen', synth and apply "
-        "first",
+        f"error: deployment 'prod-shenzhen': synth would drop {ZONE_F}, "
+        f"{ZONE_F.replace('frontend', 'tunnel')}, which protect: true keeps from being "
+        f"destroyed, and its state ({state}) tracks resources: if the change is meant, set "
+        "protect: false for 'prod-shenzhen' and synth, then make this change and synth again "
+        "(its plan shows what is destroyed)\n",
     )
+    assert "apply" not in result.stderr
     assert everything(tmp_path) == before
 
 
@@ -390,8 +401,9 @@ def test_a_zone_can_go_once_protect_is_off_in_the_previous_output(
     config = write_config(tmp_path, [deployment])
     out = tmp_path / "cdktf.out"
     synth(config, out)
+    (tmp_path / "terraform.prod-shenzhen.tfstate").write_text(json.dumps(LIVE_STATE))
     write_config(tmp_path, [dict(deployment, protect=False)])
-    synth(config, out)  # then apply: the bindings lose prevent_destroy
+    synth(config, out)  # the bindings lose prevent_destroy: nothing to apply for that
     write_config(tmp_path, [dict(deployment, protect=False, zones=deployment["zones"][:1])])
     synth(config, out)
     stack = json.loads((out / "stacks/prod-shenzhen/cdk.tf.json").read_text())

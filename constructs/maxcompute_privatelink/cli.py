@@ -38,7 +38,7 @@ from maxcompute_privatelink.model.config_file import (
     read_config_data,
 )
 from maxcompute_privatelink.model.regions import REGIONS
-from maxcompute_privatelink.outputs.ci import DEFAULT_INSTALL, WORKFLOW, Options
+from maxcompute_privatelink.outputs.ci import WORKFLOW, Options
 
 if TYPE_CHECKING:
     from maxcompute_privatelink.model.config import PrivateLinkConfig
@@ -101,11 +101,13 @@ OutOption = Annotated[
     typer.Option(*OUT_FLAGS, help="Folder of the cdktf output.", show_default=True),
 ]
 HclOption = Annotated[
-    bool,
+    bool | None,
     typer.Option(
-        "--hcl",
-        help="Write stacks/<name>/cdk.tf (HCL, formatted by Terraform's formatter) instead "
-        "of cdk.tf.json.",
+        "--hcl/--json",
+        help="HCL (stacks/<name>/cdk.tf, formatted by Terraform's formatter) or JSON "
+        "(cdk.tf.json). Default: what OUT holds now, so a repo keeps its format; JSON for "
+        "a new OUT.",
+        show_default=False,
     ),
 ]
 FullOption = Annotated[
@@ -218,7 +220,7 @@ def _validate_json(path: Path) -> None:
 def synth(
     config: ConfigOption = Path(DEFAULT_CONFIG),
     out: OutOption = Path(DEFAULT_OUT),
-    hcl: HclOption = False,
+    hcl: HclOption = None,
     full: FullOption = False,
     adopt: Annotated[
         bool,
@@ -228,20 +230,34 @@ def synth(
             "mcpl's (an output of mcpl 0.1); only for an output mcpl wrote.",
         ),
     ] = False,
+    never_applied: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--never-applied",
+            metavar="NAME",
+            help="With remote state (backend:), which synth cannot read: deployment NAME "
+            "was never applied, so protect: true does not hold back a change or removal "
+            "of it. Repeat for each. With local state synth reads the state itself.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Write one Terraform stack per deployment: OUT/stacks/<name>/cdk.tf.json (or cdk.tf).
 
     OUT must be new, empty or synth's own output; only the files synth generates are
-    replaced, and it refuses changes that would orphan live resources."""
+    replaced. It refuses to drop what protect: true keeps, or a stack whose state tracks
+    resources, unless nothing was applied."""
     from maxcompute_privatelink.layout import stack_file_name
     from maxcompute_privatelink.outputs.render import CLIENT_OUTPUT
     from maxcompute_privatelink.synth import flow
     from maxcompute_privatelink.synth.build import hcl_requested
 
+    as_hcl = hcl_requested(hcl, out)
     result = flow.synth(
-        config, out, hcl=hcl, full=full, warn=_warn, others=(CLIENT_OUTPUT,), adopt=adopt
-    )
-    file_name = stack_file_name(hcl_requested(hcl))
+        config, out, hcl=as_hcl, full=full, warn=_warn, others=(CLIENT_OUTPUT,), adopt=adopt,
+        never_applied=frozenset(never_applied or ()),
+    )  # fmt: skip
+    file_name = stack_file_name(as_hcl)
     for name, count in result.stacks.items():
         kept = "" if name in result.rebuilt else ", unchanged"
         typer.echo(f"{out}/stacks/{name}/{file_name}: {count} resources{kept}")
@@ -256,7 +272,7 @@ def synth(
 def check(
     config: ConfigOption = Path(DEFAULT_CONFIG),
     out: OutOption = Path(DEFAULT_OUT),
-    hcl: HclOption = False,
+    hcl: HclOption = None,
     full: FullOption = False,
     workflow: Annotated[
         Path | None,
@@ -275,14 +291,19 @@ def check(
             "writes them; CI inits with -lockfile=readonly).",
         ),
     ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", "-v", help="Also list what OUT holds that synth does not write."),
+    ] = False,
 ) -> None:
     """Fail with a diff when OUT (or the CI workflow) is not what mcpl would write now."""
     from maxcompute_privatelink.outputs.ci import stale_workflow
     from maxcompute_privatelink.synth import flow, locks
     from maxcompute_privatelink.synth.build import hcl_requested
 
-    result = flow.check(config, out, hcl=hcl, full=full, warn=_warn)
-    for entry in result.left_alone:
+    as_hcl = hcl_requested(hcl, out)
+    result = flow.check(config, out, hcl=as_hcl, full=full, warn=_warn)
+    for entry in result.left_alone if verbose else ():
         typer.echo(f"{out}/{entry}: not generated, left alone")
     if workflow is None and WORKFLOW.is_file():
         workflow = WORKFLOW
@@ -297,14 +318,17 @@ def check(
     if not result.differences and stale is None:
         typer.echo(f"{out}: up to date with {config} ({result.files} files)")
         return
+    if result.differences:  # the cause in one line, before any diff
+        fix = f"mcpl synth --config {config} --out {out}" + (" --hcl" if as_hcl else " --json")
+        shown = ", ".join(result.differing[:3]) + (
+            f", and {len(result.differing) - 3} more" if len(result.differing) > 3 else ""
+        )
+        _err(
+            f"error: {out} differs from what {config} synthesizes: {shown}; run `{fix}` and "
+            "commit the result"
+        )
     for difference in result.differences:
         typer.echo(difference)
-    if result.differences:
-        fix = f"mcpl synth --config {config} --out {out}" + (" --hcl" if hcl_requested(hcl) else "")
-        _err(
-            f"error: {out} differs from what {config} synthesizes ({len(result.differences)} "
-            f"file(s)); run `{fix}` and commit the result"
-        )
     if stale is not None:
         _err(f"error: {stale}")
     raise typer.Exit(ExitCode.FINDINGS)
@@ -423,8 +447,16 @@ def ci_github(
         ),
     ] = None,
     install: Annotated[
-        str, typer.Option("--install", help="Shell command that installs mcpl in CI.")
-    ] = DEFAULT_INSTALL,
+        str | None,
+        typer.Option(
+            "--install",
+            metavar="COMMAND",
+            help="Shell command that installs mcpl in CI. Default: from where this mcpl "
+            "came, as pip recorded it: the git commit or https URL, or this release from "
+            "your package index; refused for a folder or file on this machine.",
+            show_default=False,
+        ),
+    ] = None,
     branch: Annotated[str, typer.Option("--branch", help="Branch whose pushes apply.")] = "main",
     environment_name: Annotated[
         str,
@@ -475,7 +507,12 @@ def ci_github(
 
     from maxcompute_privatelink.errors import CiError
     from maxcompute_privatelink.layout import holds_hcl
-    from maxcompute_privatelink.outputs.ci import policies, write_workflow
+    from maxcompute_privatelink.outputs.ci import (
+        install_command,
+        installed_direct_url,
+        policies,
+        write_workflow,
+    )
 
     if print_policies:  # the state's statements from backend.oss, when the config has one
         backend = _load(config).backend if config.exists() else None
@@ -489,7 +526,7 @@ def ci_github(
         out=out.as_posix(),
         workflow=target.as_posix(),
         hcl=holds_hcl(out) if hcl is None else hcl,
-        install=install,
+        install=install_command(installed_direct_url()) if install is None else install,
         branch=branch,
         environment=environment_name,
         auth="oidc" if auth == "oidc" else "keys",
@@ -739,7 +776,12 @@ def init(
     from pydantic import ValidationError as PydanticValidationError
 
     from maxcompute_privatelink.model.fields import Name, RegionId, VpcCidr, VpcId
-    from maxcompute_privatelink.outputs.init import DEFAULT_VPC_CIDR, starter, write_starter
+    from maxcompute_privatelink.outputs.init import (
+        DEFAULT_VPC_CIDR,
+        extend_gitignore,
+        starter,
+        write_starter,
+    )
 
     if vpc_id is not None and vpc_cidr is not None:
         raise OptionError("--vpc-id", "give --vpc-id or --vpc-cidr, not both")
@@ -759,6 +801,9 @@ def init(
     text = starter(region, vpc_id=vpc_id, vpc_cidr=cidr, name=name)
     schema_file = write_starter(config, text)
     typer.echo(f"wrote {config} and {schema_file}")
+    ignore_file, ignored = extend_gitignore(config.parent)
+    if ignored:
+        typer.echo(f"{ignore_file}: ignores {' '.join(ignored)} (state, plans, credentials)")
     todo = []
     if vpc_id is not None:
         todo.append("the vswitch_id of each zone")

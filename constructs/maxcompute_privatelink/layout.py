@@ -224,7 +224,13 @@ def _dig(data: Any, *keys: str) -> Any:
 
 
 def holds_hcl(out: Path) -> bool:
-    """Whether the output ``out`` holds HCL stacks (``cdk.tf``)."""
+    """Whether the output ``out`` holds HCL stacks: what its manifest says synth wrote
+    last (a stray ``cdk.tf`` beside a JSON stack does not change that); without one,
+    whether any stack folder holds a ``cdk.tf``."""
+    data = read_manifest(out) if manifest_stacks(out) is not None else None
+    stacks = data.get("stacks") if data is not None else None
+    if isinstance(stacks, dict) and stacks:
+        return any(entry == manifest_entry(name, HCL_FILE) for name, entry in stacks.items())
     return any(out.glob(f"{STACKS}/*/{HCL_FILE}"))
 
 

@@ -144,7 +144,8 @@ def test_the_review_updates_only_its_own_comment(tmp_path: Path) -> None:
     config.parent.mkdir()
     config.write_text((ROOT / "examples" / "oss-backend.yaml").read_text())
     generated = subprocess.run(
-        [sys.executable, "-m", "maxcompute_privatelink", "ci", "github"], cwd=config.parent,
+        [sys.executable, "-m", "maxcompute_privatelink", "ci", "github", "--install", "true"],
+        cwd=config.parent,
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert generated.returncode == 0, generated.stderr

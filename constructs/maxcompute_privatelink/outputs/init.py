@@ -26,6 +26,22 @@ SCHEMA_FILE = "privatelink.schema.json"
 DEFAULT_REGION = "cn-hangzhou"
 DEFAULT_VPC_CIDR = "10.0.0.0/16"
 DEFAULT_NAME = "main"
+GITIGNORE = ".gitignore"
+IGNORED: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "Terraform state holds secrets; so may saved plans",
+        ("*.tfstate", "*.tfstate.*", "*.tfplan", "tfplan"),
+    ),
+    (
+        "Terraform's working folders (providers, modules); .terraform.lock.hcl is committed",
+        (".terraform/",),
+    ),
+    ("client configs from `mcpl render` (credentials with --with-credentials)", ("client/",)),
+    ("what a killed mcpl run leaves beside an output (the next run removes it)", (".*.mcpl-*",)),
+    ("credentials kept beside the repo", (".env",)),
+)
+"""What ``mcpl init`` makes an infra repo's ``.gitignore`` hold: a comment, then its
+patterns. ``cdktf.out/`` is committed, so it is not here."""
 
 
 @dataclass(frozen=True)
@@ -121,3 +137,41 @@ def write_starter(config: Path, text: str) -> Path:
             "editors only) was not: `mcpl schema > privatelink.schema.json` writes it",
         ) from None
     return schema
+
+
+def extend_gitignore(folder: Path) -> tuple[Path, list[str]]:
+    """Create or extend ``folder``'s ``.gitignore`` with the patterns of ``IGNORED`` it
+    lacks (a pattern counts when a line is exactly it), each group under its comment,
+    appended: no line is ever removed or changed. The file and the patterns added."""
+    path = folder / GITIGNORE
+    try:
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigFileError(
+            str(path), f"cannot be read ({error}); add these lines yourself: {_all_patterns()}"
+        ) from None
+    present = {line.strip() for line in text.splitlines()}
+    added: list[str] = []
+    block: list[str] = []
+    for comment, patterns in IGNORED:
+        missing = [p for p in patterns if p not in present]
+        if missing:
+            block += [f"# {comment}", *missing]
+            added += missing
+    if not added:
+        return path, []
+    header = "# added by mcpl init" if text else "# mcpl init: what an infra repo must not commit"
+    lead = "" if not text else ("\n" if text.endswith("\n") else "\n\n")
+    try:
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(lead + "\n".join([header, *block]) + "\n")
+    except OSError as error:
+        raise ConfigFileError(
+            str(path),
+            f"cannot be written ({error.strerror}); add these lines yourself: {_all_patterns()}",
+        ) from None
+    return path, added
+
+
+def _all_patterns() -> str:
+    return " ".join(p for _, patterns in IGNORED for p in patterns)

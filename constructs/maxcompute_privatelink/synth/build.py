@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING
 
 from maxcompute_privatelink.construct.emitter import FORMAT_VERSION, chosen
 from maxcompute_privatelink.errors import NodeNotFoundError
-from maxcompute_privatelink.layout import MANIFEST, STACKS, manifest_entry, stack_file_name
+from maxcompute_privatelink.layout import (
+    MANIFEST,
+    STACKS,
+    holds_hcl,
+    manifest_entry,
+    stack_file_name,
+)
 from maxcompute_privatelink.synth import cache
 from maxcompute_privatelink.synth.cdktf_json import stable_json
 from maxcompute_privatelink.synth.hcl import format_tree
@@ -35,9 +41,15 @@ if TYPE_CHECKING:
     from maxcompute_privatelink.model.config import Deployment, PrivateLinkConfig
 
 
-def hcl_requested(hcl: bool) -> bool:
-    """``--hcl``, or what `cdktf synth --hcl` asks of the app through its environment."""
-    return hcl or os.environ.get("SYNTH_HCL_OUTPUT") in ("true", "1")
+def hcl_requested(hcl: bool | None, out: Path) -> bool:
+    """Whether to write HCL: ``--hcl`` or ``--json`` when given; else what `cdktf synth
+    --hcl` asks of the app through its environment; else what ``out`` holds now, so
+    that a repo keeps its format (JSON for a new output)."""
+    if hcl is not None:
+        return hcl
+    if os.environ.get("SYNTH_HCL_OUTPUT") in ("true", "1"):
+        return True
+    return holds_hcl(out)
 
 
 @dataclass(frozen=True)
@@ -69,7 +81,6 @@ def build_changed(
     them by hash), and the others built (``out`` anchors the state paths).
     ``config_digest``: for the cache's ``source`` key (not for a config with warnings:
     check must load it to print them)."""
-    hcl = hcl_requested(hcl)
     backend = config.backend
     names = [d.name for d in config.deployments]
     paths = state_paths(config_dir, out, names)

@@ -94,9 +94,11 @@ def synth(
     warn: Warn,
     others: tuple[OutputKind, ...] = (),
     adopt: bool = False,
+    never_applied: frozenset[str] = frozenset(),
 ) -> SynthResult:
     """``mcpl synth``: write ``out`` from the config at ``config_path``. ``adopt``: take an
-    output of mcpl 0.1, unmarked, as synth's own."""
+    output of mcpl 0.1, unmarked, as synth's own. ``never_applied``: deployments with
+    remote state the user says were never applied."""
     from maxcompute_privatelink.synth.synthesize import synth_unchanged, synthesize
 
     source = read_config_source(config_path)
@@ -115,6 +117,7 @@ def synth(
             full=full,
             config_digest=source.digest,
             adopt=adopt,
+            never_applied=never_applied,
         )
 
 

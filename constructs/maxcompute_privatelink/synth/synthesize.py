@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,13 +31,11 @@ from maxcompute_privatelink.layout import (
     STACKS,
     TERRAFORM_WORKING_FILES,
     StackRecord,
-    live_resources,
     manifest_stacks,
     previous_stacks,
-    read_stack,
     user_entries,
 )
-from maxcompute_privatelink.synth import cache
+from maxcompute_privatelink.synth import cache, guards
 from maxcompute_privatelink.synth.build import build_changed
 from maxcompute_privatelink.synth.check import check_unchanged, generated
 from maxcompute_privatelink.synth.incremental import unchanged
@@ -165,6 +163,7 @@ def synthesize(
     full: bool = False,
     config_digest: str | None = None,
     adopt: bool = False,
+    never_applied: frozenset[str] = frozenset(),
 ) -> SynthResult:
     """Write the stacks of ``config`` (read from ``config_path``, which anchors local state)
     to ``out``. ``workers``: processes started beforehand (``Workers.for_stacks``).
@@ -174,7 +173,9 @@ def synthesize(
     ``full`` builds all. ``config_digest``: ``ConfigSource.digest`` of the config file,
     recorded in the cache so that ``check_unchanged`` can take the output as it is.
     Default: not recorded. ``adopt``: take an output of mcpl 0.1 (cdktf's manifest
-    without mcpl's mark) as synth's own."""
+    without mcpl's mark) as synth's own. ``never_applied``: deployments with remote state
+    that the user says were never applied, which protection does not hold back
+    (``guards.Applied``)."""
     config_dir = config_path.parent
     kind = SYNTH_OUTPUT
     vouched = vouched_stacks(out)
@@ -207,9 +208,10 @@ def synthesize(
             }
         )
         plan.removed.extend(n for n in previous if n not in names and n not in plan.renamed)
-        local = {} if config.backend else {n: state_file(config_dir, n) for n in plan.removed}
-        refusals = _leaving_refusals(out, target, previous, plan.removed, local)
-        refusals += _users_stack_files(out, target, set(names) - listed)
+        applied = guards.Applied(target, None if config.backend else config_dir, never_applied)
+        refusals = guards.never_applied_refusals(applied, set(names) | set(previous))
+        refusals += guards.leaving_refusals(out, previous, plan.removed, applied)
+        refusals += guards.users_stack_files(out, target, set(names) - listed)
         if config.backend is None:
             refusals += _local_state_moves(config_dir, target, previous, plan)
         else:
@@ -224,7 +226,9 @@ def synthesize(
         counts.update(built.counts)
         rebuilt.extend(built.rebuilt)
         # a reused stack is byte for byte what it was: only the built ones can drop a block
-        refusals = _protection_refusals(previous, plan.renamed, staging, built.rebuilt)
+        refusals = guards.protection_refusals(
+            previous, plan.renamed, staging, built.rebuilt, applied
+        )
         if refusals:
             raise UnsafeChangeError(refusals)
         for old, new in plan.renamed.items():
@@ -288,84 +292,6 @@ def _undo_moves(moved: list[tuple[Path, Path]]) -> list[str]:
     return left
 
 
-def _leaving_refusals(
-    out: Path,
-    target: Path,
-    previous: Mapping[str, StackRecord],
-    leaving: list[str],
-    local_states: Mapping[str, Path],
-) -> list[str]:
-    """A stack folder of a deployment that left the config goes only when nothing tracks
-    its resources and it holds nothing of the user's but Terraform's cache; anything
-    synth cannot read with certainty refuses (fails closed). ``local_states``: where
-    synth keeps each leaving stack's local state (none with a remote backend), checked
-    whatever the stack file names: its backend may have been edited by hand."""
-    lines: list[str] = []
-    for name in leaving:
-        record, shown = previous[name], out / STACKS / name
-        if not record.certain:
-            lines.append(
-                f"deployment {name!r} left the config, but {shown} cannot be read with "
-                "certainty (not valid JSON, merge-conflict markers, or not in the layout "
-                "synth writes), so what it protects is unknown; restore it (git checkout, "
-                "or resolve the conflict), then synth again"
-            )
-            continue
-        if record.protected:
-            lines.append(
-                f"deployment {name!r} left the config, but {shown} still protects "
-                f"{len(record.protected)} resources, {min(record.protected)} among them "
-                "(protect: true); put the deployment back with protect: false, synth and "
-                "apply, then follow the decommission recipe (docs/synth.md); or, if it was "
-                f"renamed, add renamed_from: {name} to the renamed entry"
-            )
-        states = [local_states[name]] if name in local_states else []
-        if record.local_state is not None:
-            named = Path(os.path.normpath(target / STACKS / name / record.local_state))
-            if states and named != states[0]:
-                lines.append(
-                    f"deployment {name!r} left the config, but the backend of {shown} is not "
-                    f"what synth writes (its state at {named}, not {states[0]}); restore "
-                    "the stack file (git checkout), then synth again"
-                )
-            states.append(named)
-        for state in dict.fromkeys(states):
-            live = live_resources(state)
-            if live != 0:
-                count = "resources" if live is None else f"{live} resource(s)"
-                lines.append(
-                    f"deployment {name!r} left the config, but its state {state} still "
-                    f'tracks {count}; destroy them first (docs/synth.md, "Removing a deployment"), '
-                    f"or, if it was renamed, add renamed_from: {name} to the renamed entry"
-                )
-        extra = [
-            entry
-            for entry in user_entries(target / STACKS / name)
-            if entry.rstrip("/") not in TERRAFORM_WORKING_FILES
-        ]
-        if extra:
-            lines.append(
-                f"{shown}: deployment {name!r} left the config, but its folder holds files "
-                f"mcpl did not write ({', '.join(extra)}); move them out, then synth again"
-            )
-    return lines
-
-
-def _users_stack_files(out: Path, target: Path, new: set[str]) -> list[str]:
-    """A deployment new to the output must not take over a folder where the user (or
-    another tool) keeps a stack file: synth would replace it."""
-    lines: list[str] = []
-    for name in sorted(new):
-        theirs = [f for f in STACK_FILES if (target / STACKS / name / f).exists()]
-        if theirs:
-            lines.append(
-                f"{out / STACKS / name}: deployment {name!r} is new, but its folder holds "
-                f"{', '.join(theirs)}, which mcpl did not write (the manifest does not list "
-                "the stack); move the folder away, then synth again"
-            )
-    return lines
-
-
 def _local_state_moves(
     config_dir: Path, target: Path, previous: Mapping[str, StackRecord], plan: _Plan
 ) -> list[str]:
@@ -411,30 +337,6 @@ def _remote_state_notes(oss: OssBackendProps, renamed: dict[str, str]) -> list[s
             f"`ossutil cp {source} {destination}`), or apply creates the deployment again"
         )
     return notes
-
-
-def _protection_refusals(
-    previous: Mapping[str, StackRecord],
-    renamed: dict[str, str],
-    staging: Path,
-    names: Sequence[str],
-) -> list[str]:
-    """Dropping a protected resource's block would let Terraform destroy it silently:
-    ``prevent_destroy`` goes away with the block."""
-    source_of = {new: old for old, new in renamed.items()}
-    lines: list[str] = []
-    for name in names:
-        before = previous.get(source_of.get(name, name))
-        after = read_stack(staging / STACKS / name)
-        if before is None or after is None:
-            continue
-        for address in sorted(before.protected - after.addresses):
-            lines.append(
-                f"deployment {name!r}: synth would drop {address}, which protect: true keeps "
-                f"from being destroyed; set protect: false for {name!r}, synth and apply "
-                "first, then make this change"
-            )
-    return lines
 
 
 def _move_user_files(old: Path, new: Path) -> None:
