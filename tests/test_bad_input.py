@@ -129,7 +129,7 @@ CASES: list[tuple[str, str | Callable[[Data], None], str]] = [
     (
         "duplicate_nested_key",
         "deployments:\n  - name: a\n    name: b\n",
-        "duplicate key 'name' (line 3)",
+        "duplicate key 'name', first on line 2; each key may appear once: keep one",
     ),
     ("top_level_list", "- deployments\n", "the top level is a list"),
     ("top_level_scalar", "42\n", "the top level is a int"),
@@ -149,13 +149,23 @@ CASES: list[tuple[str, str | Callable[[Data], None], str]] = [
         "expands to more than 100,000 values",
     ),
     # shapes and types
-    ("deployments_mapping", "deployments: {name: a}\n", "deployments: input should be a valid"),
+    (
+        "deployments_mapping",
+        "deployments: {name: a}\n",
+        "error: deployments: is a mapping, where a list is expected: start each entry with "
+        "`- `, as in `- name: ...`",
+    ),
     ("deployments_empty", top(deployments=[]), "deployments: no deployments"),
     ("deployment_string", top(deployments=["prod"]), "deployments[0]: input should be a valid"),
     ("name_missing", change(name=None), "deployments[0]: name: required, and missing"),
     ("name_number", change(name=42), "name: input should be a valid string (got 42)"),
     ("region_number", change(region=7), "region: input should be a valid string (got 7)"),
-    ("zones_mapping", change(zones={"zone_id": "x"}), "zones: input should be a valid"),
+    (
+        "zones_mapping",
+        change(zones={"zone_id": "x"}),
+        "error: deployment 'prod-shenzhen': zones: is a mapping, where a list is expected: "
+        "start each entry with `- `, as in `- zone_id: ...`",
+    ),
     ("zone_string", change(zones=["cn-shenzhen-e"]), "zones[0]: input should be a valid"),
     ("protocol_ftp", change(protocol="ftp"), "protocol: input should be 'http' or 'https'"),
     ("protocol_upper", change(protocol="HTTPS"), "protocol: input should be 'http' or 'https'"),
@@ -163,7 +173,12 @@ CASES: list[tuple[str, str | Callable[[Data], None], str]] = [
     ("tags_list", change(tags=["team"]), "tags: input should be a valid dictionary"),
     ("tag_number", change(tags={"cost": 1}), "tags.cost: input should be a valid string"),
     # typos
-    ("top_key_typo", top(deployment=[]), "deployment: unknown key 'deployment'; allowed keys"),
+    (
+        "top_key_typo",
+        top(deployment=[]),
+        "error: deployment: unknown key 'deployment'; did you mean deployments? allowed keys: "
+        "deployments, backend",
+    ),
     ("deployment_key_typo", change(vpc_cdir="10.0.0.0/16"), "vpc_cdir: unknown key 'vpc_cdir'"),
     ("zone_key_typo", zone(0, zone="x"), "zones[0].zone: unknown key 'zone'"),
     (
@@ -487,8 +502,9 @@ CASES: list[tuple[str, str | Callable[[Data], None], str]] = [
     (
         "zone_of_another_region",
         zone(1, zone_id="cn-hangzhou-h"),
-        "deployment 'prod-shenzhen': zones[1].zone_id: 'cn-hangzhou-h' is not a zone of "
-        "cn-shenzhen; its zone ids look like cn-shenzhen-a",
+        "error: deployment 'prod-shenzhen': zones[1].zone_id: 'cn-hangzhou-h' is not a zone of "
+        "cn-shenzhen; it is a zone of cn-hangzhou: if the VPC is in cn-hangzhou, set region: "
+        "cn-hangzhou; else use a zone of cn-shenzhen, like cn-shenzhen-a",
     ),
     (
         "duplicate_zone",
@@ -627,7 +643,8 @@ CASES: list[tuple[str, str | Callable[[Data], None], str]] = [
     (
         "unknown_key",
         change(vpc_cdir="10.0.0.0/16"),
-        "deployment 'prod-shenzhen': vpc_cdir: unknown key 'vpc_cdir'; allowed keys: name, "
+        "deployment 'prod-shenzhen': vpc_cdir: unknown key 'vpc_cdir'; did you mean vpc_cidr? "
+        "allowed keys: name, "
         "region, vpc_id, vpc_cidr, zones, security_group_ids, allowed_cidrs, "
         "allow_wide_public_cidrs, protocol, dns, ticket_approved, endpoint_urls, protect, "
         "adopt, resource_group_id, timeouts, private_zone, tags, client, renamed_from",
@@ -635,8 +652,8 @@ CASES: list[tuple[str, str | Callable[[Data], None], str]] = [
     (
         "unknown_zone_key",
         zone(0, zone="cn-shenzhen-e"),
-        "deployment 'prod-shenzhen': zones[0].zone: unknown key 'zone'; allowed keys: zone_id, "
-        "vswitch_id, vswitch_cidr, eni_ip",
+        "deployment 'prod-shenzhen': zones[0].zone: unknown key 'zone'; did you mean zone_id? "
+        "allowed keys: zone_id, vswitch_id, vswitch_cidr, eni_ip",
     ),
     (
         "bad_protocol",
@@ -772,6 +789,47 @@ CASES: list[tuple[str, str | Callable[[Data], None], str]] = [
         change(adopt={"frontend_endpoint_id": "ep-a1"}),
         "deployment 'prod-shenzhen': adopt.tunnel_endpoint_id: required, and missing",
     ),
+    # what a newcomer meets first: each message names the cause, and the fix
+    (
+        "deployments_keyed_by_name",
+        "deployments:\n  main:\n    region: cn-shanghai\n",
+        "error: deployments: is a mapping of names, where a list is expected: write each entry "
+        "as a list item, `- name: main`, with its keys indented under it",
+    ),
+    (
+        "zone_key_misspelled",
+        zone(0, zone_id=None, zone="cn-shenzhen-e"),
+        "error: deployment 'prod-shenzhen': zones[0].zone: unknown key 'zone'; did you mean "
+        "zone_id? allowed keys: zone_id, vswitch_id, vswitch_cidr, eni_ip",
+    ),
+    (
+        "region_misspelled",
+        change(region="cn-shenzen"),
+        "error: deployment 'prod-shenzhen': region: 'cn-shenzen' is not a region with "
+        "MaxCompute PrivateLink; did you mean cn-shenzhen? supported: cn-hangzhou, cn-shanghai, "
+        "cn-beijing, cn-zhangjiakou, cn-wulanchabu, cn-shenzhen, cn-chengdu, cn-hongkong, "
+        "ap-southeast-1, ap-southeast-3, ap-southeast-5, ap-northeast-1, eu-central-1, "
+        "us-west-1, us-east-1",
+    ),
+    (
+        "zone_of_a_misspelled_region",
+        zone(0, zone_id="cn-shenzen-e"),
+        "error: deployment 'prod-shenzhen': zones[0].zone_id: 'cn-shenzen-e' is not a zone of "
+        "cn-shenzhen; did you mean cn-shenzhen-e?",
+    ),
+    (
+        "zone_in_capitals",
+        zone(0, zone_id="cn-shenzhen-E"),
+        "error: deployment 'prod-shenzhen': zones[0].zone_id: 'cn-shenzhen-E' is not a zone "
+        "id: zone ids are lowercase; did you mean cn-shenzhen-e?",
+    ),
+    (
+        "vswitch_left_from_init",
+        existing(zones=[{"zone_id": "cn-shenzhen-e", "vswitch_id": "vsw-CHANGE-ME"}]),
+        "error: deployment 'prod-shenzhen': zones[0].vswitch_id: left from `mcpl init`: put "
+        "the id of your VPC's vSwitch in cn-shenzhen-e here (vsw-..., in the VPC console under "
+        "vSwitches)",
+    ),
     (
         "tag_value_not_a_string",
         change(tags={"cost": 12}),
@@ -802,7 +860,10 @@ def test_fails_when_the_config_is_malformed(
     assert result.exit_code == 2, result.output
     assert len(lines) == 1, lines
     assert lines[0].startswith("error: ")
-    assert expected in lines[0]
+    if expected.startswith("error: "):  # the whole line
+        assert lines[0] == expected
+    else:
+        assert expected in lines[0]
     assert ("Traceback" not in result.output and result.exception is None) or isinstance(
         result.exception, SystemExit
     )

@@ -75,7 +75,8 @@ def test_cross_field_problems_are_all_reported(tmp_path: Path, deployment: dict[
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         "error: deployment 'prod-shenzhen': zones[0].zone_id: 'cn-beijing-a' is not a zone of "
-        "cn-shenzhen; its zone ids look like cn-shenzhen-a",
+        "cn-shenzhen; it is a zone of cn-beijing: if the VPC is in cn-beijing, set region: "
+        "cn-beijing; else use a zone of cn-shenzhen, like cn-shenzhen-a",
         "error: deployment 'prod-shenzhen': zones[1].vswitch_cidr: '10.99.0.0/24' is outside "
         "the VPC's 10.20.0.0/16; choose a block inside 10.20.0.0/16",
     ]

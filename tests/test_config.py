@@ -38,8 +38,8 @@ pytestmark = pytest.mark.releases
         ),
         (
             "deployments:\n  - name: a\n    region: cn-shenzhen\n    region: cn-beijing\n",
-            "not valid YAML: line 4, column 5: duplicate key 'region' (line 4); each key may "
-            "appear once",
+            "not valid YAML: line 4, column 5: duplicate key 'region', first on line 3; each key "
+            "may appear once: keep one",
         ),
         (
             "deployments: !!python/object:os.system {}\n",

@@ -64,3 +64,37 @@ def test_the_construct_page_example_runs_as_written(tmp_path: Path) -> None:
     reader = json.loads((stacks / "reader" / "cdk.tf.json").read_text())
     assert network["terraform"]["required_providers"]["alicloud"]["version"] == "~> 1.280"
     assert "terraform_remote_state" in reader["data"]
+
+
+def bench_row(command: str, deployments: int) -> list[str]:
+    """The cells of bench/results.md's row for ``command`` at ``deployments``."""
+    for line in (ROOT / "bench/results.md").read_text().splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if cells[:2] == [command, str(deployments)]:
+            return cells
+    raise AssertionError(f"bench/results.md has no row {command!r} at {deployments}")
+
+
+def quoted(text: str, pattern: str) -> tuple[str, ...]:
+    found = re.search(pattern, text)
+    assert found is not None, f"the docs no longer say {pattern!r}"
+    return found.groups()
+
+
+def test_the_speed_figures_the_docs_quote_are_the_measured_ones() -> None:
+    # given: what docs/development.md says of 100 deployments, and what bench measured
+    text = " ".join((ROOT / "docs/development.md").read_text().split())
+    results = (ROOT / "bench/results.md").read_text()
+    # then: each figure is the one in bench/results.md
+    assert quoted(text, r"the floor was ([\d.]+) s") == quoted(
+        results, r"the jsii floor\): \*\*([\d.]+) s\*\*"
+    )
+    for pattern, command in (
+        (r"a full synth took ([\d.]+) s \(([\d.]+)x the floor\)", "mcpl synth --full"),
+        (r"unchanged fleet took ([\d.]+) s \(([\d.]+)x\)", "mcpl check, unchanged"),
+        (r"changing one deployment took ([\d.]+) s \(([\d.]+)x\)", "mcpl synth, one changed"),
+    ):
+        row = bench_row(command, 100)
+        assert quoted(text, pattern) == (row[2], row[3]), command
+    assert quoted(text, r"render took ([\d.]+) s") == (bench_row("mcpl render", 100)[2],)
+    assert quoted(text, r"peaked at (\d+) MB \(PSS\)") == (bench_row("mcpl synth --full", 100)[5],)

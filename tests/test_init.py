@@ -226,3 +226,36 @@ def test_leaves_a_gitignore_that_has_every_pattern_alone(tmp_path: Path) -> None
     assert result.exit_code == 0, result.output
     assert ".gitignore" not in result.stdout
     assert (tmp_path / ".gitignore").read_bytes() == before
+
+
+def test_a_ticket_region_starter_says_what_to_fill_in_all_at_once(tmp_path: Path) -> None:
+    # given: the starter for a region that needs a ticket, as `mcpl init` writes it
+    config = tmp_path / "privatelink.yaml"
+    assert mcpl("init", "-c", config, "--region", "ap-southeast-1").exit_code == 0
+    # when
+    result = mcpl("validate", "-c", config)
+    # then: its placeholders named as such, and the ticket rule, in one run
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "error: deployment 'main': endpoint_urls.maxcompute: left from `mcpl init`: put the "
+        "MaxCompute URL your ticket gives (https://...) here",
+        "error: deployment 'main': endpoint_urls.tunnel: left from `mcpl init`: put the Tunnel "
+        "URL your ticket gives (https://...) here",
+        "error: deployment 'main': ticket_approved: ap-southeast-1 (Singapore) needs a support "
+        "ticket before MaxCompute PrivateLink can be used there; open one with Alibaba Cloud, "
+        "then set ticket_approved: true",
+    ]
+
+
+def test_an_existing_vpc_starter_names_each_vswitch_to_fill_in(tmp_path: Path) -> None:
+    config = tmp_path / "privatelink.yaml"
+    assert (
+        mcpl("init", "-c", config, "--region", "cn-shanghai", "--vpc-id", "vpc-a1").exit_code == 0
+    )
+    result = mcpl("validate", "-c", config)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"error: deployment 'main': zones[{i}].vswitch_id: left from `mcpl init`: put the id of "
+        f"your VPC's vSwitch in cn-shanghai-{z} here (vsw-..., in the VPC console under vSwitches)"
+        for i, z in enumerate("ab")
+    ]

@@ -111,14 +111,23 @@ def test_flags_what_a_reviewer_should_see(tmp_path: Path, deployment: dict[str, 
     result = summary("-c", str(config), "--from", str(tmp_path / "none"))
     # then
     flags = re.findall(r"^- ⚠️ (.*)$", result.stdout, re.M)
-    assert flags == [
-        "ap-southeast-1 (Singapore) needs an approved support ticket",
-        "a single zone (ap-southeast-1a): no access when it fails",
-        "http, not https: client traffic to MaxCompute is not encrypted",
-        "allowed_cidrs has 10.0.0.0/8, which is wide: 16,777,216 addresses",
-        "allowed_cidrs has 8.8.8.0/24, which is not a private network",
+    warned = [
+        "zones: only one zone (ap-southeast-1a): MaxCompute becomes unreachable from this VPC "
+        "when that zone fails; add a second zone",
+        "protocol: http, not https: client traffic to MaxCompute is not encrypted; use "
+        "protocol: https (the default)",
+        "allowed_cidrs[0]: 10.0.0.0/8 is wide: 16,777,216 addresses may connect; narrow it to "
+        "your clients' networks",
+        "allowed_cidrs[1]: 8.8.8.0/24 is not a private network, and may connect",
     ]
+    assert flags == ["ap-southeast-1 (Singapore) needs an approved support ticket", *warned]
     assert "| Billable | 2 endpoint-zone instances (2 endpoints \u00d7 1 zone)" in result.stdout
+    # and validate warns of each risk the review flags, with the same words
+    validated = runner.invoke(app, ["validate", "-c", str(config)])
+    assert validated.exit_code == 0
+    assert validated.stderr.splitlines() == [
+        f"warning: deployment 'prod-shenzhen': {w}" for w in warned
+    ]
 
 
 def test_says_which_values_are_known_only_at_apply_time(deployment: dict[str, Any]) -> None:
@@ -221,6 +230,8 @@ def test_warns_when_the_committed_output_is_stale(
     config = write_config(tmp_path, [dict(deployment, protocol="http")])
     stale = summary("-c", str(config), "--from", str(out))
     assert stale.stderr == (
+        "warning: deployment 'prod-shenzhen': protocol: http, not https: client traffic to "
+        "MaxCompute is not encrypted; use protocol: https (the default)\n"
         f"warning: {out} is not what {config} synthesizes (prod-shenzhen: maxcompute_endpoint "
         "'https://service-pvl.cn-shenzhen-vpc.maxcompute.aliyun-inc.com/api', config "
         "'http://service-pvl.cn-shenzhen-vpc.maxcompute.aliyun-inc.com/api'); run `mcpl check`\n"

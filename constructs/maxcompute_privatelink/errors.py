@@ -11,6 +11,7 @@ the CLI can still print each ``Problem`` on its own line at its own location.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
@@ -87,8 +88,10 @@ class UnknownRegionError(McplError, ValueError):
 
     def __init__(self, region: str, supported: Sequence[str]) -> None:
         self.region = region
+        near = difflib.get_close_matches(region, supported, n=1, cutoff=0.75)
+        mean = f"did you mean {near[0]}? " if near else ""
         super().__init__(
-            f"{region!r} is not a region with MaxCompute PrivateLink; supported: "
+            f"{region!r} is not a region with MaxCompute PrivateLink; {mean}supported: "
             + ", ".join(supported)
         )
 

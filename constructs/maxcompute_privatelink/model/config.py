@@ -8,12 +8,13 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from maxcompute_privatelink.errors import Finding, InvalidConfigError, Problem, ProblemsError
+from maxcompute_privatelink.errors import InvalidConfigError, Problem, ProblemsError
+from maxcompute_privatelink.model import raw_rules
 from maxcompute_privatelink.model.backend import BackendProps
 from maxcompute_privatelink.model.client import ClientProps
 from maxcompute_privatelink.model.config_file import read_config_data
 from maxcompute_privatelink.model.diagnostics import validation_findings
-from maxcompute_privatelink.model.fields import Name, is_token, shown
+from maxcompute_privatelink.model.fields import Name
 from maxcompute_privatelink.model.props import MaxComputePrivateLinkProps
 
 
@@ -165,50 +166,27 @@ def load_config(path: Path) -> PrivateLinkConfig:
     return validate_config(read_config_data(path))
 
 
-def _token_text(data: Any) -> list[Finding]:
-    """Strings of the YAML holding cdktf token text (``${TfToken[...]}``): a reference
-    only Python code passing the construct a token can make. From a file, it is a
-    copy of some synthesized text, which the checks would take for a reference."""
-    found: list[Finding] = []
-
-    def walk(node: Any, path: tuple[str | int, ...]) -> None:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                walk(key, path)
-                walk(value, (*path, str(key)))
-        elif isinstance(node, list):
-            for index, item in enumerate(node):
-                walk(item, (*path, index))
-        elif is_token(node) or (isinstance(node, str) and "TfToken[" in node):
-            deployment = None
-            if len(path) >= 2 and path[0] == "deployments" and isinstance(path[1], int):
-                entry = data["deployments"][path[1]]
-                name = entry.get("name") if isinstance(entry, dict) else None
-                deployment = name if isinstance(name, str) else f"#{path[1] + 1}"
-                path = path[2:]
-            field = ".".join(str(p) for p in path) or None
-            message = (
-                f"{shown(node)} is cdktf token text, which only Python code that passes the "
-                "construct a token can give; write the literal value"
-            )
-            where = f"deployment {deployment!r}: " if deployment else ""
-            found.append(Finding(deployment, field, message, f"{where}{field}: {message}"))
-
-    walk(data, ())
-    return found
-
-
 def validate_config(data: Any) -> PrivateLinkConfig:
     """Validate parsed YAML; ``InvalidConfigError`` holds one readable line per problem,
     every problem at once."""
-    tokens = _token_text(data)
+    texts = raw_rules.text_findings(data)
     try:
         config = PrivateLinkConfig.model_validate(data)
     except ValidationError as error:
-        findings = [*tokens, *validation_findings(error, data, PrivateLinkConfig)]
+        # the raw findings' fields are not reported again; the raw rules across fields
+        # are, unless the model's (which ran when every field validated) said the same
+        said = {(f.deployment, f.field) for f in texts}
+        model = [
+            f
+            for f in validation_findings(error, data, PrivateLinkConfig)
+            if (f.deployment, f.field) not in said
+        ]
+        lines = {f.line for f in model}
+        across = [f for f in raw_rules.across_fields(data) if f.line not in lines]
+        findings = [*texts, *model, *across]
         raise InvalidConfigError([f.line for f in findings], findings) from None
-    if tokens:
-        raise InvalidConfigError([f.line for f in tokens], tokens)
+    if texts:
+        raise InvalidConfigError([f.line for f in texts], texts)
     return config
 
 

@@ -31,7 +31,7 @@ class _UniqueKeyLoader(_SafeLoader):  # type: ignore[misc,valid-type]
     refused, since their order or type would change the output from run to run."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
+        seen: dict[Any, int] = {}
         for key_node, _ in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 continue
@@ -45,10 +45,11 @@ class _UniqueKeyLoader(_SafeLoader):  # type: ignore[misc,valid-type]
                 raise yaml.constructor.ConstructorError(
                     None,
                     None,
-                    f"duplicate key {key!r} (line {mark.line + 1}); each key may appear once",
+                    f"duplicate key {key!r}, first on line {seen[key]}; each key may appear "
+                    "once: keep one",
                     mark,
                 )
-            seen.add(key)
+            seen[key] = mark.line + 1
         self.flatten_mapping(node)
         mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
         return mapping

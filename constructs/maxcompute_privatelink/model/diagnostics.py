@@ -6,6 +6,8 @@ and what is allowed: ``deployment 'prod': zones[1].zone_id: 'cn-beijing-a' is no
 
 from __future__ import annotations
 
+import difflib
+import re
 import types
 import typing
 from typing import Any
@@ -55,11 +57,54 @@ def _problems(error: dict[str, Any], root: type[BaseModel]) -> list[Problem]:
     if kind == "extra_forbidden":
         parent = _model_at(root, loc[:-1])
         allowed = ", ".join(parent.model_fields) if parent else "see `mcpl validate --help`"
-        return [Problem(loc, f"unknown key {loc[-1]!r}; allowed keys: {allowed}")]
+        near = _near(str(loc[-1]), list(parent.model_fields) if parent else [])
+        mean = f"did you mean {near}? " if near else ""
+        return [Problem(loc, f"unknown key {loc[-1]!r}; {mean}allowed keys: {allowed}")]
     if kind == "missing":
         return [Problem(loc, "required, and missing")]
+    given = error.get("input")
+    if kind in ("tuple_type", "list_type") and isinstance(given, dict):
+        return [Problem(loc, _mapping_for_list(loc, given))]
     message = error["msg"][0].lower() + error["msg"][1:]
     return [Problem(loc, f"{message} (got {_shown(error.get('input'))})")]
+
+
+IDENTIFIED_BY = {"deployments": "name", "zones": "zone_id"}
+"""The key that names an entry of these lists: a mapping keyed by it was meant as a list."""
+
+
+def _mapping_for_list(loc: Loc, given: dict[Any, Any]) -> str:
+    """A mapping where a list is expected: entries keyed by their names, or one entry
+    written without its ``- ``."""
+    first = next(iter(given), "...")
+    first = first if isinstance(first, str) and first.isprintable() else "..."
+    key = IDENTIFIED_BY.get(str(loc[-1]) if loc else "")
+    if key and given and all(isinstance(v, dict) for v in given.values()):
+        return (
+            f"is a mapping of names, where a list is expected: write each entry as a list "
+            f"item, `- {key}: {first[:64]}`, with its keys indented under it"
+        )
+    return (
+        "is a mapping, where a list is expected: start each entry with `- `, as in "
+        f"`- {first[:64]}: ...`"
+    )
+
+
+def _near(word: str, choices: list[str]) -> str | None:
+    """The choice ``word`` most likely misspells, if any is close."""
+    found = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def _without_effects(problems: list[Problem]) -> list[Problem]:
+    """An unknown key that misspells a required one (``zone`` for ``zone_id``) is the
+    cause; the missing key is its effect, and is not reported again."""
+    meant = {
+        (*p.loc[:-1], m.group(1))
+        for p in problems
+        if (m := re.search(r"; did you mean (\w+)\? ", p.message))
+    }
+    return [p for p in problems if not (p.message == "required, and missing" and p.loc in meant)]
 
 
 def _deployment_name(data: Any, index: int) -> str | None:
@@ -92,11 +137,10 @@ def problem_line(problem: Problem, data: Any) -> str:
 
 def validation_findings(error: ValidationError, data: Any, root: type[BaseModel]) -> list[Finding]:
     """One finding per problem in ``error``, raised while validating ``data`` as ``root``."""
-    return [
-        finding(problem, data)
-        for raw in error.errors(include_url=False)
-        for problem in _problems(dict(raw), root)
+    problems = [
+        problem for raw in error.errors(include_url=False) for problem in _problems(dict(raw), root)
     ]
+    return [finding(problem, data) for problem in _without_effects(problems)]
 
 
 def validation_lines(error: ValidationError, data: Any, root: type[BaseModel]) -> list[str]:

@@ -201,7 +201,14 @@ def _check_zone_id(value: str) -> str:
             "cn-shenzhen-e"
         )
     if not _ZONE.fullmatch(value):
-        raise ValueError(f"{value!r} is not a zone id; expected one like cn-shenzhen-e")
+        if _ZONE.fullmatch(value.lower()):
+            raise ValueError(
+                f"{value!r} is not a zone id: zone ids are lowercase; did you mean {value.lower()}?"
+            )
+        raise ValueError(
+            f"{value!r} is not a zone id; a zone id is the region id and a letter, like "
+            "cn-shanghai-e or ap-southeast-1a"
+        )
     return value
 
 

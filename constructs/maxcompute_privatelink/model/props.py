@@ -80,6 +80,10 @@ def _zone_names(maxcompute_url: str | None, tunnel_url: str | None) -> PrivateZo
     return PrivateZoneNames(mc_zone, mc_record, dt_record)
 
 
+WIDE_PREFIX = 16
+"""Admitted networks wider than this are warned of: more than 65,536 addresses."""
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)
 
@@ -304,6 +308,7 @@ class MaxComputePrivateLinkProps(_Frozen):
         return found
 
     def _warnings(self) -> list[Problem]:
+        """What is allowed but risky: what `mcpl validate` warns of and the review flags."""
         found: list[Problem] = []
         if self.adopt is not None and self.dns == "private_zone":
             found.append(
@@ -322,6 +327,47 @@ class MaxComputePrivateLinkProps(_Frozen):
                     "from this VPC when that zone fails; add a second zone",
                 )
             )
+        if self.protocol == "http":
+            found.append(
+                Problem(
+                    ("protocol",),
+                    "http, not https: client traffic to MaxCompute is not encrypted; use "
+                    "protocol: https (the default)",
+                )
+            )
+        found += self._network_warnings()
+        if self.dns == "console":
+            found.append(
+                Problem(
+                    ("dns",),
+                    "console: turn on Custom Domain Name for both endpoints in the console "
+                    "after apply (it has no API); until then clients resolve the public "
+                    "addresses",
+                )
+            )
+        return found
+
+    def _network_warnings(self) -> list[Problem]:
+        """Admitted networks that are public, or wider than a /16 (WIDE_PREFIX)."""
+        if self.security_group_ids is not None:
+            return []
+        given = self.allowed_cidrs is not None
+        found: list[Problem] = []
+        for index, network in enumerate(self._admitted_networks()):
+            if network == EXISTING_VPC_CIDR or is_token(network):
+                continue
+            loc: tuple[str | int, ...] = ("allowed_cidrs", index) if given else ("vpc_cidr",)
+            parsed = ipaddress.ip_network(network, strict=False)
+            if not parsed.is_private:
+                found.append(Problem(loc, f"{network} is not a private network, and may connect"))
+            elif parsed.prefixlen < WIDE_PREFIX:
+                found.append(
+                    Problem(
+                        loc,
+                        f"{network} is wide: {parsed.num_addresses:,} addresses may connect; "
+                        "narrow it to your clients' networks",
+                    )
+                )
         return found
 
     # -- rules across fields -----------------------------------------------------------
@@ -330,14 +376,7 @@ class MaxComputePrivateLinkProps(_Frozen):
         region = get_region(self.region)
         problems: list[Problem] = []
         if region.ticket_required and not self.ticket_approved:
-            problems.append(
-                Problem(
-                    ("ticket_approved",),
-                    f"{region.id} ({region.name}) needs a support ticket before MaxCompute "
-                    "PrivateLink can be used there; open one with Alibaba Cloud, then set "
-                    "ticket_approved: true",
-                )
-            )
+            problems.append(Problem(("ticket_approved",), region.ticket_problem))
         if self.dns == "none":
             if self.endpoint_urls is not None:
                 problems.append(

@@ -31,6 +31,14 @@ class Region:
         return self.access == "ticket"
 
     @property
+    def ticket_problem(self) -> str:
+        """What a config in this region without ``ticket_approved: true`` is told."""
+        return (
+            f"{self.id} ({self.name}) needs a support ticket before MaxCompute PrivateLink "
+            "can be used there; open one with Alibaba Cloud, then set ticket_approved: true"
+        )
+
+    @property
     def frontend_service_name(self) -> str:
         """The endpoint service behind the MaxCompute (frontend) endpoint."""
         return f"{_SERVICE_PREFIX}.{self.id}.maxcompute.frontend"

@@ -9,10 +9,25 @@ from typing import TYPE_CHECKING
 
 from maxcompute_privatelink.errors import Problem
 from maxcompute_privatelink.model.fields import is_token
-from maxcompute_privatelink.model.regions import get_region
+from maxcompute_privatelink.model.regions import REGIONS, Region, get_region
 
 if TYPE_CHECKING:
     from maxcompute_privatelink.model.props import MaxComputePrivateLinkProps
+
+
+def _zone_hint(region: Region, zone_id: str) -> str:
+    """What to write instead of ``zone_id``: when it is another region's zone, that the
+    region may be the mistake; else the zone of ``region`` with its letter."""
+    other = next((r for r in REGIONS.values() if r.is_zone(zone_id)), None)
+    if other is not None:
+        return (
+            f"it is a zone of {other.id}: if the VPC is in {other.id}, set region: "
+            f"{other.id}; else use a zone of {region.id}, like {region.zone_example()}"
+        )
+    letter = zone_id[-1:].lower()
+    if letter.isalpha() and letter.isascii():
+        return f"did you mean {region.zone_id(letter)}?"
+    return f"its zone ids look like {region.zone_example()}"
 
 
 def zone_problems(props: MaxComputePrivateLinkProps) -> list[Problem]:
@@ -34,8 +49,8 @@ def zone_problems(props: MaxComputePrivateLinkProps) -> list[Problem]:
             problems.append(
                 Problem(
                     ("zones", index, "zone_id"),
-                    f"{zone.zone_id!r} is not a zone of {region.id}; its zone ids look "
-                    f"like {region.zone_example()}",
+                    f"{zone.zone_id!r} is not a zone of {region.id}; "
+                    + _zone_hint(region, zone.zone_id),
                 )
             )
         if zone.zone_id in seen_zones:

@@ -10,18 +10,16 @@ replacements of endpoints, zone bindings and DNS records first, in bold.
 from __future__ import annotations
 
 import io
-import ipaddress
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from maxcompute_privatelink.errors import RenderError
+from maxcompute_privatelink.errors import RenderError, format_loc
 from maxcompute_privatelink.model.config import Deployment, PrivateLinkConfig
 from maxcompute_privatelink.model.fields import is_token
 from maxcompute_privatelink.model.options import EniIpProps
-from maxcompute_privatelink.model.plan import EXISTING_VPC_CIDR
 from maxcompute_privatelink.outputs.render import environment
 from maxcompute_privatelink.outputs.stack_outputs import assign_files, read_json
 
@@ -40,9 +38,6 @@ ACTION_ORDER: tuple[Action, ...] = ("delete", "replace", "update", "create", "im
 MARKER = "<!-- mcpl-summary -->"
 """The first line of the markdown review (``summary.md.j2``): how the workflow finds its own
 comment to update."""
-
-WIDE_PREFIX = 16
-"""allowed_cidrs wider than this are flagged: more than 65,536 addresses."""
 
 
 @dataclass(frozen=True)
@@ -195,33 +190,13 @@ def _shown(value: str) -> str:
     return APPLY_TIME if is_token(value) else value
 
 
-def _network_flags(networks: Iterable[str]) -> list[str]:
-    flags: list[str] = []
-    for network in networks:
-        if network == EXISTING_VPC_CIDR or is_token(network):
-            continue
-        parsed = ipaddress.ip_network(network)
-        if not parsed.is_private:
-            flags.append(f"allowed_cidrs has {network}, which is not a private network")
-        elif parsed.prefixlen < WIDE_PREFIX:
-            flags.append(
-                f"allowed_cidrs has {network}, which is wide: {parsed.num_addresses:,} addresses"
-            )
-    return flags
-
-
 def _flags(d: Deployment, changes: tuple[Change, ...] | None) -> list[str]:
     region = d.plan.region
     flags: list[str] = []
     if region.ticket_required:
         flags.append(f"{region.id} ({region.name}) needs an approved support ticket")
-    if len(d.zones) == 1:
-        flags.append(f"a single zone ({d.zones[0].zone_id}): no access when it fails")
-    if d.protocol == "http":
-        flags.append("http, not https: client traffic to MaxCompute is not encrypted")
-    flags.extend(_network_flags(d.plan.admitted_networks))
-    if d.dns == "console":
-        flags.append("dns: console: turn on Custom Domain Name for both endpoints after apply")
+    # what `mcpl validate` warns of, by field
+    flags.extend(f"{format_loc(w.loc)}: {w.message}" for w in d.plan.warnings)
     if d.plan.known_after_apply:
         flags.append(
             "known only at apply time (cdktf tokens), so checked by Terraform and not here: "

@@ -79,7 +79,7 @@ def state_file_conflicts(config_path: Path, names: Sequence[str], local: bool) -
         for name in shared:
             lines.append(
                 f"deployment {name!r}: {other} has a deployment of that name too, and both "
-                f"keep local state in {state_file(config_path.parent, name)}; rename one "
+                f"keep local state in {config_path.parent / _state_file_name(name)}; rename one "
                 "(renamed_from moves its state), move one config to its own folder, or give "
                 "one a backend"
             )
