@@ -83,7 +83,22 @@ EXIT_CODES_HELP = (
     "synth refuses to make)."
 )
 
+JOURNEY = (
+    "init", "validate", "synth", "check", "lock", "render", "doctor", "summary", "ci",
+    "regions", "schema",
+)  # fmt: skip
+"""The commands in the order a user meets them: `mcpl --help` lists them so."""
+
+
+class _JourneyOrder(typer.core.TyperGroup):
+    def list_commands(self, ctx: Any) -> list[str]:
+        names = super().list_commands(ctx)
+        return sorted(names, key=lambda n: JOURNEY.index(n) if n in JOURNEY else len(JOURNEY))
+
+
 app = typer.Typer(
+    cls=_JourneyOrder,
+    rich_markup_mode=None,  # help texts are plain: [doctor] is an extra, not markup
     name="mcpl",
     help="Private access from Alibaba Cloud VPCs to MaxCompute, as reviewed Terraform.",
     epilog=EXIT_CODES_HELP,
@@ -94,11 +109,11 @@ app = typer.Typer(
 
 ConfigOption = Annotated[
     Path,
-    typer.Option(*CONFIG_FLAGS, help="The deployments file.", show_default=True),
+    typer.Option(*CONFIG_FLAGS, help="The deployments file.", show_default=True, metavar="FILE"),
 ]
 OutOption = Annotated[
     Path,
-    typer.Option(*OUT_FLAGS, help="Folder of the cdktf output.", show_default=True),
+    typer.Option(*OUT_FLAGS, help="Folder of the cdktf output.", show_default=True, metavar="DIR"),
 ]
 HclOption = Annotated[
     bool | None,
@@ -108,6 +123,7 @@ HclOption = Annotated[
         "(cdk.tf.json). Default: what OUT holds now, so a repo keeps its format; JSON for "
         "a new OUT.",
         show_default=False,
+        metavar="",
     ),
 ]
 FullOption = Annotated[
@@ -116,6 +132,7 @@ FullOption = Annotated[
         FULL_FLAG,
         help="Build every stack. Default: stacks whose files hash as this machine built "
         "them for the same settings (its cache, never a committed record) are reused.",
+        metavar="",
     ),
 ]
 
@@ -167,7 +184,7 @@ def _load(path: Path) -> PrivateLinkConfig:
     return load_config(path, _warn)
 
 
-@app.command()
+@app.command(short_help="Check the config: one line per problem, exit 1 on any.")
 @_boundary(invalid_config=ExitCode.FINDINGS)
 def validate(
     config: ConfigOption = Path(DEFAULT_CONFIG),
@@ -215,7 +232,7 @@ def _validate_json(path: Path) -> None:
         raise typer.Exit(ExitCode.FINDINGS)
 
 
-@app.command()
+@app.command(short_help="Write one Terraform stack per deployment into OUT.")
 @_boundary()
 def synth(
     config: ConfigOption = Path(DEFAULT_CONFIG),
@@ -228,6 +245,7 @@ def synth(
             "--adopt",
             help="Take OUT as synth's own although its manifest.json carries no mark of "
             "mcpl's (an output of mcpl 0.1); only for an output mcpl wrote.",
+            metavar="",
         ),
     ] = False,
     never_applied: Annotated[
@@ -267,7 +285,7 @@ def synth(
         _err(f"note: {note}")
 
 
-@app.command()
+@app.command(short_help="Fail with a diff when OUT or the workflow is stale.")
 @_boundary()
 def check(
     config: ConfigOption = Path(DEFAULT_CONFIG),
@@ -281,6 +299,7 @@ def check(
             help="The workflow `mcpl ci github` wrote, checked to be what this mcpl writes "
             f"from the options it records. Default: {WORKFLOW} when it exists.",
             show_default=False,
+            metavar="FILE",
         ),
     ] = None,
     require_locks: Annotated[
@@ -289,11 +308,17 @@ def check(
             "--require-locks",
             help="Also fail when a stack has no committed .terraform.lock.hcl (`mcpl lock` "
             "writes them; CI inits with -lockfile=readonly).",
+            metavar="",
         ),
     ] = False,
     verbose: Annotated[
         bool,
-        typer.Option("--verbose", "-v", help="Also list what OUT holds that synth does not write."),
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="Also list what OUT holds that synth does not write.",
+            metavar="",
+        ),
     ] = False,
 ) -> None:
     """Fail with a diff when OUT (or the CI workflow) is not what mcpl would write now."""
@@ -334,7 +359,7 @@ def check(
     raise typer.Exit(ExitCode.FINDINGS)
 
 
-@app.command()
+@app.command(short_help="Write each stack's .terraform.lock.hcl, to commit.")
 @_boundary()
 def lock(config: ConfigOption = Path(DEFAULT_CONFIG), out: OutOption = Path(DEFAULT_OUT)) -> None:
     """Write .terraform.lock.hcl for each stack that lacks one (terraform init
@@ -347,7 +372,7 @@ def lock(config: ConfigOption = Path(DEFAULT_CONFIG), out: OutOption = Path(DEFA
     typer.echo(f"{out}: every stack has its lock file")
 
 
-@app.command()
+@app.command(short_help="A review of the stacks, and of plans, for pull requests.")
 @_boundary()
 def summary(
     config: ConfigOption = Path(DEFAULT_CONFIG),
@@ -357,6 +382,7 @@ def summary(
             "--from",
             help="Committed stacks; the summary says when they are not what the config "
             "synthesizes.",
+            metavar="DIR",
         ),
     ] = Path(DEFAULT_OUT),
     plan: Annotated[
@@ -365,6 +391,7 @@ def summary(
             "--plan",
             help="JSON of `terraform show -json <planfile>`: a <deployment>.json file (any "
             "name with one deployment) or a folder of them; repeatable.",
+            metavar="FILE",
         ),
     ] = None,
     output_format: Annotated[
@@ -381,6 +408,7 @@ def summary(
             help="Markdown only: fit the review in this many characters (a pull-request "
             "comment takes 65536): when the whole review is longer, a digest that names "
             "every changing deployment and what cuts MaxCompute off.",
+            metavar="N",
         ),
     ] = None,
     removed: Annotated[
@@ -389,6 +417,7 @@ def summary(
             "--removed",
             help="Deployments removed from the config (a JSON list, as `mcpl ci stacks "
             "--removed` prints it), whose destroy plans are among --plan: shown first.",
+            metavar="JSON",
         ),
     ] = None,
     expect: Annotated[
@@ -397,6 +426,7 @@ def summary(
             "--expect",
             help="The deployments CI planned, as `mcpl ci stacks` prints them (a JSON "
             "list): those without a plan are named as failed plans at the top.",
+            metavar="JSON",
         ),
     ] = None,
 ) -> None:
@@ -433,7 +463,9 @@ ci_app = typer.Typer(help="Write CI workflows for the infra repo.", no_args_is_h
 app.add_typer(ci_app, name="ci")
 
 
-@ci_app.command("github")
+@ci_app.command(
+    "github", short_help="Write the infra repo's workflow: plan in PRs, apply on merge."
+)
 @_boundary()
 def ci_github(
     config: ConfigOption = Path(DEFAULT_CONFIG),
@@ -444,6 +476,7 @@ def ci_github(
             "--hcl/--json",
             help="Whether the repo commits HCL. Default: what OUT holds now (cdk.tf or not).",
             show_default=False,
+            metavar="",
         ),
     ] = None,
     install: Annotated[
@@ -457,10 +490,12 @@ def ci_github(
             show_default=False,
         ),
     ] = None,
-    branch: Annotated[str, typer.Option("--branch", help="Branch whose pushes apply.")] = "main",
+    branch: Annotated[
+        str, typer.Option("--branch", help="Branch whose pushes apply.", metavar="NAME")
+    ] = "main",
     environment_name: Annotated[
         str,
-        typer.Option("--environment", help="GitHub environment that gates apply."),
+        typer.Option("--environment", help="GitHub environment that gates apply.", metavar="NAME"),
     ] = "privatelink",
     auth: Annotated[
         str,
@@ -468,28 +503,38 @@ def ci_github(
             "--auth",
             help="oidc: GitHub OIDC assumes a read-only RAM role for plans and another for "
             "applies; keys: two pairs of repository secrets, one per job.",
+            metavar="oidc|keys",
         ),
     ] = "oidc",
     max_parallel: Annotated[
-        int, typer.Option("--max-parallel", help="Stack jobs at once, per run.")
+        int, typer.Option("--max-parallel", help="Stack jobs at once, per run.", metavar="N")
     ] = 20,
     drift_schedule: Annotated[
         str,
-        typer.Option("--drift-schedule", help="Cron line of the run that plans every stack."),
+        typer.Option(
+            "--drift-schedule", help="Cron line of the run that plans every stack.", metavar="CRON"
+        ),
     ] = "23 4 * * 1",
-    runs_on: Annotated[str, typer.Option("--runs-on", help="Runner label.")] = "ubuntu-latest",
+    runs_on: Annotated[
+        str, typer.Option("--runs-on", help="Runner label.", metavar="LABEL")
+    ] = "ubuntu-latest",
     allow_local_state: Annotated[
         bool,
         typer.Option(
             "--allow-local-state",
             help="Accept stacks with local state (a self-hosted runner whose disk keeps it).",
+            metavar="",
         ),
     ] = False,
-    target: Annotated[Path, typer.Option("--write-to", help="Where the workflow goes.")] = WORKFLOW,
+    target: Annotated[
+        Path, typer.Option("--write-to", help="Where the workflow goes.", metavar="FILE")
+    ] = WORKFLOW,
     force: Annotated[
         bool,
         typer.Option(
-            "--force", help="Overwrite --write-to even if it is not a workflow mcpl wrote."
+            "--force",
+            help="Overwrite --write-to even if it is not a workflow mcpl wrote.",
+            metavar="",
         ),
     ] = False,
     print_policies: Annotated[
@@ -499,6 +544,7 @@ def ci_github(
             help="Print the RAM policies of the plan and apply roles and of state access "
             "(for the config's backend.oss), and the roles' OIDC trust policies, as JSON; "
             "write nothing.",
+            metavar="",
         ),
     ] = False,
 ) -> None:
@@ -544,7 +590,7 @@ def ci_github(
         _err("warning: --allow-local-state: state survives only on a runner that keeps its disk")
 
 
-@ci_app.command("stacks")
+@ci_app.command("stacks", short_help="Print the deployments the workflow's jobs run on.")
 @_boundary()
 def ci_stacks(
     config: ConfigOption = Path(DEFAULT_CONFIG),
@@ -555,6 +601,7 @@ def ci_stacks(
             "--changed-since",
             help="Only stacks whose files changed between this commit and HEAD. Default "
             "(or empty, or all zeros): every stack.",
+            metavar="REV",
         ),
     ] = "",
     only_these: Annotated[
@@ -564,6 +611,7 @@ def ci_stacks(
             help="Only these deployments (a JSON list, such as a manual run's input), "
             "whether or not their files changed; a name the config lacks is an error. "
             "Default (or empty): all of them.",
+            metavar="JSON",
         ),
     ] = "",
     removed: Annotated[
@@ -572,6 +620,7 @@ def ci_stacks(
             "--removed",
             help="Instead: the deployments --changed-since's committed manifest lists and "
             "the config no longer has (the workflow destroys them from that revision).",
+            metavar="",
         ),
     ] = False,
     not_since: Annotated[
@@ -582,6 +631,7 @@ def ci_stacks(
             "(with --changed-since at the last full apply and this at the push's parent: "
             "the stacks an earlier push failed to apply). Default (or empty, or all "
             "zeros): leave out none.",
+            metavar="REV",
         ),
     ] = "",
     in_batches: Annotated[
@@ -590,6 +640,7 @@ def ci_stacks(
             "--batches",
             help="Print them in at most 256 groups (GitHub's limit of jobs in a matrix), "
             "each group the names separated by spaces: one stack a job up to 256 stacks.",
+            metavar="",
         ),
     ] = False,
 ) -> None:
@@ -613,13 +664,15 @@ def ci_stacks(
     typer.echo(json.dumps(batches(names) if in_batches else names, separators=(",", ":")))
 
 
-@ci_app.command("reviewed")
+@ci_app.command("reviewed", short_help="Print which reviewed plan each stack's apply takes.")
 @_boundary()
 def ci_reviewed(
     batches_json: Annotated[
         str,
         typer.Option(
-            "--batches", help="This run's batches, as `mcpl ci stacks --batches` printed them."
+            "--batches",
+            help="This run's batches, as `mcpl ci stacks --batches` printed them.",
+            metavar="JSON",
         ),
     ],
     runs_dir: Annotated[
@@ -628,11 +681,14 @@ def ci_reviewed(
             "--runs",
             help="A folder with one folder per reviewing run, named by its id, holding that "
             "run's stacks.json (its `stacks` artifact).",
+            metavar="DIR",
         ),
     ],
     runs: Annotated[
         list[str] | None,
-        typer.Option("--run", help="A run whose reviewed plans may be applied; newest first."),
+        typer.Option(
+            "--run", help="A run whose reviewed plans may be applied; newest first.", metavar="ID"
+        ),
     ] = None,
     retry: Annotated[
         str,
@@ -640,6 +696,7 @@ def ci_reviewed(
             "--retry",
             help="Stacks an earlier push failed to apply, as a JSON list: their apply may "
             "plan the reviewed stack files again. Default: none.",
+            metavar="JSON",
         ),
     ] = "[]",
     removed: Annotated[
@@ -648,6 +705,7 @@ def ci_reviewed(
             "--removed",
             help="Instead: --batches are removed deployments, and the plans their reviewed "
             "destroys.",
+            metavar="",
         ),
     ] = False,
 ) -> None:
@@ -668,13 +726,15 @@ def ci_reviewed(
     typer.echo(json.dumps(matrix, separators=(",", ":")))
 
 
-@app.command()
+@app.command(short_help="From inside the VPC: does the private path work?")
 @_boundary()
 def doctor(
     config: ConfigOption = Path(DEFAULT_CONFIG),
     deployment: Annotated[
         list[str] | None,
-        typer.Option("--deployment", "-d", help="Check only this deployment; repeatable."),
+        typer.Option(
+            "--deployment", "-d", help="Check only this deployment; repeatable.", metavar="NAME"
+        ),
     ] = None,
     nameserver: Annotated[
         str | None,
@@ -682,11 +742,16 @@ def doctor(
             "--nameserver",
             help="Ask this DNS server (a private IP[:PORT]), such as the VPC's, instead of "
             "the system resolver.",
+            metavar="HOST[:PORT]",
         ),
     ] = None,
     ca_bundle: Annotated[
         Path | None,
-        typer.Option("--ca-bundle", help="Trust these CAs (PEM) for https, behind TLS inspection."),
+        typer.Option(
+            "--ca-bundle",
+            help="Trust these CAs (PEM) for https, behind TLS inspection.",
+            metavar="FILE",
+        ),
     ] = None,
     timeout: Annotated[
         float,
@@ -694,6 +759,7 @@ def doctor(
             "--timeout",
             help="Seconds each step may take as a whole: every address, the TLS handshake, "
             "the whole answer (0.1 to 120).",
+            metavar="SECONDS",
         ),
     ] = 5.0,
     tf_output: Annotated[
@@ -701,6 +767,7 @@ def doctor(
         typer.Option(
             "--tf-output",
             help="For dns: none, whose URLs are known after apply: as for render.",
+            metavar="FILE",
         ),
     ] = None,
     auth: Annotated[
@@ -709,6 +776,7 @@ def doctor(
             "--auth",
             help="Also make one signed, read-only request for client.project_name through "
             "PyODPS, with the credentials of ALIBABA_CLOUD_* (extra [doctor]).",
+            metavar="",
         ),
     ] = False,
     output_format: FormatOption = OutputFormat.TEXT,
@@ -750,24 +818,27 @@ def doctor(
         raise typer.Exit(ExitCode.FINDINGS)
 
 
-@app.command()
+@app.command(short_help="Write a starter privatelink.yaml, its schema and .gitignore.")
 @_boundary()
 def init(
     config: Annotated[
-        Path, typer.Option(*CONFIG_FLAGS, help="The file to create; never overwritten.")
+        Path,
+        typer.Option(*CONFIG_FLAGS, help="The file to create; never overwritten.", metavar="FILE"),
     ] = Path(DEFAULT_CONFIG),
     region: Annotated[
-        str, typer.Option("--region", help="Region id (`mcpl regions`).")
+        str, typer.Option("--region", help="Region id (`mcpl regions`).", metavar="ID")
     ] = "cn-hangzhou",
     vpc_id: Annotated[
-        str | None, typer.Option("--vpc-id", help="Use this existing VPC (vpc-...).")
+        str | None, typer.Option("--vpc-id", help="Use this existing VPC (vpc-...).", metavar="ID")
     ] = None,
     vpc_cidr: Annotated[
         str | None,
-        typer.Option("--vpc-cidr", help="Create a VPC with this CIDR. Default: 10.0.0.0/16."),
+        typer.Option(
+            "--vpc-cidr", help="Create a VPC with this CIDR. Default: 10.0.0.0/16.", metavar="CIDR"
+        ),
     ] = None,
     name: Annotated[
-        str, typer.Option("--name", help="The deployment's name (its stack's).")
+        str, typer.Option("--name", help="The deployment's name (its stack's).", metavar="NAME")
     ] = "main",
 ) -> None:
     """Write a commented starter privatelink.yaml, and privatelink.schema.json beside it
@@ -813,7 +884,7 @@ def init(
     typer.echo(f"next: set {'; '.join(todo)}; then `mcpl validate -c {config}`")
 
 
-@app.command()
+@app.command(short_help="Print the JSON Schema of privatelink.yaml, for editors.")
 def schema() -> None:
     """Print the JSON Schema of privatelink.yaml, for editors (yaml-language-server)."""
     from maxcompute_privatelink.model.config import json_schema
@@ -821,13 +892,15 @@ def schema() -> None:
     typer.echo(json_schema(), nl=False)
 
 
-@app.command()
+@app.command(short_help="Write each deployment's client configs into OUT.")
 @_boundary()
 def render(
     config: ConfigOption = Path(DEFAULT_CONFIG),
     from_dir: Annotated[
         Path,
-        typer.Option("--from", help="Folder of the synthesized stacks to read outputs from."),
+        typer.Option(
+            "--from", help="Folder of the synthesized stacks to read outputs from.", metavar="DIR"
+        ),
     ] = Path(DEFAULT_OUT),
     tf_output: Annotated[
         list[Path] | None,
@@ -837,17 +910,19 @@ def render(
             "(any name with one deployment) or a folder of them; or the file of `cdktf "
             "deploy --outputs-file`, which holds every stack; repeatable. Adds endpoint "
             "ids and domains.",
+            metavar="FILE",
         ),
     ] = None,
-    out: Annotated[Path, typer.Option(*OUT_FLAGS, help="Folder of the client configs.")] = Path(
-        DEFAULT_CLIENT_OUT
-    ),
+    out: Annotated[
+        Path, typer.Option(*OUT_FLAGS, help="Folder of the client configs.", metavar="DIR")
+    ] = Path(DEFAULT_CLIENT_OUT),
     with_credentials: Annotated[
         bool,
         typer.Option(
             "--with-credentials",
             help="Write the AccessKey from ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET (and "
             "ALIBABA_CLOUD_SECURITY_TOKEN) into odps_config.ini and pyodps.env, mode 0600.",
+            metavar="",
         ),
     ] = False,
 ) -> None:
@@ -888,7 +963,7 @@ def render(
             )
 
 
-@app.command()
+@app.command(short_help="List the regions and their PrivateLink domains.")
 def regions(output_format: FormatOption = OutputFormat.TEXT) -> None:
     """List the regions with MaxCompute PrivateLink, their access and published domains."""
     if output_format is OutputFormat.JSON:
@@ -908,22 +983,18 @@ def regions(output_format: FormatOption = OutputFormat.TEXT) -> None:
         ]
         typer.echo(json.dumps(listed, indent=2, ensure_ascii=False))
         return
-    rows = [("REGION", "NAME", "ACCESS", "MAXCOMPUTE ENDPOINT", "TUNNEL ENDPOINT")]
+    # one block per region, under 100 columns: the region, then the URLs a client's
+    # end_point and tunnel_endpoint take (odps_config.ini's keys)
+    width = max(len(region.id) for region in REGIONS.values())
     for region in REGIONS.values():
-        rows.append(
-            (
-                region.id,
-                region.name,
-                "direct" if not region.ticket_required else "ticket required",
-                region.maxcompute_endpoint("https") or "(from your ticket)",
-                region.tunnel_endpoint("https") or "(from your ticket)",
-            )
-        )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        typer.echo(
-            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-        )
+        access = "ticket required" if region.ticket_required else "direct"
+        typer.echo(f"{region.id.ljust(width)}  {region.name}: {access}")
+        maxcompute, tunnel = region.maxcompute_endpoint("https"), region.tunnel_endpoint("https")
+        if maxcompute is None or tunnel is None:
+            typer.echo("  end_point, tunnel_endpoint: the URLs the ticket gives (endpoint_urls)")
+            continue
+        typer.echo(f"  end_point        {maxcompute}")
+        typer.echo(f"  tunnel_endpoint  {tunnel}")
 
 
 def _version(value: bool) -> None:
@@ -936,7 +1007,9 @@ def _version(value: bool) -> None:
 def _root(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version.", metavar=""
+        ),
     ] = False,
 ) -> None:
     """Private access from Alibaba Cloud VPCs to MaxCompute, as reviewed Terraform."""
