@@ -261,10 +261,36 @@ def test_a_silent_nameserver_is_given_up_after_the_timeout(tmp_path: Path) -> No
         # when
         result = doctor(config, silent, "--timeout", "0.3", "--format", "json")
         elapsed = time.monotonic() - began
-    # then: two lookups of 0.3 s each, far below any default timeout
+    # then: two lookups of 0.3 s each, far below any default timeout, and the hint blames
+    # the nameserver, not the zone
     assert result.exit_code == 1
-    assert [c["ok"] for c in checks(result)] == [False, False]
+    found = checks(result)
+    assert [c["ok"] for c in found] == [False, False]
     assert elapsed < 5, elapsed
+    assert found[0]["hint"] == (
+        f"the nameserver 127.0.0.1:{silent.port} did not answer: is it running and reachable "
+        "from here? In a VPC, the VPC's own are 100.100.2.136 and 100.100.2.138"
+    )
+
+
+def test_suggests_checking_only_this_machines_deployment(
+    tmp_path: Path, ca: Ca, resolver: DnsResponder, servers: tuple[int, int]
+) -> None:
+    # given: two deployments; this machine reaches the first's endpoints only
+    elsewhere = deployment(*servers, name="elsewhere")
+    elsewhere["endpoint_urls"] = {
+        "maxcompute": "https://service.other.test/api", "tunnel": "https://dt.other.test",
+    }  # fmt: skip
+    config = write_config(tmp_path, [deployment(*servers), elsewhere])
+    # when
+    everything = doctor(config, resolver, "--ca-bundle", str(ca.bundle))
+    chosen = doctor(config, resolver, "--ca-bundle", str(ca.bundle), "-d", "prod")
+    # then
+    assert everything.exit_code == 1
+    assert everything.stdout.splitlines()[-1].endswith(
+        "; 2 deployments were checked: from a machine in one VPC, check only its own with -d prod"
+    )
+    assert chosen.exit_code == 0, chosen.output
 
 
 def test_dns_none_needs_the_urls_from_after_apply(tmp_path: Path, resolver: DnsResponder) -> None:

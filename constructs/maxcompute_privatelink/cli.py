@@ -813,7 +813,7 @@ def doctor(
     if output_format is OutputFormat.JSON:
         typer.echo(json.dumps([dataclasses.asdict(c) for c in found], indent=2, ensure_ascii=False))
     else:
-        typer.echo(checks.totals(found))
+        typer.echo(checks.totals(found, chosen=bool(deployment)))
     if not all(c.ok for c in found):
         raise typer.Exit(ExitCode.FINDINGS)
 

@@ -209,6 +209,35 @@ def _resolve(host: str, port: int, options: Options) -> list[str]:
     return [record.to_text() for record in answer]
 
 
+VPC_NAMESERVERS = "100.100.2.136 and 100.100.2.138"
+"""What an ECS instance in a VPC resolves with by default (Alibaba Cloud's VPC DNS)."""
+
+
+def _unanswered(error: BaseException) -> bool:
+    """Whether the resolver itself did not answer (down, unreachable, timed out), rather
+    than answering that the name does not exist."""
+    import dns.exception
+    import dns.resolver
+
+    if isinstance(error, socket.gaierror):  # the system resolver: EAI_AGAIN, no server
+        return error.errno in (socket.EAI_AGAIN, getattr(socket, "EAI_SYSTEM", None))
+    return isinstance(error, (TimeoutError, OSError, dns.exception.Timeout,
+                              dns.resolver.NoNameservers))  # fmt: skip
+
+
+def _resolver_hint(probe: _Probe) -> str:
+    if probe.options.nameserver is not None:
+        host, port = probe.options.nameserver
+        return (
+            f"the nameserver {host}:{port} did not answer: is it running and reachable from "
+            f"here? In a VPC, the VPC's own are {VPC_NAMESERVERS}"
+        )
+    return (
+        "this machine's resolver did not answer: check its DNS settings (/etc/resolv.conf; "
+        f"in a VPC, {VPC_NAMESERVERS}), or ask one directly with --nameserver"
+    )
+
+
 def _dns_hint(probe: _Probe) -> str:
     d = probe.deployment
     names = d.plan.private_zone
@@ -231,7 +260,8 @@ def _dns(probe: _Probe) -> list[str] | None:
         addresses = _resolve(probe.host, probe.port, probe.options)
     except Exception as error:  # NXDOMAIN, no answer, timeout, refused: all "no answer"
         reason = type(error).__name__ if not str(error) else str(error).splitlines()[0]
-        probe.record("dns", False, f"{probe.host}: no answer ({reason})", _dns_hint(probe))
+        hint = _resolver_hint(probe) if _unanswered(error) else _dns_hint(probe)
+        probe.record("dns", False, f"{probe.host}: no answer ({reason})", hint)
         return None
     public = [a for a in addresses if not is_private(a)]
     if public:
@@ -563,6 +593,18 @@ def text_lines(check: Check) -> list[str]:
     return lines
 
 
-def totals(checks: Sequence[Check]) -> str:
+def totals(checks: Sequence[Check], chosen: bool = False) -> str:
+    """The last line: how many passed and failed. When every deployment was checked
+    (no ``--deployment``), several, and only some failed, how to check just this
+    machine's: from inside one VPC the others' endpoints are expected to fail."""
     failed = sum(not c.ok for c in checks)
-    return f"{len(checks)} checks: {len(checks) - failed} passed, {failed} failed"
+    line = f"{len(checks)} checks: {len(checks) - failed} passed, {failed} failed"
+    names = list(dict.fromkeys(c.deployment for c in checks))
+    passing = [n for n in names if all(c.ok for c in checks if c.deployment == n)]
+    if failed and not chosen and len(names) > 1:
+        mine = passing[0] if len(passing) == 1 else "NAME"
+        line += (
+            f"; {len(names)} deployments were checked: from a machine in one VPC, check only "
+            f"its own with -d {mine}"
+        )
+    return line
