@@ -9,7 +9,7 @@ from pathlib import Path
 from conftest import ROOT
 
 PACKAGE = ROOT / "constructs" / "maxcompute_privatelink"
-ORDER = ["errors", "layout", "model", "construct", "synth", "outputs", "cli"]
+ORDER = ["errors", "layout", "model", "construct", "synth", "outputs", "progress_line", "cli"]
 """Lowest first: a module may import its own layer and the ones before it."""
 
 

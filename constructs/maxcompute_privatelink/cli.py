@@ -39,6 +39,7 @@ from maxcompute_privatelink.model.config_file import (
 )
 from maxcompute_privatelink.model.regions import REGIONS
 from maxcompute_privatelink.outputs.ci import WORKFLOW, Options
+from maxcompute_privatelink.progress_line import progress_line
 
 if TYPE_CHECKING:
     from maxcompute_privatelink.model.config import PrivateLinkConfig
@@ -123,6 +124,16 @@ HclOption = Annotated[
         "(cdk.tf.json). Default: what OUT holds now, so a repo keeps its format; JSON for "
         "a new OUT.",
         show_default=False,
+        metavar="",
+    ),
+]
+QuietOption = Annotated[
+    bool,
+    typer.Option(
+        "--quiet",
+        "-q",
+        help="No progress line. Default: on a terminal, a command that takes more than a "
+        "second says on stderr what it is doing (never in CI, where CI is set).",
         metavar="",
     ),
 ]
@@ -239,6 +250,7 @@ def synth(
     out: OutOption = Path(DEFAULT_OUT),
     hcl: HclOption = None,
     full: FullOption = False,
+    quiet: QuietOption = False,
     adopt: Annotated[
         bool,
         typer.Option(
@@ -271,10 +283,11 @@ def synth(
     from maxcompute_privatelink.synth.build import hcl_requested
 
     as_hcl = hcl_requested(hcl, out)
-    result = flow.synth(
-        config, out, hcl=as_hcl, full=full, warn=_warn, others=(CLIENT_OUTPUT,), adopt=adopt,
-        never_applied=frozenset(never_applied or ()),
-    )  # fmt: skip
+    with progress_line(quiet):
+        result = flow.synth(
+            config, out, hcl=as_hcl, full=full, warn=_warn, others=(CLIENT_OUTPUT,),
+            adopt=adopt, never_applied=frozenset(never_applied or ()),
+        )  # fmt: skip
     file_name = stack_file_name(as_hcl)
     for name, count in result.stacks.items():
         kept = "" if name in result.rebuilt else ", unchanged"
@@ -292,6 +305,7 @@ def check(
     out: OutOption = Path(DEFAULT_OUT),
     hcl: HclOption = None,
     full: FullOption = False,
+    quiet: QuietOption = False,
     workflow: Annotated[
         Path | None,
         typer.Option(
@@ -327,7 +341,8 @@ def check(
     from maxcompute_privatelink.synth.build import hcl_requested
 
     as_hcl = hcl_requested(hcl, out)
-    result = flow.check(config, out, hcl=as_hcl, full=full, warn=_warn)
+    with progress_line(quiet):
+        result = flow.check(config, out, hcl=as_hcl, full=full, warn=_warn)
     for entry in result.left_alone if verbose else ():
         typer.echo(f"{out}/{entry}: not generated, left alone")
     if workflow is None and WORKFLOW.is_file():

@@ -22,7 +22,7 @@ from maxcompute_privatelink.layout import (
     manifest_entry,
     stack_file_name,
 )
-from maxcompute_privatelink.synth import cache
+from maxcompute_privatelink.synth import cache, progress
 from maxcompute_privatelink.synth.cdktf_json import stable_json
 from maxcompute_privatelink.synth.hcl import format_tree
 from maxcompute_privatelink.synth.incremental import (
@@ -100,6 +100,8 @@ def build_changed(
         for file_name in stack_files(hcl):
             _link_or_copy(source / file_name, destination / file_name)
     changed = [d for d in config.deployments if d.name not in reused]
+    if changed:
+        progress.report(f"building {len(changed)} of {len(names)} stacks")
     counts = _synth_into(
         target, changed, config, config_dir=config_dir, out=out, hcl=hcl, workers=workers
     )
@@ -162,6 +164,7 @@ def _synth_into(
             target, deployments, backend=config.backend, state_paths=paths, hcl=hcl
         )
     if hcl:
+        progress.report(f"formatting {len(names)} stacks as HCL")
         format_tree(target / STACKS)
     return {name: counts[name] for name in names}
 

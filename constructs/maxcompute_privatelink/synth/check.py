@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from maxcompute_privatelink.layout import MANIFEST, STACK_FILES, STACKS, manifest_stacks
-from maxcompute_privatelink.synth import cache
+from maxcompute_privatelink.synth import cache, progress
 from maxcompute_privatelink.synth.build import build_changed
 from maxcompute_privatelink.synth.incremental import sha256_of, source_key, stack_files, unchanged
 from maxcompute_privatelink.synth.output_dir import physical
@@ -76,6 +76,7 @@ def check(
             expected, previous, config, config_dir=config_dir, out=out, hcl=hcl,
             full=full, workers=workers, copy_reused=False, config_digest=config_digest,
         )  # fmt: skip
+        progress.report("comparing with the committed files")
         result = _compare(expected, out, reused=built.reused_files, stacks=ours)
     cache.save(out, built.witness)
     return dataclasses.replace(result, stacks=built.counts)

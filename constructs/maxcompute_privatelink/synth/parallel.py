@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from maxcompute_privatelink.errors import EnvironmentValueError, SynthWorkerError
+from maxcompute_privatelink.synth import progress
 
 if TYPE_CHECKING:
     from maxcompute_privatelink.model.config import PrivateLinkConfig
@@ -119,8 +120,12 @@ class Workers:
             process.stdin = None  # given; communicate() below reads the two other pipes
         counts: dict[str, int] = {}
         failures: list[str] = []
-        for process in self.processes:
+        progress.report(f"building {len(names)} stacks in {count} worker processes")
+        for finished, process in enumerate(self.processes):
             stdout, raw_stderr = process.communicate()  # both pipes at once: no deadlock
+            progress.report(
+                f"building {len(names)} stacks in {count} worker processes, {finished + 1} done"
+            )
             stderr = raw_stderr.decode(errors="replace").strip()
             if process.returncode != 0:
                 failures.append(stderr.splitlines()[-1] if stderr else "no output")

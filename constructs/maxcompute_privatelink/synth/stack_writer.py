@@ -18,6 +18,7 @@ from maxcompute_privatelink.errors import McplError, StackBuildError
 from maxcompute_privatelink.layout import HCL_FILE, JSON_FILE, METADATA_FILE, STACKS
 from maxcompute_privatelink.model.backend import BackendProps
 from maxcompute_privatelink.model.config import Deployment
+from maxcompute_privatelink.synth import progress
 from maxcompute_privatelink.synth.cdktf_json import stable_json
 from maxcompute_privatelink.synth.hcl import (
     bare_references,
@@ -66,7 +67,8 @@ def _write(
 
     counts: dict[str, int] = {}
     constraint = required_version(backend)
-    for deployment in deployments:
+    for index, deployment in enumerate(deployments):
+        progress.report(f"building stacks: {index + 1} of {len(deployments)}")
         try:
             counts[deployment.name] = _write_one(
                 target, app, deployment, backend, state_paths[deployment.name], hcl, constraint
