@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from maxcompute_privatelink.errors import RenderError, format_loc
 from maxcompute_privatelink.model.config import Deployment, PrivateLinkConfig
@@ -98,6 +99,27 @@ class Summary:
     """With ``--plan``: the deployments no plan file was found for."""
     removed: tuple[RemovedSummary, ...] = ()
     """With ``--removed``: deployments removed from the config, and their destroy plans."""
+
+    @property
+    def totals(self) -> str:
+        """One line of the whole review: deployments, billable instances, flags, plans."""
+        count = len(self.deployments)
+        instances = sum(d.billable_instances for d in self.deployments)
+        flags = sum(len(d.flags) for d in self.deployments)
+        parts = [
+            f"{count} deployment{'s' if count != 1 else ''}",
+            f"{instances} billable endpoint-zone instances",
+            f"{flags} flag{'s' if flags != 1 else ''}",
+        ]
+        planned = [d for d in self.deployments if d.changes is not None]
+        if planned or self.unplanned:
+            changing = sum(bool(d.changes) for d in planned)
+            parts.append(f"plans: {changing} with changes, {len(planned) - changing} without")
+        if self.unplanned:
+            parts.append(f"{len(self.unplanned)} without a plan")
+        if self.removed:
+            parts.append(f"{len(self.removed)} removed")
+        return ", ".join(parts)
 
 
 # -- plans -------------------------------------------------------------------------------
@@ -210,8 +232,33 @@ def _flags(d: Deployment, changes: tuple[Change, ...] | None) -> list[str]:
 
 
 def _mermaid(d: Deployment) -> str:
+    """The deployment as a picture that reads top to bottom: the frontend service and the
+    name clients use for it; the VPC holding its zones, each with its two NICs in their
+    vSwitch (the frontend's above the tunnel's: an invisible link keeps them so); the
+    tunnel service and its name. Each service links only to its own NICs, so no two lines
+    cross; zone titles are short, so no zone is narrower than its title (checked drawn by
+    Mermaid in Chromium: docs/development.md)."""
     vpc = f"new VPC {_shown(d.vpc_cidr)}" if d.vpc_cidr else f"VPC {_shown(d.vpc_id or '')}"
-    lines = ["flowchart LR", f'  subgraph vpc["{vpc}"]']
+    region = d.plan.region
+    names = d.plan.private_zone
+    if names is not None:
+        reached = (
+            f"{names.maxcompute_record}.{names.zone_name}",
+            f"{names.tunnel_record}.{names.zone_name}",
+        )
+        how = "PrivateZone CNAME"
+    elif d.dns == "console":
+        reached = (d.plan.maxcompute_endpoint or "", d.plan.tunnel_endpoint or "")
+        how = "Custom Domain Name, on by hand"
+    else:
+        reached = ("the endpoint's own domain", "the endpoint's own domain")
+        how = "dns: none"
+    lines = [
+        "flowchart TB",
+        f'  fe(["MaxCompute frontend service<br/>{region.frontend_service_name}<br/>'
+        f'{_host(reached[0])} ({how})"])',
+        f'  subgraph vpc["{vpc}"]',
+    ]
     for index, zone in enumerate(d.zones):
         vswitch = (
             _shown(zone.vswitch_id)
@@ -219,28 +266,24 @@ def _mermaid(d: Deployment) -> str:
             else f"new vSwitch {_shown(zone.vswitch_cidr or '')}"
         )
         lines += [
-            f'    subgraph z{index}["{zone.zone_id}: {vswitch}"]',
-            f'      z{index}f["frontend NIC{_at(zone.eni_ip, "frontend")}"]',
-            f'      z{index}t["tunnel NIC{_at(zone.eni_ip, "tunnel")}"]',
+            f'    subgraph z{index}["{zone.zone_id}"]',
+            f'      z{index}f["frontend NIC{_at(zone.eni_ip, "frontend")}<br/>{vswitch}"]',
+            f'      z{index}t["tunnel NIC{_at(zone.eni_ip, "tunnel")}<br/>{vswitch}"]',
             "    end",
         ]
-    lines.append("  end")
-    region = d.plan.region
     lines += [
-        f'  fe(["MaxCompute frontend service<br/>{region.frontend_service_name}"])',
-        f'  tu(["MaxCompute tunnel service<br/>{region.tunnel_service_name}"])',
+        "  end",
+        f'  tu(["MaxCompute tunnel service<br/>{region.tunnel_service_name}<br/>'
+        f'{_host(reached[1])} ({how})"])',
     ]
     for index in range(len(d.zones)):
-        lines += [f"  z{index}f --> fe", f"  z{index}t --> tu"]
-    names = d.plan.private_zone
-    if names is not None:
-        lines += [
-            f'  dnsf["{names.maxcompute_record}.{names.zone_name}<br/>PrivateZone CNAME"]',
-            f'  dnst["{names.tunnel_record}.{names.zone_name}<br/>PrivateZone CNAME"]',
-        ]
-        for index in range(len(d.zones)):
-            lines += [f"  dnsf -.-> z{index}f", f"  dnst -.-> z{index}t"]
+        lines += [f"  fe --- z{index}f", f"  z{index}f ~~~ z{index}t", f"  z{index}t --- tu"]
     return "\n".join(lines)
+
+
+def _host(url: str) -> str:
+    """The host name of a client URL (what DNS answers for), else the text as it is."""
+    return urlsplit(url).hostname or url if "://" in url else url
 
 
 def _code(value: str) -> str:
