@@ -155,7 +155,11 @@ def test_fails_when_node_is_missing(
     monkeypatch.setattr("shutil.which", lambda _: None)
     result = runner.invoke(app, ["synth", "-c", str(config), "-o", str(tmp_path / "out")])
     assert result.exit_code == 2
-    assert result.stderr.startswith("error: synth needs Node.js >= 20 on PATH")
+    assert result.stderr == (
+        "error: synth needs Node.js on PATH (cdktf runs on jsii) and found none; install "
+        "Node.js 22 or 24 (20 still runs, past its end of life), or run `mcpl validate`, "
+        "which does not need it\n"
+    )
     assert not (tmp_path / "out").exists()
 
 

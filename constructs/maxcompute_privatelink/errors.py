@@ -155,8 +155,9 @@ class NodeNotFoundError(McplError):
 
     def __init__(self) -> None:
         super().__init__(
-            "synth needs Node.js >= 20 on PATH (cdktf runs on jsii) and found none; "
-            "install Node.js, or run `mcpl validate`, which does not need it"
+            "synth needs Node.js on PATH (cdktf runs on jsii) and found none; install "
+            "Node.js 22 or 24 (20 still runs, past its end of life), or run `mcpl validate`, "
+            "which does not need it"
         )
 
 
