@@ -94,7 +94,11 @@ typecheck: install
 unit: install test-tools
 	$(BIN)/pytest -n auto
 
-test: lint typecheck unit test-minimums test-cdktn
+# two at a time: the minimum-release and cdktn venvs install while the main suite runs
+# (installs wait on the network and the disk more than on the cores); each target's
+# output is printed whole when it ends
+test:
+	$(MAKE) --jobs=2 --output-sync=target lint typecheck unit test-minimums test-cdktn
 
 # on cdktn, cdktf's maintained fork (no cdktf in that venv), what the emitter decides
 # (-m emitter): every bundled config synthesized to the same bytes as on cdktf
