@@ -274,11 +274,15 @@ class Runner:
     linked_checkouts: bool = False
     """For fleets of hundreds of jobs that only add files to their checkout: check out by
     hard-linking one clone per commit instead of cloning for each job, and let the legs
-    of one matrix share a workspace, emptied of what the leg before added (a fresh
-    runner's checkout, as long as no leg writes into a file it checked out: git and
-    Python replace files rather than write into them)."""
+    of one matrix, and the same job in every run, share a workspace, emptied of what the
+    leg before added (a fresh runner's checkout, as long as no leg writes into a file it
+    checked out: git and Python replace files rather than write into them). Kinder than
+    GitHub in one way: a job's folder keeps its path from run to run, so `mcpl check` in
+    the stacks job finds this machine's cache for a commit an earlier run checked, where
+    a GitHub runner starts without it (its cost at a fleet's size: bench/ci_cost.py)."""
     _pristine: dict[str, set[str]] = field(default_factory=dict)
     _folders: dict[Path, dict[str, int]] = field(default_factory=dict)
+    _checked_out: dict[Path, str] = field(default_factory=dict)
 
     def run(self, event: Event) -> dict[str, JobRun]:
         document = yaml.safe_load(self.workflow.read_text())
@@ -319,7 +323,7 @@ class Runner:
                     f"{MAX_MATRIX_JOBS} are allowed"])  # fmt: skip
                 continue
             run = JobRun("success")
-            shared = self._workspace() if self.linked_checkouts else None
+            shared = self._workspace(job_id) if self.linked_checkouts else None
             for index, leg in enumerate(legs):
                 leg_context = {**context, "matrix": leg, "strategy": {"job-index": index}}
                 workspace = shared or self._workspace()
@@ -556,8 +560,14 @@ class Runner:
         ):
             raise AssertionError(f"no stand-in for {action}")
 
-    def _workspace(self) -> Path:
-        return Path(tempfile.mkdtemp(prefix="runner-", dir=self.scratch))
+    def _workspace(self, job_id: str | None = None) -> Path:
+        """A fresh folder; with linked checkouts, one per job id that every run reuses,
+        emptied of what the job before added (``_linked_checkout``)."""
+        if job_id is None:
+            return Path(tempfile.mkdtemp(prefix="runner-", dir=self.scratch))
+        folder = self.scratch / "workspaces" / job_id
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
 
     def _linked_checkout(self, workspace: Path, sha: str) -> None:
         cached = self.scratch / "checkouts" / sha
@@ -568,6 +578,10 @@ class Runner:
                 for top, dirs, files in os.walk(cached)
                 for name in dirs + files
             }
+        if (workspace / ".git").exists() and self._checked_out.get(workspace) != sha:
+            shutil.rmtree(workspace)  # another commit's checkout: start over
+            workspace.mkdir()
+        self._checked_out[workspace] = sha
         if not (workspace / ".git").exists():
             workspace.rmdir()
             subprocess.run(["cp", "-al", str(cached), str(workspace)], check=True)
