@@ -84,13 +84,21 @@ def write_config(folder: Path, deployments: list[dict[str, Any]], name: str = "c
     return path
 
 
-def git(*args: str) -> str:
-    """git in the current folder, committing as a fixed test author; its output."""
+def git(*args: str, cwd: Path | None = None) -> str:
+    """git in ``cwd`` (the current folder by default), committing as a fixed test author;
+    its output."""
     done = subprocess.run(
         ["git", "-c", "user.name=t", "-c", "user.email=t@e.invalid", *args],
-        capture_output=True, text=True, check=True,
+        capture_output=True, text=True, check=True, cwd=cwd,
     )  # fmt: skip
     return done.stdout.strip()
+
+
+def committed(folder: Path) -> Path:
+    """``folder`` as a new git repo with everything in it committed."""
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "infra"]):
+        git(*args, cwd=folder)
+    return folder
 
 
 def synthesized_and_committed() -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, runner
+from conftest import ROOT, committed, runner
 from maxcompute_privatelink.cli import app
 
 LINT_BIN = Path(os.environ.get("MCPL_LINT_BIN", ROOT / ".venv-lint" / "bin"))
@@ -29,12 +29,7 @@ def infra_repo(folder: Path, *synth_flags: str) -> Path:
               *synth_flags],
     )  # fmt: skip
     assert synthesized.exit_code == 0, synthesized.output
-    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "infra"]):
-        subprocess.run(
-            ["git", "-c", "user.name=t", "-c", "user.email=t@e.invalid", *args],
-            cwd=folder, check=True, capture_output=True,
-        )  # fmt: skip
-    return folder
+    return committed(folder)
 
 
 def try_repo(repo: Path, hook: str, home: Path) -> subprocess.CompletedProcess[str]:

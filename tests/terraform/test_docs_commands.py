@@ -9,12 +9,11 @@ from __future__ import annotations
 import re
 import shlex
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from conftest import OSS, ROOT, runner
+from conftest import OSS, ROOT, committed, runner
 from maxcompute_privatelink.cli import app
 from terraform.conftest import Lab
 
@@ -96,12 +95,7 @@ def infra(workflow_lab: Lab, tmp_path: Path) -> Path:
         done = runner.invoke(app, [*args, "-c", str(repo / "privatelink.yaml"), "-o",
                                    str(repo / "cdktf.out")])  # fmt: skip
         assert done.exit_code == 0, done.output
-    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "infra"]):
-        subprocess.run(
-            ["git", "-c", "user.name=t", "-c", "user.email=t@e.invalid", *args],
-            cwd=repo, check=True, capture_output=True,
-        )  # fmt: skip
-    return repo
+    return committed(repo)
 
 
 @pytest.mark.parametrize("command", RUNNABLE)
