@@ -122,6 +122,18 @@ def test_stacks_are_found_at_run_time_in_batches_that_fit_one_matrix(repo: Path)
     assert set(triggers) == {"pull_request", "push", "schedule", "workflow_dispatch"}
 
 
+@pytest.mark.parametrize(("flag", "named"), [("--json", "--json"), ("--hcl", "--hcl")])
+def test_the_drift_gate_names_the_format_the_workflow_records(
+    repo: Path, flag: str, named: str
+) -> None:
+    # given: the format recorded; a pull request may edit the manifest synth's format
+    # default reads, but not what the workflow says (check --workflow gates that)
+    _, doc = generate(flag)
+    # then
+    [gate] = [s for s in doc["jobs"]["stacks"]["steps"] if "mcpl check" in s.get("run", "")]
+    assert f'--out "$MCPL_OUT" {named} --workflow' in gate["run"]
+
+
 def test_plans_are_written_outside_the_stack_folders_and_uploaded_per_job(repo: Path) -> None:
     _, doc = generate()
     plan = doc["jobs"]["plan"]
