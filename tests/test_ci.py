@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
 
 from conftest import ROOT, git, runner, synthesized_and_committed, write_config
 from maxcompute_privatelink.cli import app
@@ -564,8 +566,36 @@ def test_installs_in_ci_from_where_mcpl_came(
     )
     # when
     _, workflow = generate("--allow-local-state")
-    # then
+    # then: and pip's own requirement parser reads the package, its extras and the URL
     assert workflow["env"]["MCPL_INSTALL"] == command
+    requirement = Requirement(shlex.split(command)[-1])
+    assert (requirement.name, requirement.extras) == ("maxcompute-privatelink", {"cdktf", "hcl"})
+    assert requirement.url == recorded["url"].join(
+        ("git+", f"@{'a' * 40}") if "vcs_info" in recorded else ("", f"#sha256={'b' * 64}")
+    )
+
+
+def test_fails_when_mcpl_came_from_a_url_with_credentials(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, deployment: dict[str, Any]
+) -> None:
+    # given: pip recorded a URL with a token in it
+    monkeypatch.chdir(tmp_path)
+    write_config(tmp_path, [deployment])
+    recorded = {"url": "https://ci:s3cr3t@git.example.com/infra/mcpl.git",
+                "vcs_info": {"vcs": "git", "commit_id": "a" * 40}}  # fmt: skip
+    monkeypatch.setattr(
+        "maxcompute_privatelink.outputs.ci.installed_direct_url", lambda: json.dumps(recorded)
+    )
+    # when
+    result = runner.invoke(app, ["ci", "github", "-c", "c.yaml", "--allow-local-state"])
+    # then: refused, the token never echoed, nothing written
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: --install: this mcpl was installed from a URL that carries credentials, "
+        "which the workflow would hold in the repository; give --install a URL without them "
+        "(CI authenticates to your git host its own way)\n"
+    )
+    assert not (tmp_path / ".github").exists()
 
 
 def test_installs_this_release_from_the_index_when_pip_recorded_no_url(

@@ -27,6 +27,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Literal
+from urllib.parse import urlsplit
 
 from maxcompute_privatelink import __version__
 from maxcompute_privatelink.errors import CiError, OptionError
@@ -229,6 +230,12 @@ def install_command(direct_url: str | None) -> str:
         return DEFAULT_INSTALL
     url = str(data.get("url", ""))
     vcs, archive = data.get("vcs_info"), data.get("archive_info")
+    if "@" in urlsplit(url).netloc:  # user:token@host: never into a committed file
+        raise CiError(
+            "--install: this mcpl was installed from a URL that carries credentials, "
+            "which the workflow would hold in the repository; give --install a URL "
+            "without them (CI authenticates to your git host its own way)"
+        )
     if url.startswith("https://") and isinstance(vcs, dict) and vcs.get("vcs") == "git":
         return f'pip install "{PACKAGE}[{EXTRAS}] @ git+{url}@{vcs.get("commit_id")}"'
     if url.startswith("https://") and isinstance(archive, dict):
