@@ -96,6 +96,13 @@ def manifest_stacks(folder: Path, *, unmarked: bool = False) -> frozenset[str] |
     does not write, or any stack entry not exactly what synth writes for a stack name
     (so never a path). Only these stack folders are mcpl's; any other is the user's.
     ``unmarked``: also cdktf's manifest as mcpl 0.1 wrote it, without the mark."""
+    files = _manifest_files(folder, unmarked=unmarked)
+    return None if files is None else frozenset(files)
+
+
+def _manifest_files(folder: Path, *, unmarked: bool = False) -> dict[str, str] | None:
+    """Each stack of ``folder``'s manifest and the file synth wrote it to (``cdk.tf.json``
+    or ``cdk.tf``), when it is the manifest synth writes (``manifest_stacks``)."""
     data = read_manifest(folder)
     if data is None:
         return None
@@ -108,13 +115,13 @@ def manifest_stacks(folder: Path, *, unmarked: bool = False) -> frozenset[str] |
     stacks = data.get("stacks")
     if set(data) - allowed or not isinstance(stacks, dict):
         return None
+    files: dict[str, str] = {}
     for name, entry in stacks.items():
-        if not STACK_NAME.fullmatch(name) or entry not in (
-            manifest_entry(name, JSON_FILE),
-            manifest_entry(name, HCL_FILE),
-        ):
+        written = next((f for f in (JSON_FILE, HCL_FILE) if entry == manifest_entry(name, f)), None)
+        if not STACK_NAME.fullmatch(name) or written is None:
             return None
-    return frozenset(stacks)
+        files[name] = written
+    return files
 
 
 def stack_file_name(hcl: bool) -> str:
@@ -227,10 +234,9 @@ def holds_hcl(out: Path) -> bool:
     """Whether the output ``out`` holds HCL stacks: what its manifest says synth wrote
     last (a stray ``cdk.tf`` beside a JSON stack does not change that); without one,
     whether any stack folder holds a ``cdk.tf``."""
-    data = read_manifest(out) if manifest_stacks(out) is not None else None
-    stacks = data.get("stacks") if data is not None else None
-    if isinstance(stacks, dict) and stacks:
-        return any(entry == manifest_entry(name, HCL_FILE) for name, entry in stacks.items())
+    files = _manifest_files(out)
+    if files:
+        return HCL_FILE in files.values()
     return any(out.glob(f"{STACKS}/*/{HCL_FILE}"))
 
 

@@ -7,7 +7,6 @@ and what is allowed: ``deployment 'prod': zones[1].zone_id: 'cn-beijing-a' is no
 from __future__ import annotations
 
 import difflib
-import re
 import types
 import typing
 from typing import Any
@@ -57,8 +56,8 @@ def _problems(error: dict[str, Any], root: type[BaseModel]) -> list[Problem]:
     if kind == "extra_forbidden":
         parent = _model_at(root, loc[:-1])
         allowed = ", ".join(parent.model_fields) if parent else "see `mcpl validate --help`"
-        near = _near(str(loc[-1]), list(parent.model_fields) if parent else [])
-        mean = f"did you mean {near}? " if near else ""
+        near = _meant(loc, root)
+        mean = f"did you mean {near[-1]}? " if near else ""
         return [Problem(loc, f"unknown key {loc[-1]!r}; {mean}allowed keys: {allowed}")]
     if kind == "missing":
         return [Problem(loc, "required, and missing")]
@@ -90,21 +89,23 @@ def _mapping_for_list(loc: Loc, given: dict[Any, Any]) -> str:
     )
 
 
-def _near(word: str, choices: list[str]) -> str | None:
-    """The choice ``word`` most likely misspells, if any is close."""
-    found = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return found[0] if found else None
+def _meant(loc: Loc, root: type[BaseModel]) -> Loc | None:
+    """Where the key an unknown key at ``loc`` most likely misspells would be, if one of
+    its parent's keys is close."""
+    parent = _model_at(root, loc[:-1])
+    found = difflib.get_close_matches(str(loc[-1]), list(parent.model_fields) if parent else [],
+                                      n=1, cutoff=0.6)  # fmt: skip
+    return (*loc[:-1], found[0]) if found else None
 
 
-def _without_effects(problems: list[Problem]) -> list[Problem]:
-    """An unknown key that misspells a required one (``zone`` for ``zone_id``) is the
-    cause; the missing key is its effect, and is not reported again."""
-    meant = {
-        (*p.loc[:-1], m.group(1))
-        for p in problems
-        if (m := re.search(r"; did you mean (\w+)\? ", p.message))
+def _without_effects(errors: list[dict[str, Any]], root: type[BaseModel]) -> set[Loc]:
+    """The missing keys an unknown key misspells (``zone`` for ``zone_id``): that key is
+    the cause, the missing one its effect, not reported again."""
+    return {
+        meant
+        for error in errors
+        if error["type"] == "extra_forbidden" and (meant := _meant(tuple(error["loc"]), root))
     }
-    return [p for p in problems if not (p.message == "required, and missing" and p.loc in meant)]
 
 
 def _deployment_name(data: Any, index: int) -> str | None:
@@ -137,10 +138,14 @@ def problem_line(problem: Problem, data: Any) -> str:
 
 def validation_findings(error: ValidationError, data: Any, root: type[BaseModel]) -> list[Finding]:
     """One finding per problem in ``error``, raised while validating ``data`` as ``root``."""
-    problems = [
-        problem for raw in error.errors(include_url=False) for problem in _problems(dict(raw), root)
+    errors: list[dict[str, Any]] = [dict(raw) for raw in error.errors(include_url=False)]
+    effects = _without_effects(errors, root)
+    return [
+        finding(problem, data)
+        for raw in errors
+        if not (raw["type"] == "missing" and tuple(raw["loc"]) in effects)
+        for problem in _problems(raw, root)
     ]
-    return [finding(problem, data) for problem in _without_effects(problems)]
 
 
 def validation_lines(error: ValidationError, data: Any, root: type[BaseModel]) -> list[str]:

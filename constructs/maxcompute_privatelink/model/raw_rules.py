@@ -10,12 +10,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from maxcompute_privatelink.errors import Finding, Problem
+from maxcompute_privatelink.errors import Finding, Loc, Problem
 from maxcompute_privatelink.model.diagnostics import finding
 from maxcompute_privatelink.model.fields import is_token, shown
 from maxcompute_privatelink.model.regions import REGIONS
-
-Path = tuple[str | int, ...]
 
 _PLACEHOLDER = re.compile(r"<([^<>]+)>")
 """What `mcpl init` writes where only the user knows the value: ``<what goes here>``."""
@@ -28,11 +26,11 @@ FILLED_IN = frozenset({"maxcompute", "tunnel", "vswitch_id", "vpc_id"})
 existing network): elsewhere ``<...>`` is taken as written."""
 
 
-def _finding(data: Any, path: Path, message: str) -> Finding:
+def _finding(data: Any, path: Loc, message: str) -> Finding:
     return finding(Problem(path, message), data)
 
 
-def _placeholder(data: Any, path: Path, value: str) -> str | None:
+def _placeholder(data: Any, path: Loc, value: str) -> str | None:
     """The message for a value `mcpl init` left to fill in, or None."""
     if path[-1] not in FILLED_IN:
         return None
@@ -51,7 +49,7 @@ def _placeholder(data: Any, path: Path, value: str) -> str | None:
     return f"left from `mcpl init`: put the real value here in place of {shown(value)}"
 
 
-def _at(data: Any, path: Path) -> Any:
+def _at(data: Any, path: Loc) -> Any:
     node = data
     for part in path:
         try:
@@ -66,7 +64,7 @@ def text_findings(data: Any) -> list[Finding]:
     problem, and no field check reports it again."""
     found: list[Finding] = []
 
-    def walk(node: Any, path: Path) -> None:
+    def walk(node: Any, path: Loc) -> None:
         if isinstance(node, dict):
             for key, value in node.items():
                 walk(key, path)

@@ -247,8 +247,11 @@ def _mermaid(d: Deployment) -> str:
             f"{names.tunnel_record}.{names.zone_name}",
         )
         how = "PrivateZone CNAME"
-    elif d.dns == "console":
-        reached = (d.plan.maxcompute_endpoint or "", d.plan.tunnel_endpoint or "")
+    elif d.dns == "console":  # the client URLs' hosts, which the switch answers for
+        reached = (
+            urlsplit(d.plan.maxcompute_endpoint or "").hostname or "",
+            urlsplit(d.plan.tunnel_endpoint or "").hostname or "",
+        )
         how = "Custom Domain Name, on by hand"
     else:
         reached = ("the endpoint's own domain", "the endpoint's own domain")
@@ -256,7 +259,7 @@ def _mermaid(d: Deployment) -> str:
     lines = [
         "flowchart TB",
         f'  fe(["MaxCompute frontend service<br/>{region.frontend_service_name}<br/>'
-        f'{_host(reached[0])} ({how})"])',
+        f'{reached[0]} ({how})"])',
         f'  subgraph vpc["{vpc}"]',
     ]
     for index, zone in enumerate(d.zones):
@@ -274,16 +277,11 @@ def _mermaid(d: Deployment) -> str:
     lines += [
         "  end",
         f'  tu(["MaxCompute tunnel service<br/>{region.tunnel_service_name}<br/>'
-        f'{_host(reached[1])} ({how})"])',
+        f'{reached[1]} ({how})"])',
     ]
     for index in range(len(d.zones)):
         lines += [f"  fe --- z{index}f", f"  z{index}f ~~~ z{index}t", f"  z{index}t --- tu"]
     return "\n".join(lines)
-
-
-def _host(url: str) -> str:
-    """The host name of a client URL (what DNS answers for), else the text as it is."""
-    return urlsplit(url).hostname or url if "://" in url else url
 
 
 def _code(value: str) -> str:
