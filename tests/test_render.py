@@ -167,22 +167,58 @@ def test_renders_the_file_of_cdktf_deploy_outputs_file_like_terraform_output(
     assert b"cdktf deploy --outputs-file" in cdktf_files["README.md"]
 
 
-def test_fails_when_the_outputs_file_lacks_a_deployment(
+def test_renders_the_deployments_an_outputs_file_holds_and_keeps_the_others(
     tmp_path: Path, deployment: dict[str, Any]
 ) -> None:
-    # given: two deployments, and cdktf's outputs file of only one
+    # given: two deployments rendered, then `cdktf deploy prod-shenzhen --outputs-file`,
+    # which holds that stack's outputs only
     deployment["client"] = {"project_name": "proj1"}
     config = write_config(tmp_path, [deployment, dict(deployment, name="second")])
+    assert synth_and_render(config, tmp_path).exit_code == 0
+    client = tmp_path / "client"
+    before = tree(client / "second")
+    outputs = {
+        "frontend_endpoint_id": "ep-a1",
+        "maxcompute_endpoint": "https://service-pvl.cn-shenzhen-vpc.maxcompute.aliyun-inc.com/api",
+        "tunnel_endpoint": "https://dt-pvl.cn-shenzhen-vpc.maxcompute.aliyun-inc.com",
+    }
     outputs_file = tmp_path / "outputs.json"
-    outputs_file.write_text(json.dumps({"prod-shenzhen": {"frontend_endpoint_id": "ep-a1"}}))
+    outputs_file.write_text(json.dumps({"prod-shenzhen": outputs}))
+    # when
+    result = mcpl("render", "-c", str(config), "--tf-output", str(outputs_file), "-o", str(client))
+    # then: that deployment rendered from the file; the other named, its files kept, and
+    # still render's (the marker lists them, so a later render replaces them)
+    assert result.exit_code == 0, result.output
+    assert (
+        result.stdout
+        == f"{client}/prod-shenzhen/: odps_config.ini, pyodps.env, jdbc.url, README.md\n"
+    )
+    assert result.stderr == (
+        "note: not rendered, as --tf-output holds no outputs of them: second (their files in "
+        f"{client}/ stay as they were); `cdktf output '*' --outputs-file FILE` writes every "
+        "stack's outputs, or give each one's `terraform output -json` file\n"
+    )
+    assert "ep-a1" in (client / "prod-shenzhen" / "README.md").read_text()
+    assert tree(client / "second") == before
+    marker = json.loads((client / "mcpl-render.json").read_text())
+    assert marker["deployments"] == ["prod-shenzhen"]
+    assert {f"second/{name}" for name in before} <= set(marker["files"])
+
+
+def test_fails_when_the_outputs_file_holds_no_deployment_of_the_config(
+    tmp_path: Path, deployment: dict[str, Any]
+) -> None:
+    # given: cdktf's outputs file of another app's stack
+    config = write_config(tmp_path, [deployment, dict(deployment, name="second")])
+    outputs_file = tmp_path / "outputs.json"
+    outputs_file.write_text(json.dumps({"network": {"vpc_id": "vpc-a1"}}))
     # when
     result = mcpl("render", "-c", str(config), "--tf-output", str(outputs_file))
     # then
     assert result.exit_code == 2
     assert result.stderr == (
-        "error: deployment 'second': no `terraform output -json` (or `cdktf deploy "
-        "--outputs-file`) file among --tf-output; expected second.json (deployments without "
-        "one: second)\n"
+        f"error: --tf-output {outputs_file}: cannot tell which deployment it belongs to; name "
+        "it <deployment>.json (prod-shenzhen, second) or pass a folder of them\n"
     )
 
 

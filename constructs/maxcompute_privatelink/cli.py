@@ -271,6 +271,17 @@ def synth(
             show_default=False,
         ),
     ] = None,
+    for_cdktf_cli: Annotated[
+        bool,
+        typer.Option(
+            "--for-cdktf-cli",
+            hidden=True,  # main.py's, when cdktf-cli or cdktn-cli runs it (launcher)
+            help="Run by cdktf-cli or cdktn-cli: refuse a folder of yours under "
+            "OUT/stacks/ (the CLI deletes it), leave removed stack folders empty for the "
+            "CLI to delete, and print warnings and notes on stdout (the CLI shows the "
+            "app's stderr as errors).",
+        ),
+    ] = False,
 ) -> None:
     """Write one Terraform stack per deployment: OUT/stacks/<name>/cdk.tf.json (or cdk.tf).
 
@@ -283,10 +294,12 @@ def synth(
     from maxcompute_privatelink.synth.build import hcl_requested
 
     as_hcl = hcl_requested(hcl, out)
+    say = typer.echo if for_cdktf_cli else _err
     with progress_line(quiet):
         result = flow.synth(
-            config, out, hcl=as_hcl, full=full, warn=_warn, others=(CLIENT_OUTPUT,),
-            adopt=adopt, never_applied=frozenset(never_applied or ()),
+            config, out, hcl=as_hcl, full=full, warn=lambda line: say(f"warning: {line}"),
+            others=(CLIENT_OUTPUT,), adopt=adopt,
+            never_applied=frozenset(never_applied or ()), for_cdktf_cli=for_cdktf_cli,
         )  # fmt: skip
     file_name = stack_file_name(as_hcl)
     for name, count in result.stacks.items():
@@ -295,7 +308,7 @@ def synth(
     for name in result.removed:
         typer.echo(f"{out}/stacks/{name}: removed (deployment no longer in {config})")
     for note in result.notes:
-        _err(f"note: {note}")
+        say(f"note: {note}")
 
 
 @app.command(short_help="Fail with a diff when OUT or the workflow is stale.")
@@ -923,8 +936,9 @@ def render(
             "--tf-output",
             help="JSON of `terraform output -json` after apply: a <deployment>.json file "
             "(any name with one deployment) or a folder of them; or the file of `cdktf "
-            "deploy --outputs-file`, which holds every stack; repeatable. Adds endpoint "
-            "ids and domains.",
+            "deploy --outputs-file`, which holds the stacks deployed: deployments it lacks "
+            "are not rendered, and their files stay; repeatable. Adds endpoint ids and "
+            "domains.",
             metavar="FILE",
         ),
     ] = None,
@@ -964,6 +978,13 @@ def render(
     )
     for name in result.deployments:
         typer.echo(f"{out}/{name}/: {', '.join(FILES)}")
+    if result.missing:
+        _err(
+            f"note: not rendered, as --tf-output holds no outputs of them: "
+            f"{', '.join(result.missing)} (their files in {out}/ stay as they were); "
+            "`cdktf output '*' --outputs-file FILE` writes every stack's outputs, or give "
+            "each one's `terraform output -json` file"
+        )
     if result.with_credentials:
         sts = credentials is not None and credentials.security_token is not None
         holders = ("pyodps.env",) if sts else CREDENTIAL_FILES

@@ -128,3 +128,19 @@ def main(args: list[str] | None = None, prog_name: str | None = None) -> None:
     from maxcompute_privatelink.cli import main as cli_main
 
     cli_main(args, prog_name)
+
+
+CDKTF_CLI_MARK = "CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS"
+"""Set to ``true``, with ``CDKTF_OUTDIR``, in the environment of the app that cdktf-cli
+0.21 and cdktn-cli 0.24 run (cli-core ``synth-stack.ts``); not by anything else."""
+
+
+def cdktf_app() -> None:
+    """What ``main.py`` (``cdktf.json``'s app) runs: ``mcpl synth`` of ./privatelink.yaml
+    into ``$CDKTF_OUTDIR``, or cdktf.out run by hand. Run by cdktf-cli or cdktn-cli, it
+    synthesizes for the CLI's clean-up of ``stacks/`` (``synth --for-cdktf-cli``)."""
+    out = os.environ.get("CDKTF_OUTDIR", DEFAULT_OUT)
+    args = ["synth", "--config", DEFAULT_CONFIG, "--out", out]
+    if os.environ.get(CDKTF_CLI_MARK) == "true":
+        args.append("--for-cdktf-cli")
+    main(args, prog_name="main.py")

@@ -37,8 +37,21 @@ METADATA_FILE = "metadata.json"
 STACK_FILES = (JSON_FILE, HCL_FILE, METADATA_FILE)
 """Every file synth writes in a stack folder; nothing else there is synth's."""
 
-TERRAFORM_WORKING_FILES = (".terraform", ".terraform.lock.hcl")
+TERRAFORM_CACHE = ".terraform"
 """What `terraform init` writes in a stack folder: a cache, made again by the next init."""
+
+SAVED_PLAN = "plan"
+"""The plan `cdktf diff` saves in a stack folder (cdktf-cli 0.21 and cdktn-cli 0.24,
+cli-core ``models/terraform-cli.ts``, ``plan``: ``terraform plan -out plan``), made again
+by the next diff."""
+
+TERRAFORM_WORKING_FILES = (TERRAFORM_CACHE, ".terraform.lock.hcl", SAVED_PLAN)
+"""What Terraform and the cdktf CLIs write in a stack folder: a stack folder that holds
+nothing else may go when its deployment leaves the config."""
+
+STALE_WHEN_RENAMED = (TERRAFORM_CACHE, SAVED_PLAN)
+"""What a renamed stack does not take along: its backend changed, so the next `terraform
+init` (or `cdktf diff`) makes them again; the lock file goes along."""
 
 MAX_STATE_BYTES = 64 * 1024 * 1024
 

@@ -1,7 +1,8 @@
-"""``terraform`` on the simulated runner's PATH: the Terraform under test, with the oss
-backend played by a folder (the "bucket"), so that state outlives the runner as it
-does in OSS: before `init`, each stack gets a ``backend_override.tf.json`` that keeps
-its state in ``$MCPL_TEST_BUCKET/<stack>.tfstate``."""
+"""``terraform`` on the simulated runner's PATH (and the cdktf CLIs'
+``TERRAFORM_BINARY_NAME``): the Terraform under test, with the oss backend played by a
+folder (the "bucket") when ``MCPL_TEST_BUCKET`` names one, so that state outlives the
+runner as it does in OSS: before `init`, each stack gets a ``backend_override.tf.json``
+that keeps its state in ``$MCPL_TEST_BUCKET/<stack>.tfstate``."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from pathlib import Path
 def main(argv: list[str]) -> int:
     chdir = next((a.split("=", 1)[1] for a in argv if a.startswith("-chdir=")), ".")
     command = next((a for a in argv if not a.startswith("-")), "")
-    if command == "init":
+    if command == "init" and os.environ.get("MCPL_TEST_BUCKET"):
         stack = Path(chdir)
         state = Path(os.environ["MCPL_TEST_BUCKET"]) / f"{stack.resolve().name}.tfstate"
         override = {"terraform": {"backend": {"local": {"path": str(state)}}}}

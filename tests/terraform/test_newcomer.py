@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
+from maxcompute_privatelink.synth.incremental import code_digest
 from terraform.conftest import Lab
 
 pytestmark = pytest.mark.terraform
@@ -46,6 +47,10 @@ def test_a_newcomer_installs_the_wheel_and_follows_the_readme(
     run(sys.executable, "-m", "venv", venv)
     run(venv / "bin/python", "-m", "pip", "install", "--quiet", f"{wheel}[cdktf,hcl]")
     mcpl = venv / "bin/mcpl"
+    digest = (
+        "from maxcompute_privatelink.synth.incremental import code_digest; print(code_digest())"
+    )
+    installed_code = run(venv / "bin/python", "-c", digest, cwd=tmp_path).strip()
     repo = tmp_path / "infra"
     repo.mkdir()
     run("git", "init", "-q", cwd=repo)
@@ -89,6 +94,9 @@ def test_a_newcomer_installs_the_wheel_and_follows_the_readme(
         "privatelink.schema.json",
         "privatelink.yaml",
     ]
+    # and the installed wheel is the same mcpl as this checkout: one code digest, so that
+    # switching between them rebuilds nothing (the checkout's templates are a link)
+    assert installed_code == code_digest()
     # and `ci github` named the source it cannot install from, and the flag
     assert f"this mcpl was installed from file://{wheel}, which CI cannot reach" in refused
     assert "Passed" in hook

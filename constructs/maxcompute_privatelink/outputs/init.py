@@ -29,8 +29,8 @@ DEFAULT_NAME = "main"
 GITIGNORE = ".gitignore"
 IGNORED: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
-        "Terraform state holds secrets; so may saved plans",
-        ("*.tfstate", "*.tfstate.*", "*.tfplan", "tfplan"),
+        "Terraform state holds secrets; so may saved plans (`cdktf diff` saves stacks/<name>/plan)",
+        ("*.tfstate", "*.tfstate.*", "*.tfplan", "tfplan", "**/stacks/*/plan"),
     ),
     (
         "Terraform's working folders (providers, modules); .terraform.lock.hcl is committed",

@@ -80,16 +80,47 @@ def _digest(salt: str, data: bytes) -> str:
     return hashlib.sha256(salt.encode() + b"\0" + data).hexdigest()
 
 
-def _owns(old: Path, names: Iterable[str]) -> Callable[[tuple[str, ...]], bool]:
-    """What of the old output ``old`` render replaces: its marker; the files of the
-    deployments ``names`` (rendered now); and each file the old marker lists that still
-    hashes as render wrote it. Anything else is the user's and is carried over: a folder
-    that is no deployment (``client/shared/``), a file render never wrote or that was
-    edited, whatever a hand-made marker says."""
-    current = frozenset(names)
+def _old_marker(old: Path) -> tuple[Mapping[str, object], str | None]:
+    """The file digests and the salt the old output's marker records (empty, None: none)."""
     data = None if (old / MARKER).is_symlink() else read_json_file(old / MARKER, limit=1 << 20)
     recorded = data.get("files") if isinstance(data, dict) else None
     salt = data.get("salt") if isinstance(data, dict) else None
+    return (recorded if isinstance(recorded, dict) else {}), (
+        salt if isinstance(salt, str) else None
+    )
+
+
+def _still_written(old: Path, kept: Iterable[str], salt: str) -> dict[str, str]:
+    """The files of deployments ``kept`` (in the config, not rendered this time) that the
+    old marker lists and that still hash as render wrote them: render's still, recorded
+    again with ``salt``, so that a later render replaces them."""
+    recorded, old_salt = _old_marker(old)
+    names = frozenset(kept)
+    found: dict[str, str] = {}
+    for relative, wrote in recorded.items():
+        path = old / relative
+        if relative.split("/")[0] not in names or old_salt is None or path.is_symlink():
+            continue
+        try:
+            content = path.read_bytes()
+        except OSError:
+            continue
+        if _digest(old_salt, content) == wrote:
+            found[relative] = _digest(salt, content)
+    return found
+
+
+def _owns(
+    old: Path, names: Iterable[str], kept: Iterable[str] = ()
+) -> Callable[[tuple[str, ...]], bool]:
+    """What of the old output ``old`` render replaces: its marker; the files of the
+    deployments ``names`` (rendered now); and each file the old marker lists that still
+    hashes as render wrote it, but those of deployments ``kept`` (not rendered this time),
+    which stay. Anything else is the user's and is carried over: a folder that is no
+    deployment (``client/shared/``), a file render never wrote or that was edited,
+    whatever a hand-made marker says."""
+    current, staying = frozenset(names), frozenset(kept)
+    recorded, salt = _old_marker(old)
 
     def owned(parts: tuple[str, ...]) -> bool:
         if parts == (MARKER,):
@@ -101,7 +132,9 @@ def _owns(old: Path, names: Iterable[str]) -> Callable[[tuple[str, ...]], bool]:
             return False
         if parts[0] in current:
             return True
-        wrote = recorded.get("/".join(parts)) if isinstance(recorded, dict) else None
+        if parts[0] in staying:
+            return False
+        wrote = recorded.get("/".join(parts))
         path = old.joinpath(*parts)
         if not isinstance(wrote, str) or not isinstance(salt, str) or path.is_symlink():
             return False
@@ -238,6 +271,8 @@ class RenderResult:
     out: Path
     deployments: tuple[str, ...]
     with_credentials: bool
+    missing: tuple[str, ...] = ()
+    """Deployments ``--tf-output`` holds no outputs of: not rendered, their files kept."""
 
 
 # -- checking and building the context -----------------------------------------------------
@@ -452,20 +487,22 @@ def render(
     """Render every deployment's client files into ``out``; ``config_path`` and ``others``
     (other commands' outputs) keep ``out`` from being a folder that is not render's."""
     names = [d.name for d in config.deployments]
-    if tf_outputs:
-        sources = outputs_after_apply(tf_outputs, names)
+    if tf_outputs:  # after `cdktf deploy STACK --outputs-file`: the stacks it holds
+        sources = outputs_after_apply(tf_outputs, names, partial=True)
     else:
         sources = {n: synth_outputs(from_dir, n) for n in names}
+    missing = tuple(n for n in names if n not in sources)
     env = environment()
     rendered = {
         d.name: render_files(build_context(d, sources[d.name], credentials), env)
         for d in config.deployments
+        if d.name in sources
     }
 
     # the same output for the same input (a salt, not a secret: it only keeps the
     # credential files' digests from being the plain sha256 of a file holding a key)
     salt = hashlib.sha256(stable_json(names).encode()).hexdigest()[:32]
-    written = {
+    written = _still_written(physical(out), missing, salt) | {
         f"{name}/{file_name}": _digest(salt, text.encode("utf-8"))
         for name, files in rendered.items()
         for file_name, text in files.items()
@@ -473,7 +510,7 @@ def render(
 
     def build(staging: Path) -> None:
         marker = {
-            "deployments": names,
+            "deployments": list(rendered),
             "files": written,
             "generator": MARK,
             "output": "client configs",
@@ -495,9 +532,9 @@ def render(
         kind=CLIENT_OUTPUT,
         config=config_path,
         others=others,
-        owns=_owns(physical(out), names),
+        owns=_owns(physical(out), rendered, kept=missing),
     )
-    return RenderResult(out, tuple(names), credentials is not None)
+    return RenderResult(out, tuple(rendered), credentials is not None, missing)
 
 
 def read_text_or_none(path: Path) -> str | None:

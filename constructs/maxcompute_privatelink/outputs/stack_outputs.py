@@ -97,10 +97,14 @@ def cdktf_outputs_file(path: Path, data: Any, names: list[str]) -> dict[str, Sta
     }
 
 
-def outputs_after_apply(paths: list[Path], names: list[str]) -> dict[str, StackOutputs]:
+def outputs_after_apply(
+    paths: list[Path], names: list[str], *, partial: bool = False
+) -> dict[str, StackOutputs]:
     """Every deployment's outputs from ``--tf-output``: ``terraform output -json`` files
     (``<deployment>.json``, or any name with one deployment, or a folder of them), or the
-    file of ``cdktf deploy --outputs-file``, which holds every stack."""
+    file of ``cdktf deploy --outputs-file``, which holds the stacks deployed (every one
+    with ``cdktf deploy '*'`` or ``cdktf output '*'``). ``partial``: the deployments found
+    when the files hold some of them only, else ``RenderError`` naming the first missing."""
     sources: dict[str, StackOutputs] = {}
     per_stack: list[Path] = []
     read: dict[Path, Any] = {}
@@ -115,16 +119,16 @@ def outputs_after_apply(paths: list[Path], names: list[str]) -> dict[str, StackO
             for name, outputs in found.items():
                 sources.setdefault(name, outputs)
     left = [n for n in names if n not in sources]
-    if left:
+    if left and (per_stack or not partial):
         assigned = assign_files(
             per_stack,
             left,
             option="--tf-output",
             what="`terraform output -json` (or `cdktf deploy --outputs-file`)",
-            require_all=True,
+            require_all=not (partial and sources),
         )
-        sources.update({n: terraform_outputs(assigned[n], n, read.get(assigned[n])) for n in left})
-    return sources
+        sources.update({n: terraform_outputs(p, n, read.get(p)) for n, p in assigned.items()})
+    return {n: sources[n] for n in names if n in sources}
 
 
 def read_json(path: Path, *, hint: str, deployment: str | None = None) -> Any:

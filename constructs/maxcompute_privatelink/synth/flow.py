@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from maxcompute_privatelink.errors import InvalidConfigError
+from maxcompute_privatelink.errors import InvalidConfigError, UnsafeChangeError
 from maxcompute_privatelink.model.config_file import (
     ConfigSource,
     read_config_data,
@@ -95,13 +95,28 @@ def synth(
     others: tuple[OutputKind, ...] = (),
     adopt: bool = False,
     never_applied: frozenset[str] = frozenset(),
+    for_cdktf_cli: bool = False,
 ) -> SynthResult:
     """``mcpl synth``: write ``out`` from the config at ``config_path``. ``adopt``: take an
     output of mcpl 0.1, unmarked, as synth's own. ``never_applied``: deployments with
-    remote state the user says were never applied."""
+    remote state the user says were never applied. ``for_cdktf_cli``: run by cdktf-cli
+    or cdktn-cli, which delete every folder under ``stacks/`` the new manifest does not
+    list once synth is done: a user's folder there is refused first, and a stack folder
+    synth removes or renames is left empty for the CLI to delete."""
+    from maxcompute_privatelink.synth.guards import cdktf_cli_refusals
     from maxcompute_privatelink.synth.synthesize import synth_unchanged, synthesize
 
     source = read_config_source(config_path)
+    if for_cdktf_cli:
+        deployments = source.data.get("deployments")
+        names = [
+            d["name"]
+            for d in (deployments if isinstance(deployments, list) else [])
+            if isinstance(d, dict) and isinstance(d.get("name"), str)
+        ]
+        refusals = cdktf_cli_refusals(out, names)
+        if refusals:
+            raise UnsafeChangeError(refusals)
     # the bytes this machine last synthesized into out, which holds them still: no work
     result = None if full else synth_unchanged(config_path, out, hcl, source)
     if result is not None:
@@ -118,6 +133,7 @@ def synth(
             config_digest=source.digest,
             adopt=adopt,
             never_applied=never_applied,
+            for_cdktf_cli=for_cdktf_cli,
         )
 
 

@@ -22,6 +22,7 @@ from maxcompute_privatelink.layout import (
     TERRAFORM_WORKING_FILES,
     StackRecord,
     live_resources,
+    manifest_stacks,
     read_stack,
     user_entries,
 )
@@ -193,3 +194,37 @@ def protection_refusals(
             "synth again (its plan shows what is destroyed)"
         )
     return lines
+
+
+CDKTF_CLI_CLEAN_UP = (
+    "cdktf-cli and cdktn-cli delete once the app has run, as the manifest does not list it "
+    "(cli-core synth-stack.ts)"
+)
+
+
+def cdktf_cli_refusals(out: Path, names: Sequence[str]) -> list[str]:
+    """Run by cdktf-cli or cdktn-cli (``cdktf synth``, ``diff``, ``deploy``...): a folder
+    under ``stacks/`` that is neither a stack of ``out``'s manifest nor of a deployment
+    (``names``) is the user's, and the CLI would delete it after this synth, whatever
+    synth writes. Refused before anything is written; an empty folder loses nothing and
+    is let go. Not when ``out`` is not synth's output (synth refuses that itself)."""
+    target = Path(os.path.realpath(out))
+    listed = manifest_stacks(target)
+    folders = target / STACKS
+    if listed is None or not folders.is_dir() or folders.is_symlink():
+        return []
+    theirs = sorted(
+        entry.name
+        for entry in folders.iterdir()
+        if entry.is_dir()
+        and not entry.is_symlink()  # the CLIs take only real folders (lstat)
+        and entry.name not in listed
+        and entry.name not in names
+        and any(entry.iterdir())
+    )
+    return [
+        f"{out / STACKS / name}: a folder of yours, not a stack, which {CDKTF_CLI_CLEAN_UP}; "
+        f"move it out of {out}, or synthesize with `mcpl synth`, which leaves it alone; "
+        "nothing was written"
+        for name in theirs
+    ]

@@ -34,6 +34,7 @@ import functools
 import hashlib
 import importlib.util
 import json
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -74,17 +75,21 @@ def _digest_of(payload: dict[str, Any]) -> str:
 
 @functools.cache
 def code_digest() -> str:
-    """sha256 over the package's own code and templates, by relative path."""
+    """sha256 over the package's own code and templates, by relative path: the same for a
+    checkout and for the wheel built from it. The walk follows folder links, since a
+    checkout's ``outputs/templates`` is one (to the repo's ``templates/``) where the wheel
+    holds a folder (``Path.glob``'s ``**`` does not follow links before Python 3.13)."""
     digest = hashlib.sha256()
     files = sorted(
-        p
-        for pattern in ("**/*.py", "**/*.j2")
-        for p in PACKAGE.glob(pattern)
-        if "__pycache__" not in p.parts
+        (Path(folder) / name).relative_to(PACKAGE).as_posix()
+        for folder, dirs, names in os.walk(PACKAGE, followlinks=True)
+        if "__pycache__" not in Path(folder).parts
+        for name in names
+        if name.endswith((".py", ".j2"))
     )
-    for path in files:
-        digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
+    for relative in files:
+        digest.update(relative.encode() + b"\0")
+        digest.update((PACKAGE / relative).read_bytes() + b"\0")
     return digest.hexdigest()
 
 

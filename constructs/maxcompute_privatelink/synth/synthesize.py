@@ -29,7 +29,7 @@ from maxcompute_privatelink.layout import (
     STACK_FILES,
     STACK_NAME,
     STACKS,
-    TERRAFORM_WORKING_FILES,
+    STALE_WHEN_RENAMED,
     StackRecord,
     manifest_stacks,
     previous_stacks,
@@ -164,6 +164,7 @@ def synthesize(
     config_digest: str | None = None,
     adopt: bool = False,
     never_applied: frozenset[str] = frozenset(),
+    for_cdktf_cli: bool = False,
 ) -> SynthResult:
     """Write the stacks of ``config`` (read from ``config_path``, which anchors local state)
     to ``out``. ``workers``: processes started beforehand (``Workers.for_stacks``).
@@ -175,7 +176,9 @@ def synthesize(
     Default: not recorded. ``adopt``: take an output of mcpl 0.1 (cdktf's manifest
     without mcpl's mark) as synth's own. ``never_applied``: deployments with remote state
     that the user says were never applied, which protection does not hold back
-    (``guards.Applied``)."""
+    (``guards.Applied``). ``for_cdktf_cli``: leave an empty folder where a stack folder
+    was removed or renamed, for the CLI's own clean-up (``flow.synth``), which fails on a
+    folder that went missing under it."""
     config_dir = config_path.parent
     kind = SYNTH_OUTPUT
     vouched = vouched_stacks(out)
@@ -233,6 +236,9 @@ def synthesize(
             raise UnsafeChangeError(refusals)
         for old, new in plan.renamed.items():
             _move_user_files(target / STACKS / old, staging / STACKS / new)
+        if for_cdktf_cli:  # cdktf-cli lstat()s and deletes each: absent, it fails (ENOENT)
+            for gone in [*plan.removed, *plan.renamed]:
+                (staging / STACKS / gone).mkdir(parents=True, exist_ok=True)
 
     moved: list[tuple[Path, Path]] = []
 
@@ -340,11 +346,11 @@ def _remote_state_notes(oss: OssBackendProps, renamed: dict[str, str]) -> list[s
 
 
 def _move_user_files(old: Path, new: Path) -> None:
-    """A renamed stack's user files follow it, less Terraform's cache (its backend
-    changed: `terraform init` makes it again)."""
+    """A renamed stack's user files follow it, less Terraform's cache and cdktf diff's
+    saved plan (its backend changed: the next init or diff makes them again)."""
     for entry in user_entries(old):
         name = entry.rstrip("/")
-        if name in TERRAFORM_WORKING_FILES[:1]:
+        if name in STALE_WHEN_RENAMED:
             continue
         source = old / name
         if source.is_dir() and not source.is_symlink():
