@@ -92,9 +92,10 @@ typecheck: install
 	$(BIN)/mypy
 
 # -n auto: one pytest worker per core (xdist); the Terraform suite (-m terraform) runs
-# in it too, always
+# in it too, always; --dist worksteal: a worker that runs out takes tests queued for the
+# other, so that the long Terraform tests do not leave a core idle at the end
 unit: install test-tools
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto --dist worksteal
 
 # two at a time: the minimum-release and cdktn venvs install while the main suite runs
 # (installs wait on the network and the disk more than on the cores); each target's
@@ -110,7 +111,7 @@ test:
 # own prefix from its lock file
 CDKTN_VENV ?= .venv-cdktn
 test-cdktn: $(CDKTN_VENV)/.installed test-tools tools/cdktn-cli/node_modules/.installed
-	MCPL_EMITTER=cdktn $(CDKTN_VENV)/bin/pytest -n auto -q -p no:cacheprovider -m "emitter or cli"
+	MCPL_EMITTER=cdktn $(CDKTN_VENV)/bin/pytest -n auto --dist worksteal -q -p no:cacheprovider -m "emitter or cli"
 
 tools/cdktn-cli/node_modules/.installed: tools/cdktn-cli/package-lock.json
 	npm ci --prefix tools/cdktn-cli --no-audit --no-fund --silent
@@ -123,7 +124,7 @@ $(CDKTN_VENV)/.installed: pyproject.toml requirements-cdktn.lock
 # tests, and those of the parsers, templates, tables, DNS and packaging (-m releases)
 MINIMUMS_VENV ?= .venv-minimums
 test-minimums: $(MINIMUMS_VENV)/.installed
-	$(MINIMUMS_VENV)/bin/pytest -n auto -q -p no:cacheprovider -m "releases or emitter"
+	$(MINIMUMS_VENV)/bin/pytest -n auto --dist worksteal -q -p no:cacheprovider -m "releases or emitter"
 
 $(MINIMUMS_VENV)/.installed: pyproject.toml requirements.lock tests/minimums.txt
 	$(PYTHON) -m venv $(MINIMUMS_VENV)
