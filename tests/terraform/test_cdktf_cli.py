@@ -113,15 +113,16 @@ def edit(config: Path, **changes: object) -> None:
 def test_an_hcl_repo_stays_hcl_checked_and_yours_through_every_command(
     workflow_lab: Lab, cli: Cli
 ) -> None:
-    # given: the repo's layout, synthesized as HCL by the CLI, on a machine without
-    # mcpl's cache (a CI runner: each run reads the format from the output, not a record)
-    cli = dataclasses.replace(cli, env={**cli.env, "MCPL_CACHE_DIR": "off"})
+    # given: the repo's layout, synthesized as HCL by the CLI
     repo = the_repo(workflow_lab)
     cli.run(repo, "synth", "--hcl")
     stack = repo / "cdktf.out" / "stacks" / STACK
     assert (stack / "cdk.tf").is_file()
-    # when: each command that runs the app (with SYNTH_HCL_OUTPUT=false) and Terraform
-    listed = cli.run(repo, "list")
+    # when: each command that runs the app (with SYNTH_HCL_OUTPUT=false) and Terraform;
+    # the first on a machine without mcpl's cache (a CI runner: synth reads the format
+    # from the output, not from a record of its own)
+    fresh = dataclasses.replace(cli, env={**cli.env, "MCPL_CACHE_DIR": "off"})
+    listed = fresh.run(repo, "list")
     cli.run(repo, "diff", "--skip-provider-lock")
     cli.run(repo, "deploy", STACK, "--auto-approve", "--skip-provider-lock",
             "--outputs-file", "outputs.json")  # fmt: skip
@@ -155,10 +156,13 @@ def test_an_hcl_repo_stays_hcl_checked_and_yours_through_every_command(
 
 
 def test_a_rename_and_a_removal_synthesize_on_the_first_run(workflow_lab: Lab, cli: Cli) -> None:
-    # given: the deployment applied through the CLI, with local state
+    # given: the deployment applied, with local state (by Terraform itself: the CLI's
+    # deploy is the HCL test's)
     repo = the_repo(workflow_lab)
     config = repo / "privatelink.yaml"
-    cli.run(repo, "deploy", STACK, "--auto-approve", "--skip-provider-lock")
+    mcpl("synth", "-c", config, "-o", repo / "cdktf.out")
+    workflow_lab.ok(repo / "cdktf.out" / "stacks" / STACK, "init", "-no-color")
+    workflow_lab.ok(repo / "cdktf.out" / "stacks" / STACK, "apply", "-auto-approve", "-no-color")
     # when: renamed (its state moves with it); then decommissioned and removed
     edit(config, name="analytics-sz", renamed_from=STACK)
     renamed = cli.run(repo, "synth")
