@@ -22,6 +22,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -208,10 +209,10 @@ def test_watch_synthesizes_again_when_the_config_changes(workflow_lab: Lab, cli:
     assert first and second
 
 
-def _waited(condition: object, seconds: float = 120) -> bool:
+def _waited(condition: Callable[[], bool], seconds: float = 120) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if callable(condition) and condition():
+        if condition():
             return True
         time.sleep(0.5)
     return False

@@ -188,6 +188,18 @@ class ConfigSource:
         """The parsed YAML; ``ConfigFileError`` when it cannot be the config."""
         return _parse(self.text, self.shown)
 
+    @cached_property
+    def deployment_names(self) -> list[str]:
+        """Each deployment's ``name`` as written, read without validating (an entry
+        without a string name is skipped): for what is decided before the models are
+        built."""
+        deployments = self.data.get("deployments")
+        return [
+            entry["name"]
+            for entry in (deployments if isinstance(deployments, list) else [])
+            if isinstance(entry, dict) and isinstance(entry.get("name"), str)
+        ]
+
 
 def read_config_data(path: Path) -> Any:
     """The parsed YAML of ``path``; ``ConfigFileError`` when it cannot be the config."""

@@ -80,68 +80,78 @@ def _digest(salt: str, data: bytes) -> str:
     return hashlib.sha256(salt.encode() + b"\0" + data).hexdigest()
 
 
-def _old_marker(old: Path) -> tuple[Mapping[str, object], str | None]:
-    """The file digests and the salt the old output's marker records (empty, None: none)."""
-    data = None if (old / MARKER).is_symlink() else read_json_file(old / MARKER, limit=1 << 20)
-    recorded = data.get("files") if isinstance(data, dict) else None
-    salt = data.get("salt") if isinstance(data, dict) else None
-    return (recorded if isinstance(recorded, dict) else {}), (
-        salt if isinstance(salt, str) else None
-    )
+@dataclass(frozen=True)
+class _OldMarker:
+    """What the old output's marker records: the salted digest of each file render wrote
+    there, read once per render."""
 
+    old: Path
+    recorded: Mapping[str, object]
+    salt: str | None
 
-def _still_written(old: Path, kept: Iterable[str], salt: str) -> dict[str, str]:
-    """The files of deployments ``kept`` (in the config, not rendered this time) that the
-    old marker lists and that still hash as render wrote them: render's still, recorded
-    again with ``salt``, so that a later render replaces them."""
-    recorded, old_salt = _old_marker(old)
-    names = frozenset(kept)
-    found: dict[str, str] = {}
-    for relative, wrote in recorded.items():
-        path = old / relative
-        if relative.split("/")[0] not in names or old_salt is None or path.is_symlink():
-            continue
+    @classmethod
+    def read(cls, old: Path) -> _OldMarker:
+        path = old / MARKER
+        data = None if path.is_symlink() else read_json_file(path, limit=1 << 20)
+        recorded = data.get("files") if isinstance(data, dict) else None
+        salt = data.get("salt") if isinstance(data, dict) else None
+        return cls(
+            old,
+            recorded if isinstance(recorded, dict) else {},
+            salt if isinstance(salt, str) else None,
+        )
+
+    def as_written(self, parts: tuple[str, ...]) -> bytes | None:
+        """The bytes of ``<deployment>/<file>`` when the marker lists it and it still
+        hashes as render wrote it (never through a link), else None."""
+        wrote = self.recorded.get("/".join(parts))
+        path = self.old.joinpath(*parts)
+        if len(parts) != 2 or parts[1] not in FILES or not isinstance(wrote, str):
+            return None
+        if self.salt is None or path.is_symlink():
+            return None
         try:
             content = path.read_bytes()
         except OSError:
-            continue
-        if _digest(old_salt, content) == wrote:
-            found[relative] = _digest(salt, content)
+            return None
+        return content if _digest(self.salt, content) == wrote else None
+
+
+def _still_written(marker: _OldMarker, kept: Iterable[str], salt: str) -> dict[str, str]:
+    """The files of deployments ``kept`` (in the config, not rendered this time) that
+    are still as render wrote them: render's still, recorded again with ``salt``, so that
+    a later render replaces them."""
+    found: dict[str, str] = {}
+    for name in kept:
+        for file_name in FILES:
+            content = marker.as_written((name, file_name))
+            if content is not None:
+                found[f"{name}/{file_name}"] = _digest(salt, content)
     return found
 
 
 def _owns(
-    old: Path, names: Iterable[str], kept: Iterable[str] = ()
+    marker: _OldMarker, names: Iterable[str], kept: Iterable[str] = ()
 ) -> Callable[[tuple[str, ...]], bool]:
-    """What of the old output ``old`` render replaces: its marker; the files of the
-    deployments ``names`` (rendered now); and each file the old marker lists that still
-    hashes as render wrote it, but those of deployments ``kept`` (not rendered this time),
-    which stay. Anything else is the user's and is carried over: a folder that is no
+    """What of the old output render replaces: its marker; the files of the deployments
+    ``names`` (rendered now); and each file the old ``marker`` lists that still hashes as
+    render wrote it, but those of deployments ``kept`` (not rendered this time), which
+    stay. Anything else is the user's and is carried over: a folder that is no
     deployment (``client/shared/``), a file render never wrote or that was edited,
     whatever a hand-made marker says."""
     current, staying = frozenset(names), frozenset(kept)
-    recorded, salt = _old_marker(old)
 
     def owned(parts: tuple[str, ...]) -> bool:
         if parts == (MARKER,):
             return True
         if parts == (GITIGNORE,):
-            path = old / GITIGNORE
+            path = marker.old / GITIGNORE
             return not path.is_symlink() and read_text_or_none(path) == GITIGNORE_TEXT
         if len(parts) != 2 or parts[1] not in FILES:
             return False
         if parts[0] in current:
             return True
-        if parts[0] in staying:
-            return False
-        wrote = recorded.get("/".join(parts))
-        path = old.joinpath(*parts)
-        if not isinstance(wrote, str) or not isinstance(salt, str) or path.is_symlink():
-            return False
-        try:
-            return _digest(salt, path.read_bytes()) == wrote
-        except OSError:
-            return False
+        return parts[0] not in staying and marker.as_written(parts) is not None
 
     return owned
 
@@ -502,7 +512,8 @@ def render(
     # the same output for the same input (a salt, not a secret: it only keeps the
     # credential files' digests from being the plain sha256 of a file holding a key)
     salt = hashlib.sha256(stable_json(names).encode()).hexdigest()[:32]
-    written = _still_written(physical(out), missing, salt) | {
+    previous = _OldMarker.read(physical(out))
+    written = _still_written(previous, missing, salt) | {
         f"{name}/{file_name}": _digest(salt, text.encode("utf-8"))
         for name, files in rendered.items()
         for file_name, text in files.items()
@@ -532,7 +543,7 @@ def render(
         kind=CLIENT_OUTPUT,
         config=config_path,
         others=others,
-        owns=_owns(physical(out), rendered, kept=missing),
+        owns=_owns(previous, rendered, kept=missing),
     )
     return RenderResult(out, tuple(rendered), credentials is not None, missing)
 

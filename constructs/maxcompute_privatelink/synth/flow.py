@@ -108,13 +108,7 @@ def synth(
 
     source = read_config_source(config_path)
     if for_cdktf_cli:
-        deployments = source.data.get("deployments")
-        names = [
-            d["name"]
-            for d in (deployments if isinstance(deployments, list) else [])
-            if isinstance(d, dict) and isinstance(d.get("name"), str)
-        ]
-        refusals = cdktf_cli_refusals(out, names)
+        refusals = cdktf_cli_refusals(out, source.deployment_names)
         if refusals:
             raise UnsafeChangeError(refusals)
     # the bytes this machine last synthesized into out, which holds them still: no work

@@ -26,6 +26,7 @@ from maxcompute_privatelink.layout import (
     read_stack,
     user_entries,
 )
+from maxcompute_privatelink.synth.output_dir import physical
 from maxcompute_privatelink.synth.state import state_file
 
 NEVER_APPLIED_FLAG = "--never-applied"
@@ -208,7 +209,7 @@ def cdktf_cli_refusals(out: Path, names: Sequence[str]) -> list[str]:
     (``names``) is the user's, and the CLI would delete it after this synth, whatever
     synth writes. Refused before anything is written; an empty folder loses nothing and
     is let go. Not when ``out`` is not synth's output (synth refuses that itself)."""
-    target = Path(os.path.realpath(out))
+    target = physical(out)
     listed = manifest_stacks(target)
     folders = target / STACKS
     if listed is None or not folders.is_dir() or folders.is_symlink():

@@ -368,6 +368,6 @@ def synth_unchanged(
     checked = check_unchanged(config_path, out, hcl, source)
     if checked is None:
         return None
-    # the same bytes validated when synth recorded the output: the raw data is well formed
-    names = [deployment["name"] for deployment in source.data["deployments"]]
-    return SynthResult(out=out, stacks={name: checked.stacks[name] for name in names}, removed=())
+    # the same bytes validated when synth recorded the output: every name is there
+    stacks = {name: checked.stacks[name] for name in source.deployment_names}
+    return SynthResult(out=out, stacks=stacks, removed=())
