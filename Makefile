@@ -152,7 +152,6 @@ lock:
 generate: install
 	$(BIN)/python tools/generate_bindings.py
 	$(BIN)/python tools/generate_docs.py
-	$(BIN)/mcpl schema > schema/privatelink.schema.json
 
 # speed and memory, measured (not tested): writes bench/results.md
 bench: install

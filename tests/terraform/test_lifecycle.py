@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, runner
+from maxcompute_privatelink.construct.stack import DESTROY_PROTECTION
 from terraform.conftest import Lab
 
 pytestmark = pytest.mark.terraform
@@ -136,6 +137,15 @@ def test_the_readmes_decommission_recipe_step_by_step(lab: Lab) -> None:
     state = config.parent / f"terraform.{name}.tfstate"
     cloud_before = json.loads(lab.cloud.read_text())["resources"]
     assert cloud_before["alicloud_privatelink_vpc_endpoint"]
+    # 0. step 1 skipped: the destroy stops at prevent_destroy, and right above Terraform's
+    # error (which names no config) the errored plan shows the output that names step 1
+    refused = lab.tf(stack, "destroy", "-no-color", "-auto-approve")
+    assert refused.code == 1
+    assert "Instance cannot be destroyed" in refused.stderr
+    shown = " ".join(refused.stdout.split())  # Terraform aligns the outputs' = signs
+    assert f'- destroy_protection = "{DESTROY_PROTECTION}" -> null' in shown
+    assert "set protect: false on the deployment" in DESTROY_PROTECTION
+    assert json.loads(lab.cloud.read_text())["resources"] == cloud_before
     # 1. protect: false, synth, apply: nothing changes in the cloud
     data["deployments"][0]["protect"] = False
     write(config, data)

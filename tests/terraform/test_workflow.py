@@ -500,6 +500,7 @@ def test_a_removed_protected_deployment_is_never_destroyed(
     # then: prevent_destroy refuses the plan and the destroy; the review says so
     assert pr["removed-plan"].result == "failure"
     assert "Instance cannot be destroyed" in "".join(pr["removed-plan"].logs)
+    assert "set protect: false on the deployment" in "".join(pr["removed-plan"].logs)
     assert "No destroy plan: it failed" in runner.comments[-1]
     assert push["removed-apply"].result == "failure"
     assert endpoints(lab) == 4

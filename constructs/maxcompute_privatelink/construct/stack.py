@@ -26,6 +26,8 @@ OUTPUTS: dict[str, str] = {
     "private_zone_id": "ID of the PrivateZone zone that resolves the client host names "
     "in the VPC (dns: private_zone only).",
     "manual_steps": "What to do by hand after apply (dns: console only).",
+    "destroy_protection": "Why a destroy or replacement of the endpoints stops at "
+    "Instance cannot be destroyed, and how to lift it (protect: true only).",
 }
 """Output names and descriptions; names are read by `terraform output` users: stable."""
 
@@ -37,6 +39,20 @@ stack, so that one constraint holds for all of them."""
 TABLESTORE_INSTANCE_TERRAFORM = "1.12.0"
 """The first Terraform whose oss backend takes ``tablestore_instance_name`` (hashicorp/
 terraform#36253; 1.11.4 still refuses it as an unsupported argument)."""
+
+
+DESTROY_PROTECTION = (
+    "protect: true: Terraform refuses to destroy or replace this deployment's endpoints and "
+    "their zone bindings. To destroy them, set protect: false on the deployment in the "
+    "config and run mcpl synth (nothing to apply), then destroy again."
+)
+"""The ``destroy_protection`` output of a protected deployment. Terraform's own
+prevent_destroy error is fixed text that names no config, and neither ``check`` blocks nor
+output preconditions run in a destroy; but an errored plan (Terraform >= 1.4) still shows
+its "Changes to Outputs", and a destroy removes this output: so `terraform destroy`,
+`terraform plan -destroy` and `cdktf destroy` print it right above the error. It names no
+deployment: a destroy shows the value of the last apply, which a rename since would make
+stale."""
 
 
 def required_version(backend: BackendProps | None) -> str:
@@ -82,6 +98,7 @@ class DeploymentStack(cdktf.TerraformStack):
             "vpc_id": refs.vpc_id,
             "private_zone_id": refs.private_zone_id,
             "manual_steps": refs.manual_steps,
+            "destroy_protection": DESTROY_PROTECTION if deployment.protect else None,
         }
         for name, description in OUTPUTS.items():
             value = values[name]

@@ -201,8 +201,9 @@ class MaxComputePrivateLinkProps(_Frozen):
     protect: bool = Field(
         default=True,
         description="lifecycle prevent_destroy on both endpoints and their zone bindings, so "
-        "that no plan can destroy them. Default: true; to remove a deployment on purpose, "
-        "set false, synth and apply, then destroy.",
+        "that no plan can destroy them; a refused destroy shows output destroy_protection "
+        "above Terraform's error. Default: true; to remove a deployment on purpose, set "
+        "false and synth (nothing to apply), then destroy.",
     )
     adopt: AdoptProps | None = Field(
         default=None,
