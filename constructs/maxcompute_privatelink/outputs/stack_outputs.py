@@ -119,7 +119,7 @@ def outputs_after_apply(
             for name, outputs in found.items():
                 sources.setdefault(name, outputs)
     left = [n for n in names if n not in sources]
-    if left and (per_stack or not partial):
+    if left:
         assigned = assign_files(
             per_stack,
             left,
